@@ -1,0 +1,58 @@
+/** A rule as stored in rules/<id>.json (validated by rules/rule.schema.json). */
+import type { SubjectKind } from './facts.ts';
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+export type Category =
+  | 'cleartext-listener' | 'weak-protocol' | 'weak-cipher' | 'outdated-policy' | 'backend-unencrypted'
+  | 'backend-auth-missing' | 'cert-expired' | 'cert-expiring' | 'chain-misordered' | 'chain-incomplete'
+  | 'chain-extraneous' | 'chain-untrusted' | 'weak-key' | 'weak-signature' | 'hostname-mismatch'
+  | 'cert-source' | 'single-az' | 'hsm-placement' | 'drift' | 'mtls' | 'hardening'
+  | 'collection-incomplete' | 'probe-failed';
+
+/** A json-rules-engine condition tree; `{ "$param": "name" }` values are replaced from params at load. */
+export type ConditionTree = Record<string, unknown>;
+
+export interface RuleExample {
+  name: string;
+  facts: Record<string, unknown>;
+  /** fail examples: which message the failure must pick. */
+  messageId?: string;
+  params?: Record<string, unknown>;
+}
+
+export interface RuleDefinition {
+  id: string;
+  subject: SubjectKind;
+  category: Category;
+  severity: Severity;
+  title: string;
+  description: string;
+  risk: string;
+  remediation: { text: string; cli?: string; cloudformation?: string; terraform?: string };
+  references: string[];
+  controls: Record<string, string[]>;
+  params: Record<string, unknown>;
+  appliesTo: ConditionTree;
+  conditions: ConditionTree;
+  /** messageId -> template; {{path}} reads facts, {{params.x}} reads params. The first is the default. */
+  messages: Record<string, string>;
+  /** Message when the rule passes (optional). */
+  passMessage?: string;
+  examples: { pass: RuleExample[]; fail: RuleExample[]; notApplicable?: RuleExample[] };
+}
+
+/** A profile: which rules run, with which params and severities. */
+export interface Profile {
+  name: string;
+  title: string;
+  description: string;
+  /** rule ids, or "*" for all; exclude wins. */
+  include: string[];
+  exclude: string[];
+  params: Record<string, Record<string, unknown>>;
+  /** shared params given to every rule that declares them. */
+  defaults: Record<string, unknown>;
+  severity: Record<string, Severity>;
+}

@@ -1,0 +1,238 @@
+/**
+ * The Snapshot: everything collect and probe saw, as plain versioned JSON.
+ * It is the only input of enrich/evaluate, so it can be saved, diffed and re-evaluated offline.
+ * Its JSON Schema is src/snapshot/snapshot.schema.json; keep the two in step.
+ */
+
+export const SNAPSHOT_SCHEMA_VERSION = 1 as const;
+
+export type LoadBalancerType = 'classic' | 'application' | 'network' | 'gateway';
+export type Scheme = 'internet-facing' | 'internal';
+
+/** Protocol names as the probe and enrich speak them. */
+export type TlsProtocol = 'SSLv2' | 'SSLv3' | 'TLSv1.0' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+export const TLS_PROTOCOLS: readonly TlsProtocol[] = ['SSLv2', 'SSLv3', 'TLSv1.0', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+
+export interface Snapshot {
+  schemaVersion: typeof SNAPSHOT_SCHEMA_VERSION;
+  generator: { name: string; version: string };
+  capturedAt: string;
+  scope: { accounts: string[]; regions: string[] };
+  loadBalancers: LoadBalancer[];
+  certificates: CertificateRecord[];
+  hsmClusters: HsmCluster[];
+  instances: InstanceRecord[];
+  /** ELBv2 DescribeSSLPolicies answers per region, when the API gave them (they win over rules/data). */
+  sslPolicies: SslPolicyRecord[];
+  /** Classic predefined policies read from the API (DescribeLoadBalancerPolicies with no LB name). */
+  classicPredefinedPolicies: ClassicPolicy[];
+  trustStores: TrustStoreRecord[];
+  observations: ProbeObservation[];
+  attempts: Attempt[];
+}
+
+export interface LoadBalancer {
+  /** ELBv2 ARN; Classic load balancers get arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/<name>. */
+  arn: string;
+  name: string;
+  type: LoadBalancerType;
+  account: string;
+  region: string;
+  scheme: Scheme;
+  dnsName: string;
+  vpcId: string | null;
+  availabilityZones: { zoneName: string; subnetId: string | null }[];
+  securityGroups: string[];
+  /** ELBv2 attribute keys as the API gives them; Classic attributes flattened to the same style (e.g. access_logs.s3.enabled). */
+  attributes: Record<string, string>;
+  tags: Record<string, string>;
+  listeners: Listener[];
+  /** Classic only: every policy defined on the load balancer (DescribeLoadBalancerPolicies). */
+  classicPolicies: ClassicPolicy[];
+  /** Classic only: BackendServerDescriptions. */
+  backendServers: { instancePort: number; policyNames: string[] }[];
+  /** Classic only: registered instances and their health. */
+  registeredInstances: { instanceId: string; state: TargetHealthState }[];
+  /** ELBv2 only. */
+  targetGroups: TargetGroup[];
+  createdAt: string | null;
+}
+
+export type ListenerProtocol =
+  | 'HTTP' | 'HTTPS' | 'TCP' | 'SSL' | 'TLS' | 'UDP' | 'TCP_UDP' | 'QUIC' | 'TCP_QUIC' | 'GENEVE';
+
+export interface Listener {
+  /** ELBv2 listener ARN; Classic: `<lb arn>/listener/<port>`. */
+  arn: string;
+  port: number;
+  protocol: ListenerProtocol;
+  /** Classic only: InstanceProtocol / InstancePort. */
+  instanceProtocol: ListenerProtocol | null;
+  instancePort: number | null;
+  /** Classic only: PolicyNames of the listener (the SSL negotiation policy is among them). */
+  policyNames: string[];
+  /** ELBv2 only: SslPolicy. */
+  sslPolicy: string | null;
+  /** Default certificate first (isDefault), then the SNI certificate list. */
+  certificates: { arn: string; isDefault: boolean }[];
+  defaultActions: ListenerAction[];
+  /** ELBv2 non-default listener rules (DescribeRules). */
+  rules: ListenerRule[];
+  alpnPolicy: string[];
+  mutualAuthentication: MutualAuthentication | null;
+}
+
+export interface ListenerAction {
+  type: 'forward' | 'redirect' | 'fixed-response' | 'authenticate-oidc' | 'authenticate-cognito';
+  targetGroupArns: string[];
+  redirect: { protocol: string | null; port: string | null; host: string | null; statusCode: string } | null;
+}
+
+export interface ListenerRule {
+  arn: string;
+  priority: string;
+  conditions: unknown[];
+  actions: ListenerAction[];
+}
+
+export interface MutualAuthentication {
+  mode: 'off' | 'passthrough' | 'verify';
+  trustStoreArn: string | null;
+  ignoreClientCertificateExpiry: boolean | null;
+  advertiseTrustStoreCaNames: 'on' | 'off' | null;
+}
+
+export interface TrustStoreRecord {
+  arn: string;
+  name: string;
+  account: string;
+  region: string;
+  status: string;
+  numberOfCaCertificates: number | null;
+  /** CA bundle PEM when it could be read (GetTrustStoreCaCertificatesBundle). */
+  caBundlePem: string | null;
+  revocationCount: number;
+}
+
+export interface ClassicPolicy {
+  name: string;
+  type: string;
+  attributes: { name: string; value: string }[];
+}
+
+export type TargetHealthState =
+  | 'healthy' | 'unhealthy' | 'initial' | 'draining' | 'unused' | 'unavailable' | 'unknown';
+
+export interface TargetGroup {
+  arn: string;
+  name: string;
+  protocol: ListenerProtocol | null;
+  port: number | null;
+  targetType: 'instance' | 'ip' | 'lambda' | 'alb';
+  healthCheckProtocol: string | null;
+  vpcId: string | null;
+  targets: { id: string; port: number | null; availabilityZone: string | null; health: TargetHealthState }[];
+  attributes: Record<string, string>;
+}
+
+export interface CertificateRecord {
+  arn: string;
+  source: 'acm' | 'iam';
+  account: string;
+  /** 'global' for IAM. */
+  region: string;
+  /** IAM server certificate name, ACM domain name. */
+  name: string;
+  domainName: string | null;
+  subjectAlternativeNames: string[];
+  /** ACM Type: AMAZON_ISSUED | IMPORTED | PRIVATE; IAM certificates: null. */
+  acmType: string | null;
+  status: string | null;
+  keyAlgorithm: string | null;
+  notBefore: string | null;
+  notAfter: string | null;
+  renewalEligibility: string | null;
+  renewalStatus: string | null;
+  transparencyLogging: 'ENABLED' | 'DISABLED' | null;
+  inUseBy: string[];
+  /** Leaf PEM and chain PEM as stored (GetCertificate / GetServerCertificate); null when not fetched. */
+  bodyPem: string | null;
+  chainPem: string | null;
+  tags: Record<string, string>;
+}
+
+export interface HsmCluster {
+  clusterId: string;
+  account: string;
+  region: string;
+  state: string;
+  hsmType: string | null;
+  vpcId: string | null;
+  securityGroup: string | null;
+  /** AZ -> subnet id. */
+  subnetMapping: Record<string, string>;
+  hsms: { hsmId: string; availabilityZone: string; subnetId: string | null; state: string; eniIp: string | null }[];
+  backups: { backupId: string; state: string; createTimestamp: string | null }[];
+}
+
+export interface InstanceRecord {
+  instanceId: string;
+  account: string;
+  region: string;
+  availabilityZone: string | null;
+  subnetId: string | null;
+  vpcId: string | null;
+  securityGroups: string[];
+  state: string | null;
+}
+
+export interface SslPolicyRecord {
+  region: string;
+  name: string;
+  protocols: string[];
+  /** OpenSSL or IANA names (TLS 1.3), in priority order. */
+  ciphers: string[];
+  supportedLoadBalancerTypes: string[];
+}
+
+/** sslyze-style envelope: whether something was looked at, and why not. */
+export type AttemptStatus = 'ok' | 'error' | 'skipped';
+
+export interface Attempt {
+  /** e.g. elb, elbv2, iam, acm, cloudhsmv2, ec2, sts, probe */
+  service: string;
+  account: string;
+  region: string;
+  /** the call family, e.g. DescribeLoadBalancers, DescribeListenerCertificates */
+  operation: string;
+  status: AttemptStatus;
+  reason: string | null;
+  /** ARNs (or ids) of the resources this attempt would have covered, when known. */
+  covers: string[];
+}
+
+export interface ServedCertificate {
+  subject: string;
+  issuer: string;
+  sha256: string;
+  pem: string;
+}
+
+export interface ProbeObservation {
+  target: { host: string; port: number; sni: string | null; connectedTo: string | null };
+  loadBalancerArn: string | null;
+  listenerArn: string | null;
+  status: AttemptStatus;
+  reason: string | null;
+  /** true accepted, false refused, null not tested. */
+  protocols: Record<TlsProtocol, boolean | null>;
+  /** IANA names per protocol, in the server's preference order when it has one. */
+  cipherSuites: Partial<Record<TlsProtocol, string[]>>;
+  serverCipherOrder: boolean | null;
+  groups: string[];
+  dhBits: number | null;
+  /** One entry per SNI name tried (null = no SNI); each chain in the order the server sent it. */
+  certificates: { sni: string | null; chain: ServedCertificate[]; ocspStapled: boolean | null }[];
+  connections: number;
+  durationMs: number;
+}
