@@ -43,7 +43,13 @@ export interface LoadBalancer {
   vpcId: string | null;
   availabilityZones: { zoneName: string; subnetId: string | null }[];
   securityGroups: string[];
-  /** ELBv2 attribute keys as the API gives them; Classic attributes flattened to the same style (e.g. access_logs.s3.enabled). */
+  /**
+   * ELBv2 attribute keys as the API gives them. Classic attributes are flattened (src/collect/classic.ts):
+   * access_log.enabled, access_log.s3_bucket_name, access_log.s3_bucket_prefix, access_log.emit_interval,
+   * connection_draining.enabled, connection_draining.timeout, connection_settings.idle_timeout,
+   * cross_zone_load_balancing.enabled, desync_mitigation_mode (alias of elb.http.desyncmitigationmode);
+   * other AdditionalAttributes keep their API key. Values are strings ("true", "120").
+   */
   attributes: Record<string, string>;
   tags: Record<string, string>;
   listeners: Listener[];
@@ -218,6 +224,17 @@ export interface ServedCertificate {
   pem: string;
 }
 
+/** One certificate deployment as served to one SNI name (RSA and ECDSA deployments are separate entries). */
+export interface ServedChain {
+  sni: string | null;
+  chain: ServedCertificate[];
+  ocspStapled: boolean | null;
+  /** The protocol the chain was read over (TLS 1.3 chains come from Node tls, older ones from the raw hello). */
+  protocol: TlsProtocol | null;
+  /** Leaf public key type: rsa, ec, ed25519, ... */
+  keyType: string | null;
+}
+
 export interface ProbeObservation {
   target: { host: string; port: number; sni: string | null; connectedTo: string | null };
   loadBalancerArn: string | null;
@@ -232,7 +249,9 @@ export interface ProbeObservation {
   groups: string[];
   dhBits: number | null;
   /** One entry per SNI name tried (null = no SNI); each chain in the order the server sent it. */
-  certificates: { sni: string | null; chain: ServedCertificate[]; ocspStapled: boolean | null }[];
+  certificates: ServedChain[];
+  /** Anomalies seen while probing (short-hello fallback, a suite chosen that was never offered, ...). */
+  notes: string[];
   connections: number;
   durationMs: number;
 }

@@ -1,0 +1,159 @@
+import {
+  DescribeCertificateCommand,
+  GetCertificateCommand,
+  KeyAlgorithm,
+  ListCertificatesCommand,
+  CertificateKeyPairOrigin,
+  type CertificateSummary,
+} from '@aws-sdk/client-acm';
+import { GetServerCertificateCommand, ListServerCertificatesCommand, type ServerCertificateMetadata } from '@aws-sdk/client-iam';
+import type { CertificateRecord } from '../model/snapshot.ts';
+import type { CollectContext } from './context.ts';
+import { collectPages, isoDate, mapLimit } from './paging.ts';
+
+/** Which certificates to fetch in full, and which load balancers use each (for inUseBy). */
+export interface CertificateScope {
+  /** certificate ARN -> load balancer ARNs whose listeners serve it */
+  usedBy: Map<string, Set<string>>;
+  all: boolean;
+}
+
+const blankRecord = (arn: string, source: 'acm' | 'iam', account: string, region: string, name: string): CertificateRecord => ({
+  arn,
+  source,
+  account,
+  region,
+  name,
+  domainName: null,
+  subjectAlternativeNames: [],
+  acmType: null,
+  status: null,
+  keyAlgorithm: null,
+  notBefore: null,
+  notAfter: null,
+  renewalEligibility: null,
+  renewalStatus: null,
+  transparencyLogging: null,
+  inUseBy: [],
+  bodyPem: null,
+  chainPem: null,
+  tags: {},
+});
+
+/** The IAM server certificate name is the last path segment of its ARN. */
+export function iamCertificateName(arn: string): string {
+  const resource = arn.split(':server-certificate/')[1] ?? '';
+  return resource.split('/').pop() ?? '';
+}
+
+/** Lists IAM server certificates (global) and fetches body and chain of the used ones (or all). */
+export async function collectIamCertificates(ctx: CollectContext, homeRegion: string, scope: CertificateScope, fanOut: number): Promise<CertificateRecord[]> {
+  const wanted = [...scope.usedBy.keys()].filter((arn) => arn.startsWith('arn:aws') && arn.includes(':iam::'));
+  let listed: ServerCertificateMetadata[] = [];
+  try {
+    listed = await collectPages(async (marker) => {
+      const input = { MaxItems: 1000, ...(marker ? { Marker: marker } : {}) };
+      const out = await ctx.call(
+        // IAM is global, but the client still needs a signing region.
+        { service: 'iam', region: 'global', clientRegion: homeRegion, operation: 'ListServerCertificates', input, covers: wanted },
+        (c) => c.send(new ListServerCertificatesCommand(input)),
+      );
+      return { items: out.ServerCertificateMetadataList, next: out.IsTruncated ? out.Marker : undefined };
+    });
+  } catch {
+    // recorded; used certificates are still fetched one by one below
+  }
+  const records = new Map<string, CertificateRecord>();
+  for (const m of listed) {
+    const record = blankRecord(m.Arn ?? '', 'iam', ctx.account, 'global', m.ServerCertificateName ?? '');
+    record.notAfter = isoDate(m.Expiration);
+    records.set(record.arn, record);
+  }
+  for (const arn of wanted) if (!records.has(arn)) records.set(arn, blankRecord(arn, 'iam', ctx.account, 'global', iamCertificateName(arn)));
+  const fetch = scope.all ? [...records.keys()] : wanted;
+  await mapLimit(fetch, fanOut, async (arn) => {
+    const record = records.get(arn);
+    if (!record) return;
+    const input = { ServerCertificateName: record.name };
+    const out = await ctx.tryCall({ service: 'iam', region: 'global', clientRegion: homeRegion, operation: 'GetServerCertificate', input, covers: [arn] }, (c) =>
+      c.send(new GetServerCertificateCommand(input)),
+    );
+    const cert = out?.ServerCertificate;
+    if (!cert) return;
+    record.bodyPem = cert.CertificateBody ?? null;
+    record.chainPem = cert.CertificateChain ?? null;
+    record.notAfter = isoDate(cert.ServerCertificateMetadata?.Expiration) ?? record.notAfter;
+    record.tags = Object.fromEntries((cert.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+  });
+  for (const record of records.values()) record.inUseBy = [...(scope.usedBy.get(record.arn) ?? [])].sort();
+  return [...records.values()];
+}
+
+/** Lists ACM certificates of a region (every key type and origin) and describes and fetches the used ones (or all). */
+export async function collectAcmCertificates(ctx: CollectContext, region: string, scope: CertificateScope, fanOut: number): Promise<CertificateRecord[]> {
+  const wanted = [...scope.usedBy.keys()].filter((arn) => arn.startsWith(`arn:aws:acm:${region}:`) || arn.includes(`:acm:${region}:`));
+  let listed: CertificateSummary[] = [];
+  try {
+    listed = await collectPages(async (token) => {
+      // The default filter hides every key type but RSA_2048 and ACME-origin certificates.
+      const input = {
+        MaxItems: 1000,
+        Includes: { keyTypes: Object.values(KeyAlgorithm) },
+        CertificateKeyPairOrigins: Object.values(CertificateKeyPairOrigin),
+        ...(token ? { NextToken: token } : {}),
+      };
+      const out = await ctx.call({ service: 'acm', region, operation: 'ListCertificates', input, covers: wanted }, (c) =>
+        c.send(new ListCertificatesCommand(input)),
+      );
+      return { items: out.CertificateSummaryList, next: out.NextToken };
+    });
+  } catch {
+    // recorded; used certificates are still described one by one below
+  }
+  const records = new Map<string, CertificateRecord>();
+  for (const s of listed) {
+    const record = blankRecord(s.CertificateArn ?? '', 'acm', ctx.account, region, s.DomainName ?? '');
+    record.domainName = s.DomainName ?? null;
+    record.subjectAlternativeNames = s.SubjectAlternativeNameSummaries ?? [];
+    record.acmType = s.Type ?? null;
+    record.status = s.Status ?? null;
+    record.keyAlgorithm = s.KeyAlgorithm ?? null;
+    record.notBefore = isoDate(s.NotBefore);
+    record.notAfter = isoDate(s.NotAfter);
+    record.renewalEligibility = s.RenewalEligibility ?? null;
+    records.set(record.arn, record);
+  }
+  for (const arn of wanted) if (!records.has(arn)) records.set(arn, blankRecord(arn, 'acm', ctx.account, region, ''));
+  const fetch = scope.all ? [...records.keys()] : wanted;
+  await mapLimit(fetch, fanOut, async (arn) => {
+    const record = records.get(arn);
+    if (!record) return;
+    const input = { CertificateArn: arn };
+    const [described, got] = await Promise.all([
+      ctx.tryCall({ service: 'acm', region, operation: 'DescribeCertificate', input, covers: [arn] }, (c) => c.send(new DescribeCertificateCommand(input))),
+      ctx.tryCall({ service: 'acm', region, operation: 'GetCertificate', input, covers: [arn] }, (c) => c.send(new GetCertificateCommand(input))),
+    ]);
+    const d = described?.Certificate;
+    if (d) {
+      record.name = d.DomainName ?? record.name;
+      record.domainName = d.DomainName ?? null;
+      record.subjectAlternativeNames = d.SubjectAlternativeNames ?? [];
+      record.acmType = d.Type ?? null;
+      record.status = d.Status ?? null;
+      record.keyAlgorithm = d.KeyAlgorithm ?? null;
+      record.notBefore = isoDate(d.NotBefore);
+      record.notAfter = isoDate(d.NotAfter);
+      record.renewalEligibility = d.RenewalEligibility ?? null;
+      record.renewalStatus = d.RenewalSummary?.RenewalStatus ?? null;
+      const logging = d.Options?.CertificateTransparencyLoggingPreference;
+      record.transparencyLogging = logging === 'ENABLED' || logging === 'DISABLED' ? logging : null;
+      record.inUseBy = [...(d.InUseBy ?? [])];
+    }
+    record.bodyPem = got?.Certificate ?? null;
+    record.chainPem = got?.CertificateChain ?? null;
+  });
+  for (const record of records.values()) {
+    record.inUseBy = [...new Set([...record.inUseBy, ...(scope.usedBy.get(record.arn) ?? [])])].sort();
+  }
+  return [...records.values()];
+}

@@ -1,0 +1,193 @@
+import {
+  DescribeInstanceHealthCommand,
+  DescribeLoadBalancerAttributesCommand,
+  DescribeLoadBalancerPoliciesCommand,
+  DescribeLoadBalancersCommand,
+  DescribeTagsCommand,
+  type LoadBalancerAttributes,
+  type LoadBalancerDescription,
+  type PolicyDescription,
+} from '@aws-sdk/client-elastic-load-balancing';
+import type { ClassicPolicy, LoadBalancer, Listener, ListenerProtocol, TargetHealthState } from '../model/snapshot.ts';
+import type { CollectContext } from './context.ts';
+import { chunk, collectPages, isoDate, mapLimit } from './paging.ts';
+
+/** What the Classic collector found in one region. */
+export interface ClassicRegion {
+  loadBalancers: LoadBalancer[];
+  predefinedPolicies: ClassicPolicy[];
+}
+
+const PAGE_SIZE = 400;
+const TAG_BATCH = 20;
+
+/** The synthetic ARN a Classic load balancer gets (the API has none). */
+export function classicArn(region: string, account: string, name: string): string {
+  return `arn:aws:elasticloadbalancing:${region}:${account}:loadbalancer/${name}`;
+}
+
+/** Collects every Classic load balancer of a region with its policies, attributes, tags and instance health. */
+export async function collectClassic(ctx: CollectContext, region: string, fanOut: number): Promise<ClassicRegion> {
+  const base = { service: 'elb', region } as const;
+  const predefined = collectPredefinedPolicies(ctx, region);
+  let descriptions: LoadBalancerDescription[];
+  try {
+    descriptions = await collectPages(async (marker) => {
+      const input = { PageSize: PAGE_SIZE, ...(marker ? { Marker: marker } : {}) };
+      const out = await ctx.call({ ...base, operation: 'DescribeLoadBalancers', input }, (c) =>
+        c.send(new DescribeLoadBalancersCommand(input)),
+      );
+      return { items: out.LoadBalancerDescriptions, next: out.NextMarker };
+    });
+  } catch {
+    return { loadBalancers: [], predefinedPolicies: await predefined };
+  }
+
+  const arnOf = (name: string): string => classicArn(region, ctx.account, name);
+  const names = descriptions.map((d) => d.LoadBalancerName ?? '').filter((n) => n !== '');
+  const tags = new Map<string, Record<string, string>>();
+  const tagBatches = mapLimit(chunk(names, TAG_BATCH), fanOut, async (batch) => {
+    const input = { LoadBalancerNames: batch };
+    const out = await ctx.tryCall({ ...base, operation: 'DescribeTags', input, covers: batch.map(arnOf) }, (c) =>
+      c.send(new DescribeTagsCommand(input)),
+    );
+    for (const description of out?.TagDescriptions ?? []) {
+      tags.set(description.LoadBalancerName ?? '', Object.fromEntries((description.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])));
+    }
+  });
+
+  const loadBalancers = await mapLimit(descriptions, fanOut, async (d) => {
+    const name = d.LoadBalancerName ?? '';
+    const arn = arnOf(name);
+    const covers = [arn];
+    const byName = { LoadBalancerName: name };
+    const [policies, attributes, health] = await Promise.all([
+      ctx.tryCall({ ...base, operation: 'DescribeLoadBalancerPolicies', input: byName, covers }, (c) =>
+        c.send(new DescribeLoadBalancerPoliciesCommand(byName)),
+      ),
+      ctx.tryCall({ ...base, operation: 'DescribeLoadBalancerAttributes', input: byName, covers }, (c) =>
+        c.send(new DescribeLoadBalancerAttributesCommand(byName)),
+      ),
+      ctx.tryCall({ ...base, operation: 'DescribeInstanceHealth', input: byName, covers }, (c) =>
+        c.send(new DescribeInstanceHealthCommand(byName)),
+      ),
+    ]);
+    const states = new Map((health?.InstanceStates ?? []).map((s) => [s.InstanceId ?? '', healthState(s.State)]));
+    return toLoadBalancer(d, arn, region, ctx.account, {
+      policies: (policies?.PolicyDescriptions ?? []).map(toClassicPolicy),
+      attributes: flattenAttributes(attributes?.LoadBalancerAttributes),
+      states,
+    });
+  });
+  await tagBatches;
+  for (const lb of loadBalancers) lb.tags = tags.get(lb.name) ?? {};
+  return { loadBalancers, predefinedPolicies: await predefined };
+}
+
+// Without a load balancer name the API lists the predefined policies. Emulators (moto) reject that call;
+// enrich falls back to the project's own table, so a failure here loses nothing and is 'skipped'.
+async function collectPredefinedPolicies(ctx: CollectContext, region: string): Promise<ClassicPolicy[]> {
+  const input = {};
+  const out = await ctx.tryCall(
+    { service: 'elb', region, operation: 'DescribeLoadBalancerPolicies(predefined)', input, onFailure: 'skipped' },
+    (c) => c.send(new DescribeLoadBalancerPoliciesCommand(input)),
+  );
+  return (out?.PolicyDescriptions ?? []).map(toClassicPolicy);
+}
+
+function toClassicPolicy(p: PolicyDescription): ClassicPolicy {
+  return {
+    name: p.PolicyName ?? '',
+    type: p.PolicyTypeName ?? '',
+    attributes: (p.PolicyAttributeDescriptions ?? []).map((a) => ({ name: a.AttributeName ?? '', value: a.AttributeValue ?? '' })),
+  };
+}
+
+/**
+ * Flattens Classic attributes to dotted keys (documented beside LoadBalancer.attributes in the model).
+ * AdditionalAttributes keep their API key, except the desync mode, which gets a readable alias too.
+ */
+export function flattenAttributes(a: LoadBalancerAttributes | undefined): Record<string, string> {
+  if (!a) return {};
+  const out: Record<string, string> = {};
+  const put = (key: string, value: unknown): void => {
+    if (value !== undefined && value !== null) out[key] = String(value);
+  };
+  put('access_log.enabled', a.AccessLog?.Enabled);
+  put('access_log.s3_bucket_name', a.AccessLog?.S3BucketName);
+  put('access_log.s3_bucket_prefix', a.AccessLog?.S3BucketPrefix);
+  put('access_log.emit_interval', a.AccessLog?.EmitInterval);
+  put('connection_draining.enabled', a.ConnectionDraining?.Enabled);
+  put('connection_draining.timeout', a.ConnectionDraining?.Timeout);
+  put('connection_settings.idle_timeout', a.ConnectionSettings?.IdleTimeout);
+  put('cross_zone_load_balancing.enabled', a.CrossZoneLoadBalancing?.Enabled);
+  for (const extra of a.AdditionalAttributes ?? []) {
+    if (!extra.Key) continue;
+    put(extra.Key, extra.Value);
+    if (extra.Key === 'elb.http.desyncmitigationmode') put('desync_mitigation_mode', extra.Value);
+  }
+  return out;
+}
+
+function healthState(state: string | undefined): TargetHealthState {
+  if (state === 'InService') return 'healthy';
+  if (state === 'OutOfService') return 'unhealthy';
+  return 'unknown';
+}
+
+/** Maps a Classic protocol name (any case) to the model's upper-case names. */
+export function classicProtocol(value: string | undefined): ListenerProtocol {
+  const upper = (value ?? 'TCP').toUpperCase();
+  return (['HTTP', 'HTTPS', 'TCP', 'SSL'].includes(upper) ? upper : 'TCP') as ListenerProtocol;
+}
+
+function toLoadBalancer(
+  d: LoadBalancerDescription,
+  arn: string,
+  region: string,
+  account: string,
+  extra: { policies: ClassicPolicy[]; attributes: Record<string, string>; states: Map<string, TargetHealthState> },
+): LoadBalancer {
+  const listeners: Listener[] = (d.ListenerDescriptions ?? []).map((ld) => {
+    const l = ld.Listener;
+    const port = l?.LoadBalancerPort ?? 0;
+    return {
+      arn: `${arn}/listener/${port}`,
+      port,
+      protocol: classicProtocol(l?.Protocol),
+      instanceProtocol: l?.InstanceProtocol ? classicProtocol(l.InstanceProtocol) : null,
+      instancePort: l?.InstancePort ?? null,
+      policyNames: ld.PolicyNames ?? [],
+      sslPolicy: null,
+      certificates: l?.SSLCertificateId ? [{ arn: l.SSLCertificateId, isDefault: true }] : [],
+      defaultActions: [],
+      rules: [],
+      alpnPolicy: [],
+      mutualAuthentication: null,
+    };
+  });
+  return {
+    arn,
+    name: d.LoadBalancerName ?? '',
+    type: 'classic',
+    account,
+    region,
+    scheme: d.Scheme === 'internal' ? 'internal' : 'internet-facing',
+    dnsName: d.DNSName ?? '',
+    vpcId: d.VPCId ?? null,
+    // Classic lists AZs and subnets separately with no pairing, so the subnet of each AZ stays unknown.
+    availabilityZones: (d.AvailabilityZones ?? []).map((zoneName) => ({ zoneName, subnetId: null })),
+    securityGroups: d.SecurityGroups ?? [],
+    attributes: extra.attributes,
+    tags: {},
+    listeners,
+    classicPolicies: extra.policies,
+    backendServers: (d.BackendServerDescriptions ?? []).map((b) => ({ instancePort: b.InstancePort ?? 0, policyNames: b.PolicyNames ?? [] })),
+    registeredInstances: (d.Instances ?? []).map((i) => ({
+      instanceId: i.InstanceId ?? '',
+      state: extra.states.get(i.InstanceId ?? '') ?? 'unknown',
+    })),
+    targetGroups: [],
+    createdAt: isoDate(d.CreatedTime),
+  };
+}

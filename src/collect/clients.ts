@@ -1,0 +1,59 @@
+import { ACMClient } from '@aws-sdk/client-acm';
+import { CloudHSMV2Client } from '@aws-sdk/client-cloudhsm-v2';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { STSClient } from '@aws-sdk/client-sts';
+
+/** The SDK clients the collectors use, by the short service name attempts carry. */
+export interface ServiceClients {
+  elb: ElasticLoadBalancingClient;
+  elbv2: ElasticLoadBalancingV2Client;
+  iam: IAMClient;
+  acm: ACMClient;
+  cloudhsmv2: CloudHSMV2Client;
+  ec2: EC2Client;
+  sts: STSClient;
+}
+
+export type ServiceName = keyof ServiceClients;
+
+/** Hands out one client per (service, region); injected so tests can point every client at an emulator. */
+export type ClientFactory = <S extends ServiceName>(service: S, region: string) => ServiceClients[S];
+
+/** Settings shared by every client the default factory builds; anything left out comes from the SDK chain. */
+export interface SdkClientSettings {
+  endpoint?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+}
+
+const constructors: { [S in ServiceName]: new (config: object) => ServiceClients[S] } = {
+  elb: ElasticLoadBalancingClient,
+  elbv2: ElasticLoadBalancingV2Client,
+  iam: IAMClient,
+  acm: ACMClient,
+  cloudhsmv2: CloudHSMV2Client,
+  ec2: EC2Client,
+  sts: STSClient,
+};
+
+/**
+ * Builds the standard factory: credentials, endpoint (AWS_ENDPOINT_URL) and profile come from the SDK chain
+ * unless given. SDK retries are off because the collector's own retry policy counts and paces every call.
+ */
+export function sdkClientFactory(settings: SdkClientSettings = {}): ClientFactory {
+  const cache = new Map<string, ServiceClients[ServiceName]>();
+  return <S extends ServiceName>(service: S, region: string): ServiceClients[S] => {
+    const key = `${service}|${region}`;
+    let client = cache.get(key);
+    if (!client) {
+      const config: Record<string, unknown> = { region, maxAttempts: 1 };
+      if (settings.endpoint !== undefined) config['endpoint'] = settings.endpoint;
+      if (settings.credentials !== undefined) config['credentials'] = settings.credentials;
+      client = new constructors[service](config);
+      cache.set(key, client);
+    }
+    return client as ServiceClients[S];
+  };
+}

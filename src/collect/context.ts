@@ -1,0 +1,211 @@
+import type { Attempt } from '../model/snapshot.ts';
+import type { ClientFactory, ServiceClients, ServiceName } from './clients.ts';
+import { backoffDelay, classifyError, describeError, type RetrySettings } from './retry.ts';
+
+/** Calls made per `service:Operation` (first tries only) and how many retries they needed. */
+export interface CallStats {
+  total: number;
+  retries: number;
+  byOperation: Record<string, number>;
+}
+
+/**
+ * A concurrency gate per (service, region): AWS meters each service per account and region, so that is
+ * where to slow down. Adaptive: a throttle halves the window, a run of successes widens it again.
+ */
+class AdaptiveGate {
+  private active = 0;
+  private window: number;
+  private successes = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly max: number) {
+    this.window = max;
+  }
+
+  async enter(): Promise<void> {
+    if (this.active < this.window) {
+      this.active++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  leave(): void {
+    const next = this.active <= this.window ? this.waiting.shift() : undefined;
+    if (next) next();
+    else this.active--;
+  }
+
+  throttled(): void {
+    this.window = Math.max(1, Math.floor(this.window / 2));
+    this.successes = 0;
+  }
+
+  succeeded(): void {
+    if (this.window >= this.max) return;
+    if (++this.successes >= this.window * 4) {
+      this.window++;
+      this.successes = 0;
+      const next = this.waiting.shift();
+      if (next) {
+        this.active++;
+        next();
+      }
+    }
+  }
+}
+
+interface Family {
+  attempt: Attempt;
+  failedCovers: Set<string>;
+  reasons: Set<string>;
+}
+
+/** One request: its call family, its input (the memo key) and what a failure leaves unseen. */
+export interface CallRequest<S extends ServiceName> {
+  service: S;
+  region: string;
+  operation: string;
+  input: object;
+  /** ARNs or ids this call would have covered; they land in the attempt when it fails. */
+  covers?: readonly string[];
+  /** Region the client signs for, when the attempt's region is a label such as 'global' (IAM). */
+  clientRegion?: string;
+  /** 'skipped' for calls whose absence loses nothing (the project has the data itself). */
+  onFailure?: 'error' | 'skipped';
+}
+
+export interface ContextOptions {
+  clients: ClientFactory;
+  concurrency: number;
+  retry: RetrySettings;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Everything a collector needs to call AWS: one memo so each distinct input is sent at most once,
+ * per-service gates, retry with backoff, call counts, and one attempt per (service, region, operation).
+ */
+export class CollectContext {
+  account = 'unknown';
+  private readonly memo = new Map<string, Promise<unknown>>();
+  private readonly gates = new Map<string, AdaptiveGate>();
+  private readonly families = new Map<string, Family>();
+  private readonly counts: CallStats = { total: 0, retries: 0, byOperation: {} };
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly options: ContextOptions) {
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  /** Sends one request through memo, gate and retry; records its outcome under the call family. Throws on failure. */
+  async call<S extends ServiceName, O>(request: CallRequest<S>, send: (client: ServiceClients[S]) => Promise<O>): Promise<O> {
+    const { service, region, operation, input } = request;
+    const key = `${service}|${region}|${operation}|${JSON.stringify(input)}`;
+    let pending = this.memo.get(key) as Promise<O> | undefined;
+    if (!pending) {
+      pending = this.sendWithRetry(service, request.clientRegion ?? region, operation, send);
+      this.memo.set(key, pending);
+    }
+    const family = this.family(service, region, operation);
+    try {
+      return await pending;
+    } catch (error) {
+      const status = request.onFailure ?? 'error';
+      if (status === 'error' || family.attempt.status === 'ok') family.attempt.status = status;
+      family.reasons.add(describeError(error));
+      for (const arn of request.covers ?? []) family.failedCovers.add(arn);
+      throw error;
+    }
+  }
+
+  /** Like call, but answers null on failure (the failure is already recorded as an attempt). */
+  async tryCall<S extends ServiceName, O>(request: CallRequest<S>, send: (client: ServiceClients[S]) => Promise<O>): Promise<O | null> {
+    try {
+      return await this.call(request, send);
+    } catch {
+      return null;
+    }
+  }
+
+  /** Records a call family that was not (fully) looked at for a reason other than a failed call. */
+  note(service: string, region: string, operation: string, status: 'skipped' | 'error', reason: string, covers: readonly string[] = []): void {
+    const family = this.family(service, region, operation);
+    if (family.attempt.status !== 'error') family.attempt.status = status;
+    family.reasons.add(reason);
+    for (const arn of covers) family.failedCovers.add(arn);
+  }
+
+  /** The attempts so far, in a stable order. */
+  attempts(): Attempt[] {
+    return [...this.families.values()]
+      .map(({ attempt, failedCovers, reasons }) => ({
+        ...attempt,
+        account: this.account,
+        reason: reasons.size > 0 ? [...reasons].sort().join('; ') : null,
+        covers: [...failedCovers].sort(),
+      }))
+      .sort((a, b) => `${a.service}|${a.region}|${a.operation}`.localeCompare(`${b.service}|${b.region}|${b.operation}`));
+  }
+
+  /** Call counts so far. */
+  stats(): CallStats {
+    return { total: this.counts.total, retries: this.counts.retries, byOperation: { ...this.counts.byOperation } };
+  }
+
+  private family(service: string, region: string, operation: string): Family {
+    const key = `${service}|${region}|${operation}`;
+    let family = this.families.get(key);
+    if (!family) {
+      family = {
+        attempt: { service, account: this.account, region, operation, status: 'ok', reason: null, covers: [] },
+        failedCovers: new Set(),
+        reasons: new Set(),
+      };
+      this.families.set(key, family);
+    }
+    return family;
+  }
+
+  private gate(service: string, region: string): AdaptiveGate {
+    const key = `${service}|${region}`;
+    let gate = this.gates.get(key);
+    if (!gate) {
+      gate = new AdaptiveGate(this.options.concurrency);
+      this.gates.set(key, gate);
+    }
+    return gate;
+  }
+
+  private async sendWithRetry<S extends ServiceName, O>(
+    service: S,
+    region: string,
+    operation: string,
+    send: (client: ServiceClients[S]) => Promise<O>,
+  ): Promise<O> {
+    const client = this.options.clients(service, region);
+    const gate = this.gate(service, region);
+    const counter = `${service}:${operation}`;
+    this.counts.total++;
+    this.counts.byOperation[counter] = (this.counts.byOperation[counter] ?? 0) + 1;
+    for (let attempt = 1; ; attempt++) {
+      await gate.enter();
+      let failure: unknown;
+      try {
+        const result = await send(client);
+        gate.succeeded();
+        return result;
+      } catch (error) {
+        failure = error;
+      } finally {
+        gate.leave();
+      }
+      const kind = classifyError(failure);
+      if (kind === 'fatal' || attempt >= this.options.retry.maxAttempts) throw failure;
+      if (kind === 'throttle') gate.throttled();
+      this.counts.retries++;
+      await this.sleep(backoffDelay(attempt, this.options.retry));
+    }
+  }
+}

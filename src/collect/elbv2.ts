@@ -1,0 +1,286 @@
+import {
+  DescribeListenerCertificatesCommand,
+  DescribeListenersCommand,
+  DescribeLoadBalancerAttributesCommand,
+  DescribeLoadBalancersCommand,
+  DescribeRulesCommand,
+  DescribeSSLPoliciesCommand,
+  DescribeTagsCommand,
+  DescribeTargetGroupAttributesCommand,
+  DescribeTargetGroupsCommand,
+  DescribeTargetHealthCommand,
+  DescribeTrustStoresCommand,
+  type Listener as SdkListener,
+  type LoadBalancer as SdkLoadBalancer,
+  type TargetGroup as SdkTargetGroup,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { LoadBalancer, Listener, SslPolicyRecord, TargetGroup, TrustStoreRecord } from '../model/snapshot.ts';
+import type { CollectContext } from './context.ts';
+import { toAction, toListenerProtocol, toMutualAuthentication, toTargetHealth } from './elbv2-shapes.ts';
+import { chunk, collectPages, isoDate, mapLimit } from './paging.ts';
+
+/** What the ELBv2 collector found in one region. */
+export interface Elbv2Region {
+  loadBalancers: LoadBalancer[];
+  sslPolicies: SslPolicyRecord[];
+  trustStores: TrustStoreRecord[];
+}
+
+const PAGE_SIZE = 400;
+const TAG_BATCH = 20;
+const TLS_PROTOCOLS = new Set(['HTTPS', 'TLS']);
+const kv = (list: { Key?: string | undefined; Value?: string | undefined }[] | undefined): Record<string, string> =>
+  Object.fromEntries((list ?? []).map((e) => [e.Key ?? '', e.Value ?? '']));
+
+/** Collects every ALB/NLB/GWLB of a region: listeners, SNI certificates, rules, target groups, health, attributes, tags. */
+export async function collectElbv2(ctx: CollectContext, region: string, fanOut: number): Promise<Elbv2Region> {
+  const base = { service: 'elbv2', region } as const;
+  // Listed in pages so its cost does not grow with the estate; one listing per region.
+  const sslPolicies = collectSslPolicies(ctx, region);
+  let sdkLbs: SdkLoadBalancer[];
+  try {
+    sdkLbs = await collectPages(async (marker) => {
+      const input = { PageSize: PAGE_SIZE, ...(marker ? { Marker: marker } : {}) };
+      const out = await ctx.call({ ...base, operation: 'DescribeLoadBalancers', input }, (c) => c.send(new DescribeLoadBalancersCommand(input)));
+      return { items: out.LoadBalancers, next: out.NextMarker };
+    });
+  } catch {
+    return { loadBalancers: [], sslPolicies: await sslPolicies, trustStores: [] };
+  }
+  const lbArns = sdkLbs.map((lb) => lb.LoadBalancerArn ?? '');
+
+  // One region-wide target group listing is cheaper than one call per load balancer.
+  const targetGroups = collectTargetGroups(ctx, region, lbArns, fanOut);
+  const tags = new Map<string, Record<string, string>>();
+  const tagging = mapLimit(chunk(lbArns, TAG_BATCH), fanOut, async (batch) => {
+    const input = { ResourceArns: batch };
+    const out = await ctx.tryCall({ ...base, operation: 'DescribeTags', input, covers: batch }, (c) => c.send(new DescribeTagsCommand(input)));
+    for (const d of out?.TagDescriptions ?? []) tags.set(d.ResourceArn ?? '', kv(d.Tags));
+  });
+
+  const loadBalancers = await mapLimit(sdkLbs, fanOut, async (lb): Promise<LoadBalancer> => {
+    const arn = lb.LoadBalancerArn ?? '';
+    const byArn = { LoadBalancerArn: arn };
+    const [listeners, attributes] = await Promise.all([
+      collectListeners(ctx, region, arn, fanOut),
+      ctx.tryCall({ ...base, operation: 'DescribeLoadBalancerAttributes', input: byArn, covers: [arn] }, (c) =>
+        c.send(new DescribeLoadBalancerAttributesCommand(byArn)),
+      ),
+    ]);
+    return {
+      arn,
+      name: lb.LoadBalancerName ?? '',
+      type: (lb.Type ?? 'application') as LoadBalancer['type'],
+      account: ctx.account,
+      region,
+      scheme: lb.Scheme === 'internal' ? 'internal' : 'internet-facing',
+      dnsName: lb.DNSName ?? '',
+      vpcId: lb.VpcId ?? null,
+      availabilityZones: (lb.AvailabilityZones ?? []).map((az) => ({ zoneName: az.ZoneName ?? '', subnetId: az.SubnetId ?? null })),
+      securityGroups: lb.SecurityGroups ?? [],
+      attributes: kv(attributes?.Attributes),
+      tags: {},
+      listeners,
+      classicPolicies: [],
+      backendServers: [],
+      registeredInstances: [],
+      targetGroups: [],
+      createdAt: isoDate(lb.CreatedTime),
+    };
+  });
+
+  const groups = await targetGroups;
+  await tagging;
+  for (const lb of loadBalancers) {
+    lb.tags = tags.get(lb.arn) ?? {};
+    lb.targetGroups = groups.filter((g) => g.loadBalancerArns.includes(lb.arn)).map((g) => g.group);
+  }
+  const trustStores = await collectTrustStores(ctx, region, loadBalancers);
+  return { loadBalancers, sslPolicies: await sslPolicies, trustStores };
+}
+
+async function collectSslPolicies(ctx: CollectContext, region: string): Promise<SslPolicyRecord[]> {
+  try {
+    const policies = await collectPages(async (marker) => {
+      const input = { PageSize: PAGE_SIZE, ...(marker ? { Marker: marker } : {}) };
+      const out = await ctx.call({ service: 'elbv2', region, operation: 'DescribeSSLPolicies', input }, (c) =>
+        c.send(new DescribeSSLPoliciesCommand(input)),
+      );
+      return { items: out.SslPolicies, next: out.NextMarker };
+    });
+    return policies.map((p) => ({
+      region,
+      name: p.Name ?? '',
+      protocols: p.SslProtocols ?? [],
+      ciphers: [...(p.Ciphers ?? [])].sort((a, b) => (a.Priority ?? 0) - (b.Priority ?? 0)).map((c) => c.Name ?? ''),
+      supportedLoadBalancerTypes: p.SupportedLoadBalancerTypes ?? [],
+    }));
+  } catch {
+    return [];
+  }
+}
+
+async function collectListeners(ctx: CollectContext, region: string, lbArn: string, fanOut: number): Promise<Listener[]> {
+  let sdkListeners: SdkListener[];
+  try {
+    sdkListeners = await collectPages(async (marker) => {
+      const input = { LoadBalancerArn: lbArn, PageSize: PAGE_SIZE, ...(marker ? { Marker: marker } : {}) };
+      const out = await ctx.call({ service: 'elbv2', region, operation: 'DescribeListeners', input, covers: [lbArn] }, (c) =>
+        c.send(new DescribeListenersCommand(input)),
+      );
+      return { items: out.Listeners, next: out.NextMarker };
+    });
+  } catch {
+    return [];
+  }
+  return mapLimit(sdkListeners, fanOut, async (l): Promise<Listener> => {
+    const arn = l.ListenerArn ?? '';
+    const protocol = toListenerProtocol(l.Protocol);
+    const defaults = (l.Certificates ?? []).map((c) => ({ arn: c.CertificateArn ?? '', isDefault: true }));
+    const [certificates, rules] = await Promise.all([
+      protocol !== null && TLS_PROTOCOLS.has(protocol) ? collectListenerCertificates(ctx, region, arn, defaults) : defaults,
+      protocol === 'HTTP' ? collectRules(ctx, region, arn) : [],
+    ]);
+    return {
+      arn,
+      port: l.Port ?? 0,
+      protocol: protocol ?? 'TCP',
+      instanceProtocol: null,
+      instancePort: null,
+      policyNames: [],
+      // Only TLS-terminating listeners negotiate; a policy name echoed on TCP/HTTP listeners would mislead rules.
+      sslPolicy: protocol !== null && TLS_PROTOCOLS.has(protocol) ? (l.SslPolicy ?? null) : null,
+      certificates,
+      defaultActions: (l.DefaultActions ?? []).map(toAction),
+      rules,
+      alpnPolicy: l.AlpnPolicy ?? [],
+      mutualAuthentication: toMutualAuthentication(l.MutualAuthentication),
+    };
+  });
+}
+
+// The default certificate comes back twice (IsDefault true and false); keep it once, default first.
+async function collectListenerCertificates(
+  ctx: CollectContext,
+  region: string,
+  listenerArn: string,
+  defaults: Listener['certificates'],
+): Promise<Listener['certificates']> {
+  try {
+    const all = await collectPages(async (marker) => {
+      const input = { ListenerArn: listenerArn, PageSize: PAGE_SIZE, ...(marker ? { Marker: marker } : {}) };
+      const out = await ctx.call({ service: 'elbv2', region, operation: 'DescribeListenerCertificates', input, covers: [listenerArn] }, (c) =>
+        c.send(new DescribeListenerCertificatesCommand(input)),
+      );
+      return { items: out.Certificates, next: out.NextMarker };
+    });
+    // DescribeListeners names the default certificate authoritatively (moto flags every entry IsDefault).
+    const defaultArns = new Set(defaults.length > 0 ? defaults.map((c) => c.arn) : all.filter((c) => c.IsDefault).map((c) => c.CertificateArn ?? ''));
+    const sni = [...new Set(all.map((c) => c.CertificateArn ?? ''))].filter((a) => a !== '' && !defaultArns.has(a)).sort();
+    return [...[...defaultArns].map((arn) => ({ arn, isDefault: true })), ...sni.map((arn) => ({ arn, isDefault: false }))];
+  } catch {
+    return defaults;
+  }
+}
+
+async function collectRules(ctx: CollectContext, region: string, listenerArn: string): Promise<Listener['rules']> {
+  try {
+    const rules = await collectPages(async (marker) => {
+      const input = { ListenerArn: listenerArn, PageSize: PAGE_SIZE, ...(marker ? { Marker: marker } : {}) };
+      const out = await ctx.call({ service: 'elbv2', region, operation: 'DescribeRules', input, covers: [listenerArn] }, (c) =>
+        c.send(new DescribeRulesCommand(input)),
+      );
+      return { items: out.Rules, next: out.NextMarker };
+    });
+    return rules
+      .filter((r) => !r.IsDefault)
+      .map((r) => ({ arn: r.RuleArn ?? '', priority: r.Priority ?? '', conditions: r.Conditions ?? [], actions: (r.Actions ?? []).map(toAction) }));
+  } catch {
+    return [];
+  }
+}
+
+async function collectTargetGroups(
+  ctx: CollectContext,
+  region: string,
+  lbArns: string[],
+  fanOut: number,
+): Promise<{ loadBalancerArns: string[]; group: TargetGroup }[]> {
+  let sdkGroups: SdkTargetGroup[];
+  try {
+    sdkGroups = await collectPages(async (marker) => {
+      const input = { PageSize: PAGE_SIZE, ...(marker ? { Marker: marker } : {}) };
+      const out = await ctx.call({ service: 'elbv2', region, operation: 'DescribeTargetGroups', input, covers: lbArns }, (c) =>
+        c.send(new DescribeTargetGroupsCommand(input)),
+      );
+      return { items: out.TargetGroups, next: out.NextMarker };
+    });
+  } catch {
+    return [];
+  }
+  // Target groups no load balancer uses cannot carry traffic, so their health is not worth a call.
+  const attached = sdkGroups.filter((g) => (g.LoadBalancerArns ?? []).length > 0);
+  return mapLimit(attached, fanOut, async (g) => {
+    const arn = g.TargetGroupArn ?? '';
+    const byArn = { TargetGroupArn: arn };
+    const [health, attributes] = await Promise.all([
+      ctx.tryCall({ service: 'elbv2', region, operation: 'DescribeTargetHealth', input: byArn, covers: [arn] }, (c) =>
+        c.send(new DescribeTargetHealthCommand(byArn)),
+      ),
+      ctx.tryCall({ service: 'elbv2', region, operation: 'DescribeTargetGroupAttributes', input: byArn, covers: [arn] }, (c) =>
+        c.send(new DescribeTargetGroupAttributesCommand(byArn)),
+      ),
+    ]);
+    const group: TargetGroup = {
+      arn,
+      name: g.TargetGroupName ?? '',
+      protocol: toListenerProtocol(g.Protocol),
+      port: g.Port ?? null,
+      targetType: (g.TargetType ?? 'instance') as TargetGroup['targetType'],
+      healthCheckProtocol: g.HealthCheckProtocol ?? null,
+      vpcId: g.VpcId ?? null,
+      targets: (health?.TargetHealthDescriptions ?? []).map((t) => ({
+        id: t.Target?.Id ?? '',
+        port: t.Target?.Port ?? null,
+        availabilityZone: t.Target?.AvailabilityZone ?? null,
+        health: toTargetHealth(t.TargetHealth?.State),
+      })),
+      attributes: kv(attributes?.Attributes),
+    };
+    return { loadBalancerArns: g.LoadBalancerArns ?? [], group };
+  });
+}
+
+// Only trust stores that a listener verifies against matter to TLS; they are read by ARN, 20 per call.
+async function collectTrustStores(ctx: CollectContext, region: string, loadBalancers: LoadBalancer[]): Promise<TrustStoreRecord[]> {
+  const arns = new Set<string>();
+  for (const lb of loadBalancers) for (const l of lb.listeners) if (l.mutualAuthentication?.trustStoreArn) arns.add(l.mutualAuthentication.trustStoreArn);
+  const records: TrustStoreRecord[] = [];
+  for (const batch of chunk([...arns].sort(), TAG_BATCH)) {
+    try {
+      const stores = await collectPages(async (marker) => {
+        const input = { TrustStoreArns: batch, PageSize: PAGE_SIZE, ...(marker ? { Marker: marker } : {}) };
+        const out = await ctx.call({ service: 'elbv2', region, operation: 'DescribeTrustStores', input, covers: batch }, (c) =>
+          c.send(new DescribeTrustStoresCommand(input)),
+        );
+        return { items: out.TrustStores, next: out.NextMarker };
+      });
+      for (const s of stores) {
+        records.push({
+          arn: s.TrustStoreArn ?? '',
+          name: s.Name ?? '',
+          account: ctx.account,
+          region,
+          status: s.Status ?? 'UNKNOWN',
+          numberOfCaCertificates: s.NumberOfCaCertificates ?? null,
+          // The bundle comes back as a pre-signed S3 URL; fetching it is outside the ELB API and not done here.
+          caBundlePem: null,
+          revocationCount: s.TotalRevokedEntries ?? 0,
+        });
+      }
+    } catch {
+      // recorded as an attempt with the trust stores it covers
+    }
+  }
+  return records;
+}

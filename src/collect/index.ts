@@ -1,0 +1,181 @@
+import { createRequire } from 'node:module';
+import { SNAPSHOT_SCHEMA_VERSION, type CertificateRecord, type LoadBalancer, type Snapshot } from '../model/snapshot.ts';
+import { collectAcmCertificates, collectIamCertificates, type CertificateScope } from './certificates.ts';
+import { collectClassic } from './classic.ts';
+import { sdkClientFactory, type ClientFactory } from './clients.ts';
+import { CollectContext, type CallStats } from './context.ts';
+import { collectElbv2 } from './elbv2.ts';
+import { callerAccount, collectHsmClusters, collectInstances, enabledRegions } from './placement.ts';
+import { DEFAULT_RETRY, type RetrySettings } from './retry.ts';
+
+export { sdkClientFactory, type ClientFactory, type SdkClientSettings, type ServiceName, type ServiceClients } from './clients.ts';
+export type { CallStats } from './context.ts';
+export { DEFAULT_RETRY, type RetrySettings } from './retry.ts';
+export { classicArn } from './classic.ts';
+
+export interface CollectOptions {
+  /** Regions to read, or 'all' for every region EC2 DescribeRegions lists. */
+  regions: string[] | 'all';
+  /** Client factory; default: the standard SDK chain (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, ...). */
+  clients?: ClientFactory;
+  /** Fetch body and chain of every certificate, not only those listeners use. */
+  allCertificates?: boolean;
+  /** One line per region and service with counts, for stderr. */
+  onProgress?: (line: string) => void;
+  /** Requests in flight per service and region. */
+  concurrency?: number;
+  retry?: Partial<RetrySettings>;
+  /** Region for global and account-level calls (STS, IAM, DescribeRegions); default AWS_REGION or the first region. */
+  homeRegion?: string;
+  /** Injected so a test can fix capturedAt. */
+  now?: () => Date;
+}
+
+/** A snapshot and the calls it took. */
+export interface CollectResult {
+  snapshot: Snapshot;
+  stats: CallStats;
+}
+
+const DEFAULT_CONCURRENCY = 8;
+
+/** Reads the estate in scope into a Snapshot; failures become attempts, never exceptions. */
+export async function collectSnapshot(options: CollectOptions): Promise<Snapshot> {
+  return (await collectWithStats(options)).snapshot;
+}
+
+/** collectSnapshot, plus the number of API calls per operation (for benchmarks and progress). */
+export async function collectWithStats(options: CollectOptions): Promise<CollectResult> {
+  const concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
+  const ctx = new CollectContext({
+    clients: options.clients ?? sdkClientFactory(),
+    concurrency,
+    retry: { ...DEFAULT_RETRY, ...options.retry },
+  });
+  const progress = options.onProgress ?? (() => {});
+  const explicit = options.regions === 'all' ? [] : options.regions;
+  const homeRegion = options.homeRegion ?? process.env['AWS_REGION'] ?? explicit[0] ?? 'us-east-1';
+  const capturedAt = (options.now ?? (() => new Date()))().toISOString();
+
+  ctx.account = (await callerAccount(ctx, homeRegion)) ?? 'unknown';
+  let regions = explicit;
+  if (options.regions === 'all') {
+    try {
+      regions = await enabledRegions(ctx, homeRegion);
+    } catch {
+      regions = [];
+    }
+  }
+  regions = [...new Set(regions)].sort();
+
+  const perRegion = await Promise.all(
+    regions.map(async (region) => {
+      const [classic, elbv2, hsmClusters] = await Promise.all([
+        collectClassic(ctx, region, concurrency * 2),
+        collectElbv2(ctx, region, concurrency * 2),
+        collectHsmClusters(ctx, region),
+      ]);
+      progress(`${region} elb: ${classic.loadBalancers.length} Classic load balancers`);
+      progress(`${region} elbv2: ${elbv2.loadBalancers.length} ALB/NLB/GWLB load balancers`);
+      progress(`${region} cloudhsmv2: ${hsmClusters.length} clusters`);
+      const loadBalancers = [...classic.loadBalancers, ...elbv2.loadBalancers];
+      return { region, loadBalancers, classic, elbv2, hsmClusters };
+    }),
+  );
+  const loadBalancers = perRegion.flatMap((r) => r.loadBalancers);
+  const scope: CertificateScope = { usedBy: certificateUse(loadBalancers), all: options.allCertificates === true };
+
+  const [iam, acm, instances] = await Promise.all([
+    collectIamCertificates(ctx, homeRegion, scope, concurrency * 2).then((records) => {
+      progress(`global iam: ${records.length} server certificates`);
+      return records;
+    }),
+    Promise.all(
+      regions.map(async (region) => {
+        const records = await collectAcmCertificates(ctx, region, scope, concurrency * 2);
+        progress(`${region} acm: ${records.length} certificates`);
+        return records;
+      }),
+    ),
+    Promise.all(
+      perRegion.map(async ({ region, loadBalancers: lbs }) => {
+        const records = await collectInstances(ctx, region, instanceIdsOf(lbs), concurrency * 2);
+        progress(`${region} ec2: ${records.length} instances`);
+        return records;
+      }),
+    ),
+  ]);
+
+  const stats = ctx.stats();
+  progress(`collected with ${stats.total} API calls (${stats.retries} retries)`);
+  const certificates: CertificateRecord[] = [...iam, ...acm.flat()].sort((a, b) => a.arn.localeCompare(b.arn));
+  const snapshot: Snapshot = {
+    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+    generator: { name: 'elb-tls-audit', version: generatorVersion() },
+    capturedAt,
+    scope: { accounts: [ctx.account], regions },
+    loadBalancers: sortLoadBalancers(loadBalancers),
+    certificates,
+    hsmClusters: perRegion.flatMap((r) => r.hsmClusters).sort((a, b) => a.clusterId.localeCompare(b.clusterId)),
+    instances: instances.flat(),
+    sslPolicies: perRegion.flatMap((r) => r.elbv2.sslPolicies),
+    classicPredefinedPolicies: dedupeByName(perRegion.flatMap((r) => r.classic.predefinedPolicies)),
+    trustStores: perRegion.flatMap((r) => r.elbv2.trustStores),
+    observations: [],
+    attempts: ctx.attempts(),
+  };
+  return { snapshot, stats };
+}
+
+/** certificate ARN -> the load balancers whose listeners serve it. */
+function certificateUse(loadBalancers: LoadBalancer[]): Map<string, Set<string>> {
+  const use = new Map<string, Set<string>>();
+  for (const lb of loadBalancers) {
+    for (const listener of lb.listeners) {
+      for (const cert of listener.certificates) {
+        if (!use.has(cert.arn)) use.set(cert.arn, new Set());
+        use.get(cert.arn)?.add(lb.arn);
+      }
+    }
+  }
+  return use;
+}
+
+function instanceIdsOf(loadBalancers: LoadBalancer[]): string[] {
+  const ids: string[] = [];
+  for (const lb of loadBalancers) {
+    for (const i of lb.registeredInstances) ids.push(i.instanceId);
+    for (const group of lb.targetGroups) if (group.targetType === 'instance') for (const t of group.targets) ids.push(t.id);
+  }
+  return ids;
+}
+
+// Deterministic order so two collections of the same estate give the same snapshot.
+function sortLoadBalancers(loadBalancers: LoadBalancer[]): LoadBalancer[] {
+  for (const lb of loadBalancers) {
+    lb.listeners.sort((a, b) => a.port - b.port || a.arn.localeCompare(b.arn));
+    lb.targetGroups.sort((a, b) => a.arn.localeCompare(b.arn));
+    for (const group of lb.targetGroups) group.targets.sort((a, b) => a.id.localeCompare(b.id) || (a.port ?? 0) - (b.port ?? 0));
+    lb.registeredInstances.sort((a, b) => a.instanceId.localeCompare(b.instanceId));
+  }
+  return loadBalancers.sort((a, b) => a.region.localeCompare(b.region) || a.arn.localeCompare(b.arn));
+}
+
+// Predefined policies are the same in every region; keep one copy of each.
+function dedupeByName<T extends { name: string }>(items: T[]): T[] {
+  return [...new Map(items.map((p) => [p.name, p])).values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+// From source the package file is two levels up; from the bundled dist/cli.js it is one.
+function generatorVersion(): string {
+  const require = createRequire(import.meta.url);
+  for (const path of ['../../package.json', '../package.json']) {
+    try {
+      const pkg = require(path) as { name?: unknown; version?: unknown };
+      if (pkg.name === 'elb-tls-audit' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // try the next layout
+    }
+  }
+  return '0.0.0';
+}

@@ -1,0 +1,46 @@
+/** Pagination and batching shared by the collectors. */
+
+/** Follows a marker/token to the last page and concatenates the items; a failed page fails the listing. */
+export async function collectPages<T>(
+  fetchPage: (marker: string | undefined) => Promise<{ items: T[] | undefined; next: string | undefined }>,
+): Promise<T[]> {
+  const all: T[] = [];
+  let marker: string | undefined;
+  const seen = new Set<string>();
+  for (;;) {
+    const page = await fetchPage(marker);
+    all.push(...(page.items ?? []));
+    // A marker that repeats would loop forever; stop and keep what was read.
+    if (!page.next || seen.has(page.next)) return all;
+    seen.add(page.next);
+    marker = page.next;
+  }
+}
+
+/** Splits a list into chunks of at most `size` (the API's batch maximum). */
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Runs fn over items with at most `limit` in flight (the per-service gate paces the wire; this bounds memory). */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+/** ISO string of an SDK date, or null. */
+export function isoDate(value: Date | string | undefined | null): string | null {
+  if (value === undefined || value === null) return null;
+  const date = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}

@@ -1,0 +1,108 @@
+import { DescribeBackupsCommand, DescribeClustersCommand, type Backup, type Cluster } from '@aws-sdk/client-cloudhsm-v2';
+import { DescribeInstancesCommand, DescribeRegionsCommand, type Instance } from '@aws-sdk/client-ec2';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import type { HsmCluster, InstanceRecord } from '../model/snapshot.ts';
+import type { CollectContext } from './context.ts';
+import { chunk, collectPages, isoDate, mapLimit } from './paging.ts';
+
+// EC2 caps the values of one filter at 200; a filter (unlike InstanceIds) tolerates ids that no longer exist.
+const INSTANCE_FILTER_BATCH = 200;
+
+/** The account id of the caller (STS GetCallerIdentity), or null when STS did not answer. */
+export async function callerAccount(ctx: CollectContext, homeRegion: string): Promise<string | null> {
+  const out = await ctx.tryCall({ service: 'sts', region: homeRegion, operation: 'GetCallerIdentity', input: {} }, (c) =>
+    c.send(new GetCallerIdentityCommand({})),
+  );
+  return out?.Account ?? null;
+}
+
+/** Every region enabled for the account (EC2 DescribeRegions), for `--regions all`. */
+export async function enabledRegions(ctx: CollectContext, homeRegion: string): Promise<string[]> {
+  const out = await ctx.call({ service: 'ec2', region: homeRegion, operation: 'DescribeRegions', input: {} }, (c) =>
+    c.send(new DescribeRegionsCommand({})),
+  );
+  return (out.Regions ?? []).map((r) => r.RegionName ?? '').filter((r) => r !== '').sort();
+}
+
+/** CloudHSM v2 clusters of a region with their HSMs and backups. */
+export async function collectHsmClusters(ctx: CollectContext, region: string): Promise<HsmCluster[]> {
+  let clusters: Cluster[];
+  try {
+    clusters = await collectPages(async (token) => {
+      const input = { MaxResults: 25, ...(token ? { NextToken: token } : {}) };
+      const out = await ctx.call({ service: 'cloudhsmv2', region, operation: 'DescribeClusters', input }, (c) =>
+        c.send(new DescribeClustersCommand(input)),
+      );
+      return { items: out.Clusters, next: out.NextToken };
+    });
+  } catch {
+    return [];
+  }
+  if (clusters.length === 0) return [];
+  const ids = clusters.map((c) => c.ClusterId ?? '');
+  let backups: Backup[] = [];
+  try {
+    // One region-wide listing rather than one per cluster.
+    backups = await collectPages(async (token) => {
+      const input = { MaxResults: 50, ...(token ? { NextToken: token } : {}) };
+      const out = await ctx.call({ service: 'cloudhsmv2', region, operation: 'DescribeBackups', input, covers: ids }, (c) =>
+        c.send(new DescribeBackupsCommand(input)),
+      );
+      return { items: out.Backups, next: out.NextToken };
+    });
+  } catch {
+    // recorded with the clusters it covers
+  }
+  return clusters.map((c) => ({
+    clusterId: c.ClusterId ?? '',
+    account: ctx.account,
+    region,
+    state: c.State ?? 'UNKNOWN',
+    hsmType: c.HsmType ?? null,
+    vpcId: c.VpcId ?? null,
+    securityGroup: c.SecurityGroup ?? null,
+    subnetMapping: { ...(c.SubnetMapping ?? {}) },
+    hsms: (c.Hsms ?? []).map((h) => ({
+      hsmId: h.HsmId ?? '',
+      availabilityZone: h.AvailabilityZone ?? '',
+      subnetId: h.SubnetId ?? null,
+      state: h.State ?? 'UNKNOWN',
+      eniIp: h.EniIp ?? null,
+    })),
+    backups: backups
+      .filter((b) => b.ClusterId === c.ClusterId)
+      .map((b) => ({ backupId: b.BackupId ?? '', state: b.BackupState ?? 'UNKNOWN', createTimestamp: isoDate(b.CreateTimestamp) })),
+  }));
+}
+
+/** Placement (AZ, subnet, VPC, security groups) of the given instances, 200 ids per call. */
+export async function collectInstances(ctx: CollectContext, region: string, instanceIds: string[], fanOut: number): Promise<InstanceRecord[]> {
+  const ids = [...new Set(instanceIds)].filter((id) => id !== '').sort();
+  const found: Instance[] = [];
+  await mapLimit(chunk(ids, INSTANCE_FILTER_BATCH), fanOut, async (batch) => {
+    try {
+      const instances = await collectPages(async (token) => {
+        const input = { Filters: [{ Name: 'instance-id', Values: batch }], MaxResults: 1000, ...(token ? { NextToken: token } : {}) };
+        const out = await ctx.call({ service: 'ec2', region, operation: 'DescribeInstances', input, covers: batch }, (c) =>
+          c.send(new DescribeInstancesCommand(input)),
+        );
+        return { items: (out.Reservations ?? []).flatMap((r) => r.Instances ?? []), next: out.NextToken };
+      });
+      found.push(...instances);
+    } catch {
+      // recorded with the instance ids it covers
+    }
+  });
+  return found
+    .map((i) => ({
+      instanceId: i.InstanceId ?? '',
+      account: ctx.account,
+      region,
+      availabilityZone: i.Placement?.AvailabilityZone ?? null,
+      subnetId: i.SubnetId ?? null,
+      vpcId: i.VpcId ?? null,
+      securityGroups: (i.SecurityGroups ?? []).map((g) => g.GroupId ?? '').filter((g) => g !== ''),
+      state: i.State?.Name ?? null,
+    }))
+    .sort((a, b) => a.instanceId.localeCompare(b.instanceId));
+}
