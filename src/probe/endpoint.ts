@@ -1,0 +1,161 @@
+/** Probes one endpoint: protocols, suites, order, groups, DH size and the chains served per SNI name. */
+import type { ProbeObservation, ServedChain, TlsProtocol } from '../model/snapshot.ts';
+import { TLS_PROTOCOLS } from '../model/snapshot.ts';
+import { ConnectionCounter, type Dial } from './connection.ts';
+import {
+  detectServerOrder, EndpointUnreachable, fetchLegacyChain, scanLegacy, scanSslv2, scanTls13,
+  SUITE_BY_CODE, type ProbeContext, type ProtocolScan, type RawChain,
+} from './enumerate.ts';
+import { Limiter } from './limiter.ts';
+import { fetchTls13Chain } from './node-chain.ts';
+import { describeCertificate, leafKeyType } from './served.ts';
+import { SSLV2_SPECS } from './suites.ts';
+import { GROUP_NAMES } from './wire.ts';
+
+export interface ProbeTarget {
+  host: string;
+  port: number;
+  /** The name the full enumeration is sent with; null sends no SNI. */
+  sni: string | null;
+  /** HOST2:PORT2 to connect to instead (already resolved from --connect-to). */
+  connectTo?: string;
+  /** More names whose certificate is fetched (one connection each), beside sni and no-SNI. */
+  sniNames?: string[];
+  loadBalancerArn?: string | null;
+  listenerArn?: string | null;
+}
+
+export interface ProbeOptions {
+  /** Per connection, connect plus first flight. */
+  timeoutMs?: number;
+  /** Connections open at once against this endpoint. */
+  perEndpointCap?: number;
+  /** Minimum gap between connection starts to this endpoint. */
+  pacingMs?: number;
+  /** Enumerate TLS 1.3 groups (costs extra connections when the server has more groups than suites). */
+  groups?: boolean;
+  /** Fetch the certificate without SNI too when the target has an SNI name. */
+  noSniCertificate?: boolean;
+}
+
+function splitHostPort(value: string): { host: string; port: number } {
+  const match = /^\[?([^\]]*?)\]?:(\d+)$/.exec(value);
+  if (!match) throw new Error(`connectTo must be HOST:PORT, got "${value}"`);
+  return { host: match[1] ?? '', port: Number(match[2]) };
+}
+
+function emptyProtocols(): Record<TlsProtocol, boolean | null> {
+  return { SSLv2: null, SSLv3: null, 'TLSv1.0': null, 'TLSv1.1': null, 'TLSv1.2': null, 'TLSv1.3': null };
+}
+
+const suiteName = (protocol: TlsProtocol, code: number): string =>
+  protocol === 'SSLv2'
+    ? SSLV2_SPECS.find(([c]) => c === code)?.[1] ?? `SSL_CK_0x${code.toString(16)}`
+    : SUITE_BY_CODE.get(code)?.[1] ?? `0x${code.toString(16).padStart(4, '0')}`;
+
+function toServedChain(sni: string | null, raw: { chain: Buffer[]; ocspStapled: boolean }, protocol: TlsProtocol | null): ServedChain {
+  return { sni, chain: raw.chain.map(describeCertificate), ocspStapled: raw.ocspStapled, protocol, keyType: leafKeyType(raw.chain[0]) };
+}
+
+/** The TLS 1.3 chain, or the best legacy hello's, for one name. */
+async function chainFor(ctx: ProbeContext, sni: string | null, scans: ProtocolScan[], notes: string[]): Promise<ServedChain[]> {
+  const out: ServedChain[] = [];
+  const tls13 = scans.find((s) => s.protocol === 'TLSv1.3' && s.accepted);
+  if (tls13) {
+    const got = await ctx.limiter.run(() => fetchTls13Chain(ctx.dial, sni, ctx.counter));
+    if ('error' in got) notes.push(`TLS 1.3 chain for ${sni ?? '(no SNI)'}: ${got.error}`);
+    else out.push(toServedChain(sni, got, 'TLSv1.3'));
+  }
+  const legacy = [...scans].reverse().find((s) => s.accepted && s.protocol !== 'TLSv1.3' && s.protocol !== 'SSLv2');
+  if (legacy && out.length === 0) {
+    // The enumeration already read this name's chain in cleartext; do not pay a connection for it again.
+    const known = sni === ctx.sni ? legacy.chains[0] : undefined;
+    const raw = known ?? await fetchLegacyChain({ ...ctx, sni }, legacy);
+    if (raw) out.push(toServedChain(sni, raw, raw.protocol));
+  }
+  return out;
+}
+
+const chainKey = (c: ServedChain): string => c.chain.map((x) => x.sha256).join();
+
+/** Probes one endpoint and never throws for network trouble: failures come back as status 'error'. */
+export async function probeEndpoint(target: ProbeTarget, options: ProbeOptions = {}): Promise<ProbeObservation> {
+  const started = performance.now();
+  const to = target.connectTo ? splitHostPort(target.connectTo) : { host: target.host, port: target.port };
+  const dial: Dial = { host: to.host, port: to.port, timeoutMs: options.timeoutMs ?? 5000 };
+  const counter = new ConnectionCounter();
+  const ctx: ProbeContext = {
+    dial, sni: target.sni, counter, enumerateGroups: options.groups ?? true,
+    limiter: new Limiter(options.perEndpointCap ?? 4, options.pacingMs ?? 0),
+  };
+  const observation: ProbeObservation = {
+    target: { host: target.host, port: target.port, sni: target.sni, connectedTo: target.connectTo ?? null },
+    loadBalancerArn: target.loadBalancerArn ?? null,
+    listenerArn: target.listenerArn ?? null,
+    status: 'ok', reason: null, protocols: emptyProtocols(), cipherSuites: {}, serverCipherOrder: null,
+    groups: [], dhBits: null, certificates: [], notes: [], connections: 0, durationMs: 0,
+  };
+  try {
+    // Newest first: most endpoints accept it, and its scan is the one chains and order lean on.
+    const scans = await Promise.all([
+      scanTls13(ctx), scanLegacy(ctx, 'TLSv1.2'), scanLegacy(ctx, 'TLSv1.1'), scanLegacy(ctx, 'TLSv1.0'),
+      scanLegacy(ctx, 'SSLv3'), scanSslv2(ctx),
+    ]);
+    scans.sort((a, b) => TLS_PROTOCOLS.indexOf(a.protocol) - TLS_PROTOCOLS.indexOf(b.protocol));
+    const groups = new Set<number>();
+    for (const scan of scans) {
+      observation.protocols[scan.protocol] = scan.accepted;
+      if (scan.accepted) observation.cipherSuites[scan.protocol] = scan.suites.map((code) => suiteName(scan.protocol, code));
+      for (const g of scan.groups) groups.add(g);
+      if (scan.dhBits !== null) observation.dhBits = observation.dhBits === null ? scan.dhBits : Math.min(observation.dhBits, scan.dhBits);
+      for (const note of scan.notes) observation.notes.push(`${scan.protocol}: ${note}`);
+    }
+    observation.groups = [...groups].map((g) => GROUP_NAMES.get(g) ?? `0x${g.toString(16).padStart(4, '0')}`);
+    if (!scans.some((s) => s.accepted)) {
+      observation.status = 'error';
+      observation.reason = `no SSL/TLS protocol accepted (${[...new Set(scans.map((s) => s.lastRefusal ?? 'refused'))].join('; ')})`;
+      return observation;
+    }
+    const orderScan = [...scans].reverse().find((s) => s.protocol !== 'TLSv1.3' && s.protocol !== 'SSLv2' && s.suites.length >= 2)
+      ?? scans.find((s) => s.protocol === 'TLSv1.3' && s.suites.length >= 2);
+    const [serverOrder, primary] = await Promise.all([
+      orderScan ? detectServerOrder(ctx, orderScan) : Promise.resolve(null),
+      chainFor(ctx, target.sni, scans, observation.notes),
+    ]);
+    observation.serverCipherOrder = serverOrder;
+    observation.certificates = primary;
+    // Chains the enumeration already read (RSA and ECDSA deployments show up as different chains).
+    const legacyChains: RawChain[] = [...scans].reverse().flatMap((s) => s.chains);
+    for (const raw of legacyChains) {
+      const served = toServedChain(target.sni, raw, raw.protocol);
+      if (!observation.certificates.some((c) => chainKey(c) === chainKey(served))) observation.certificates.push(served);
+    }
+    await addDualTls13(ctx, target.sni, scans, observation);
+    const others = [...(options.noSniCertificate !== false && target.sni !== null ? [null] : []), ...(target.sniNames ?? [])]
+      .filter((name, i, all) => name !== target.sni && all.indexOf(name) === i);
+    const extra = await Promise.all(others.map((name) => chainFor(ctx, name, scans, observation.notes)));
+    observation.certificates.push(...extra.flat());
+  } catch (error) {
+    if (!(error instanceof EndpointUnreachable)) throw error;
+    observation.status = 'error';
+    observation.reason = error.message;
+  } finally {
+    observation.connections = counter.count;
+    observation.durationMs = Math.round(performance.now() - started);
+  }
+  return observation;
+}
+
+/** When TLS <= 1.2 showed both an RSA and an ECDSA leaf, ask TLS 1.3 for the other one too. */
+async function addDualTls13(ctx: ProbeContext, sni: string | null, scans: ProtocolScan[], observation: ProbeObservation): Promise<void> {
+  if (!scans.some((s) => s.protocol === 'TLSv1.3' && s.accepted)) return;
+  const types = new Set(observation.certificates.map((c) => c.keyType));
+  if (!(types.has('rsa') && types.has('ec'))) return;
+  const have = observation.certificates.find((c) => c.protocol === 'TLSv1.3')?.keyType;
+  const want = have === 'ec' ? 'RSA' : 'ECDSA';
+  const got = await ctx.limiter.run(() => fetchTls13Chain(ctx.dial, sni, ctx.counter, want));
+  if (!('error' in got)) {
+    const served = toServedChain(sni, got, 'TLSv1.3');
+    if (!observation.certificates.some((c) => c.protocol === 'TLSv1.3' && chainKey(c) === chainKey(served))) observation.certificates.push(served);
+  }
+}
