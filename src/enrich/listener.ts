@@ -1,0 +1,125 @@
+/** Listener facts: transport, redirects, backend protection and the resolved TLS policy. */
+import type { ListenerFacts, ResolvedPolicy } from '../model/facts.ts';
+import type { LoadBalancer, Listener, ListenerAction, ListenerProtocol, ProbeObservation, Snapshot } from '../model/snapshot.ts';
+import { resolveClassicPolicy, resolveElbv2Policy, type PolicyCatalogue } from './policy.ts';
+
+const TLS_FRONT: ReadonlySet<ListenerProtocol> = new Set(['HTTPS', 'SSL', 'TLS']);
+const ENCRYPTED_BACK: ReadonlySet<ListenerProtocol> = new Set(['HTTPS', 'SSL', 'TLS', 'QUIC', 'TCP_QUIC']);
+const CLEARTEXT_FRONT: ReadonlySet<ListenerProtocol> = new Set(['HTTP', 'TCP', 'UDP', 'TCP_UDP']);
+
+/** Per-snapshot lookups listener facts need. */
+export interface ListenerContext {
+  catalogue: PolicyCatalogue;
+  trustStoreRevocations: Map<string, number>;
+  observationsByListener: Map<string, ProbeObservation[]>;
+}
+
+/** Builds the lookups once per snapshot. */
+export function buildListenerContext(snapshot: Snapshot, catalogue: PolicyCatalogue): ListenerContext {
+  const observationsByListener = new Map<string, ProbeObservation[]>();
+  for (const o of snapshot.observations) {
+    if (!o.listenerArn) continue;
+    const list = observationsByListener.get(o.listenerArn) ?? [];
+    list.push(o);
+    observationsByListener.set(o.listenerArn, list);
+  }
+  return {
+    catalogue,
+    trustStoreRevocations: new Map(snapshot.trustStores.map((t) => [t.arn, t.revocationCount])),
+    observationsByListener,
+  };
+}
+
+function redirectsToHttps(action: ListenerAction): boolean {
+  if (action.type === 'fixed-response') return true;
+  return action.type === 'redirect' && (action.redirect?.protocol ?? '#{protocol}') === 'HTTPS';
+}
+
+/** Every path through an HTTP listener (default action and every rule) ends in an HTTPS redirect or a fixed response. */
+function allPathsRedirect(listener: Listener): boolean {
+  if (listener.defaultActions.length === 0) return false;
+  const terminal = (actions: ListenerAction[]) =>
+    actions.filter((a) => !a.type.startsWith('authenticate')).every(redirectsToHttps);
+  return terminal(listener.defaultActions) && listener.rules.every((r) => terminal(r.actions));
+}
+
+function forwardedTargetGroupArns(listener: Listener): string[] {
+  const arns = new Set<string>();
+  for (const action of [...listener.defaultActions, ...listener.rules.flatMap((r) => r.actions)]) {
+    for (const arn of action.targetGroupArns) arns.add(arn);
+  }
+  return [...arns].sort();
+}
+
+function backendFacts(lb: LoadBalancer, listener: Listener): ListenerFacts['backend'] {
+  if (lb.type === 'classic') {
+    const protocol = listener.instanceProtocol;
+    const encrypted = protocol ? ENCRYPTED_BACK.has(protocol) : null;
+    const backend = lb.backendServers.find((b) => b.instancePort === listener.instancePort);
+    const policies = new Map(lb.classicPolicies.map((p) => [p.name, p]));
+    const authPolicies = (backend?.policyNames ?? [])
+      .map((n) => policies.get(n))
+      .filter((p) => p?.type === 'BackendServerAuthenticationPolicyType');
+    const publicKeyCount = authPolicies
+      .flatMap((p) => p?.attributes ?? [])
+      .filter((a) => a.name === 'PublicKeyPolicyName' && policies.get(a.value)?.type === 'PublicKeyPolicyType').length;
+    return { protocol, port: listener.instancePort, encrypted, authenticated: publicKeyCount > 0, publicKeyCount };
+  }
+  const groups = forwardedTargetGroupArns(listener)
+    .map((arn) => lb.targetGroups.find((tg) => tg.arn === arn))
+    .filter((tg) => tg !== undefined && tg.targetType !== 'lambda' && tg.protocol !== null);
+  if (groups.length === 0) return { protocol: null, port: null, encrypted: null, authenticated: null, publicKeyCount: 0 };
+  // The weakest forwarded group decides: one plaintext target group is enough to expose traffic.
+  const plaintext = groups.find((tg) => !ENCRYPTED_BACK.has(tg!.protocol!));
+  const shown = plaintext ?? groups[0]!;
+  return { protocol: shown!.protocol, port: shown!.port, encrypted: plaintext === undefined, authenticated: null, publicKeyCount: 0 };
+}
+
+/** Pass-through TLS is known only from what a probe saw on the listener. */
+function observedTls(observations: ProbeObservation[] | undefined): boolean | null {
+  const ok = observations?.filter((o) => o.status === 'ok') ?? [];
+  if (ok.length === 0) return null;
+  return ok.some((o) => Object.values(o.protocols).some((v) => v === true));
+}
+
+/** Facts for one listener. */
+export function listenerFacts(lb: LoadBalancer, listener: Listener, context: ListenerContext): ListenerFacts {
+  const terminatesTls = TLS_FRONT.has(listener.protocol);
+  let policy: ResolvedPolicy | null = null;
+  if (terminatesTls) {
+    policy = lb.type === 'classic'
+      ? resolveClassicPolicy(lb, listener, context.catalogue)
+      : resolveElbv2Policy(lb.region, listener.sslPolicy, context.catalogue);
+  }
+  const redirects = listener.protocol === 'HTTP' && lb.type !== 'classic' && allPathsRedirect(listener);
+  const tlsPassthrough = listener.protocol === 'TCP' ? observedTls(context.observationsByListener.get(listener.arn)) : null;
+  const mutual = listener.mutualAuthentication;
+  return {
+    subject: 'listener',
+    arn: listener.arn,
+    name: `${lb.name}:${listener.port}`,
+    account: lb.account,
+    region: lb.region,
+    loadBalancerArn: lb.arn,
+    loadBalancerType: lb.type,
+    scheme: lb.scheme,
+    port: listener.port,
+    protocol: listener.protocol,
+    terminatesTls,
+    acceptsCleartext: CLEARTEXT_FRONT.has(listener.protocol) && !redirects && tlsPassthrough !== true,
+    redirectsToHttps: redirects,
+    tlsPassthrough,
+    backend: backendFacts(lb, listener),
+    policy,
+    certificateArns: listener.certificates.map((c) => c.arn),
+    sniCertificateCount: listener.certificates.filter((c) => !c.isDefault).length,
+    mtls: mutual
+      ? {
+          mode: mutual.mode,
+          trustStoreArn: mutual.trustStoreArn,
+          ignoreClientCertificateExpiry: mutual.ignoreClientCertificateExpiry,
+          trustStoreRevocationCount: mutual.trustStoreArn ? (context.trustStoreRevocations.get(mutual.trustStoreArn) ?? null) : null,
+        }
+      : null,
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * The named custom operators rules share. Domain tests live here (or in enrich), never copied into
+ * conditions. Each is (factValue, ruleValue) => boolean.
+ */
+import { protocolsBelow, suitesFailingBar, type CipherBar } from '../enrich/cipher-suites.ts';
+
+export type OperatorFn = (factValue: unknown, ruleValue: unknown) => boolean;
+
+const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+export const customOperators: Record<string, OperatorFn> = {
+  /** every protocol in the list is at least the given version (e.g. "TLSv1.2") */
+  protocolsAtLeast: (protocols, min) => protocolsBelow(asArray(protocols) as string[], String(min)).length === 0,
+  /** every cipher suite meets the bar { minStrength, forwardSecrecy, aead, forbidEncryption } */
+  cipherSuitesMeet: (suites, bar) => suitesFailingBar(asArray(suites) as string[], (bar ?? {}) as CipherBar).length === 0,
+  /** the list is empty when the rule value is true, non-empty when false */
+  isEmpty: (list, expected) => (asArray(list).length === 0) === Boolean(expected),
+  /** every element of the fact list is in the rule list */
+  subsetOf: (list, allowed) => asArray(list).every((x) => asArray(allowed).includes(x)),
+  /** the fact list has at least one element in common with the rule list */
+  intersects: (list, other) => asArray(list).some((x) => asArray(other).includes(x)),
+  /** the string matches one of the regular expressions */
+  matchesAny: (value, patterns) => typeof value === 'string' && asArray(patterns).some((p) => new RegExp(String(p)).test(value)),
+  /** a number, or null (unknown) when the rule value allows it, is at least the rule value */
+  atLeastOrNull: (value, min) => value === null || (typeof value === 'number' && value >= Number(min)),
+};
+
+/** Filters message templates may apply: `{{policy.protocols | below:params.minVersion}}`. */
+export const messageFilters: Record<string, (value: unknown, arg: unknown) => unknown> = {
+  below: (protocols, min) => protocolsBelow(asArray(protocols) as string[], String(min)),
+  failingBar: (suites, bar) => suitesFailingBar(asArray(suites) as string[], (bar ?? {}) as CipherBar),
+  count: (list) => asArray(list).length,
+  join: (list) => asArray(list).join(', '),
+};

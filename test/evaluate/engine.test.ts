@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import type { RuleDefinition } from '../../src/model/rule.ts';
+import { SubjectEvaluator } from '../../src/evaluate/engine.ts';
+import { defaultRulesDir } from '../../src/evaluate/paths.ts';
+import { loadRules, ruleProblems } from '../../src/evaluate/rule-loader.ts';
+import { runExample } from '../../src/evaluate/rule-tester.ts';
+
+const rules = loadRules(defaultRulesDir());
+const weakProtocol = rules.find((r) => r.id === 'listener-weak-protocol')!;
+const failing = weakProtocol.examples.fail[0]!;
+const passing = weakProtocol.examples.pass[0]!;
+
+describe('rule tester', () => {
+  it('catches an example whose declared outcome is wrong', async () => {
+    const result = await runExample(weakProtocol, failing, 'pass');
+    expect(result.ok).toBe(false);
+    expect(result.problem).toMatch(/expected pass, got fail/);
+  });
+
+  it('catches a fail example that picks the wrong message', async () => {
+    const result = await runExample(weakProtocol, { ...failing, messageId: 'other' }, 'fail');
+    expect(result.problem).toMatch(/expected message "other"/);
+  });
+
+  it('renders the failing message with the offending protocols and the policy name', async () => {
+    const result = await runExample(weakProtocol, failing, 'fail');
+    expect(result.message).toBe('HTTPS listener shop:443 allows TLSv1.0, TLSv1.1 through policy ELBSecurityPolicy-2016-08 (minimum TLSv1.2)');
+  });
+});
+
+describe('rule loader', () => {
+  it('rejects a rule whose examples do not match the facts schema, naming the path', () => {
+    const broken = structuredClone(weakProtocol) as RuleDefinition;
+    (broken.examples.pass[0]!.facts as Record<string, unknown>).port = 'four-four-three';
+    const problems = ruleProblems(broken, 'listener-weak-protocol.json');
+    expect(problems.join('\n')).toMatch(/\/examples\/pass\/0 \(alb-tls13-res-policy\) facts\/port must be integer/);
+  });
+
+  it('rejects an id that differs from the file name and an unknown operator', () => {
+    const broken = structuredClone(weakProtocol) as RuleDefinition;
+    (broken.conditions.all as Record<string, unknown>[])[0]!.operator = 'protocolsAtLeastt';
+    const problems = ruleProblems(broken, 'other-name.json').join('\n');
+    expect(problems).toMatch(/must equal the file name/);
+    expect(problems).toMatch(/unknown operator "protocolsAtLeastt"/);
+  });
+});
+
+describe('SubjectEvaluator', () => {
+  it('maps a rule that reads an absent fact path to error, leaving other rules judged', async () => {
+    const listenerRules = rules.filter((r) => r.subject === 'listener').map((rule) => ({ rule, params: rule.params, severity: rule.severity }));
+    const evaluator = new SubjectEvaluator('listener', listenerRules);
+    const facts = structuredClone(passing.facts) as Record<string, unknown>;
+    delete (facts.policy as Record<string, unknown>).protocols;
+    const outcomes = await evaluator.evaluate(facts);
+    expect(outcomes.get('listener-weak-protocol')!.status).toBe('error');
+    expect(outcomes.get('listener-weak-protocol')!.reason).toMatch(/no value at path "protocols"/);
+    expect(outcomes.get('listener-unknown-policy')!.status).toBe('pass');
+  });
+
+  it('judges identical rule inputs once and still reports each subject', async () => {
+    const evaluator = new SubjectEvaluator('listener', [{ rule: weakProtocol, params: weakProtocol.params, severity: 'high' }]);
+    for (let port = 1; port <= 50; port++) {
+      const facts = { ...(failing.facts as object), port, name: `lb-${port}:443` };
+      expect((await evaluator.evaluate(facts)).get(weakProtocol.id)!.status).toBe('fail');
+    }
+    expect(evaluator.engineRuns).toBe(1);
+  });
+});
