@@ -1,0 +1,35 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { probeEndpoint } from '../../src/probe/index.ts';
+import { freePort, startHostilePeer, type HostileBehaviour, type RunningServer } from '../helpers/tls-servers.ts';
+
+describe('hostile peers are classified, never read as a pass', () => {
+  const peers: Partial<Record<HostileBehaviour, RunningServer>> = {};
+  beforeAll(async () => {
+    for (const b of ['garbage', 'stall', 'reset', 'oversized'] as const) peers[b] = await startHostilePeer(b);
+  });
+  afterAll(async () => { await Promise.all(Object.values(peers).map((p) => p.stop())); });
+
+  const cases: [HostileBehaviour, RegExp][] = [
+    ['garbage', /malformed: not a TLS record/],
+    ['stall', /timeout: no complete answer within 400 ms/],
+    ['reset', /reset|closed/],
+    ['oversized', /malformed: oversized record/],
+  ];
+  for (const [behaviour, reason] of cases) {
+    it(`${behaviour}: status error, every protocol refused`, async () => {
+      const o = await probeEndpoint({ host: '127.0.0.1', port: peers[behaviour]!.port, sni: null }, { timeoutMs: 400 });
+      expect(o.status).toBe('error');
+      expect(o.reason).toMatch(reason);
+      expect(Object.values(o.protocols).every((v) => v === false)).toBe(true);
+      expect(o.certificates).toEqual([]);
+    });
+  }
+
+  it('an unreachable endpoint is an error with the TCP reason', async () => {
+    const port = await freePort();
+    const o = await probeEndpoint({ host: '127.0.0.1', port, sni: null }, { timeoutMs: 400 });
+    expect(o.status).toBe('error');
+    expect(o.reason).toMatch(/ECONNREFUSED/);
+    expect(o.protocols['TLSv1.2']).toBeNull();
+  });
+});
