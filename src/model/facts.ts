@@ -103,22 +103,139 @@ export interface LoadBalancerFacts extends SubjectIdentity {
   tags: Record<string, string>;
 }
 
+export type CertificateKeyType = 'rsa' | 'rsa-pss' | 'ec' | 'ed25519' | 'ed448' | 'dsa' | 'unknown';
+
+export interface CertificateKey {
+  type: CertificateKeyType;
+  /** RSA/DSA modulus size; EC field size (256, 384, 521); 255/448 for EdDSA. */
+  bits: number | null;
+  /** P-256, P-384, P-521 (or the OpenSSL name of another curve); null for non-EC keys. */
+  curve: string | null;
+}
+
+/** A certificate's place in a chain: 0 is the leaf, then the chain in the order given or served. */
+export interface CertificateRef {
+  position: number;
+  subject: string;
+  sha256: string | null;
+}
+
+export interface WeakCertificateRef {
+  position: number;
+  subject: string;
+  reason: string;
+}
+
+export type ChainRole = 'leaf' | 'intermediate' | 'root' | 'extraneous' | 'duplicate';
+
+/** One certificate of a judged chain, with its validity judged at asOf. */
+export interface ChainCertificate extends CertificateRef {
+  role: ChainRole;
+  issuer: string;
+  notBefore: string;
+  notAfter: string;
+  daysUntilExpiry: number;
+  expired: boolean;
+  notYetValid: boolean;
+  key: CertificateKey;
+  signatureAlgorithm: string;
+  signatureHash: string | null;
+  ca: boolean;
+  selfSigned: boolean;
+}
+
+/** trusted: path to an anchor; incomplete: an issuer is missing; untrusted: the path ends at an anchor nobody trusts. */
+export type ChainStatus = 'trusted' | 'incomplete' | 'untrusted' | 'error';
+
+/** The chain judgement, the same for configured certificates (body + chain) and served chains. */
+export interface ChainFacts {
+  status: ChainStatus;
+  /** Why the chain could not be judged (status 'error'), else null. */
+  error: string | null;
+  certificateCount: number;
+  /** The path certificates come first, each issued by the next (by signature, not by name). */
+  orderOk: boolean | null;
+  rootIncluded: boolean;
+  /** null when no root is included; false when anything follows an included root. */
+  rootLast: boolean | null;
+  /** Issuer name of the last certificate on the path when its issuer is absent (incomplete). */
+  missingIssuer: string | null;
+  anchor: { subject: string; source: 'bundled' | 'user' | 'supplied' } | null;
+  /** Positions of the certificates on the path, leaf first, in issuing order. */
+  path: number[];
+  extraneous: CertificateRef[];
+  duplicates: CertificateRef[];
+  certificates: ChainCertificate[];
+  /** Path certificates (leaf, intermediates, an included root) past notAfter / before notBefore. */
+  expiredCertificates: CertificateRef[];
+  notYetValidCertificates: CertificateRef[];
+  /** The soonest expiry on the path, in whole days from asOf; null when nothing was parsed. */
+  minDaysUntilExpiry: number | null;
+  /** Below the root: RSA/DSA under 2048 bits, non-NIST curves (the fixed baseline; rules add params). */
+  weakKeyCertificates: WeakCertificateRef[];
+  /** Below the root: MD5/SHA-1 (or unknown-hash) signatures. */
+  weakSignatureCertificates: WeakCertificateRef[];
+  /** Smallest RSA/DSA key below the root; null when there is none. */
+  smallestRsaBits: number | null;
+}
+
+/** What the leaf certificate says about itself. */
+export interface LeafCertificateFacts {
+  subject: string;
+  issuer: string;
+  commonName: string | null;
+  serialNumber: string;
+  notBefore: string;
+  notAfter: string;
+  dnsNames: string[];
+  ipAddresses: string[];
+  wildcard: boolean;
+  key: CertificateKey;
+  signatureAlgorithm: string;
+  signatureHash: string | null;
+  keyUsage: string[];
+  extendedKeyUsage: string[];
+  ca: boolean | null;
+  pathLen: number | null;
+  subjectKeyId: string | null;
+  authorityKeyId: string | null;
+  mustStaple: boolean;
+  sctCount: number;
+  sha256: string;
+  selfSigned: boolean;
+}
+
 export interface CertificateFacts extends SubjectIdentity {
   subject: 'certificate';
   source: 'acm' | 'iam';
   acmType: string | null;
   status: string | null;
   inUse: boolean;
+  /** Listener ARNs serving this certificate. */
   usedBy: string[];
+  /** Load balancer types serving it (application, network, classic), sorted. */
+  loadBalancerTypes: string[];
   keyAlgorithm: string | null;
+  /** Leaf key from the PEM, else from the API's KeyAlgorithm (e.g. RSA_2048); null when neither is known. */
+  key: CertificateKey | null;
+  notBefore: string | null;
   notAfter: string | null;
+  /** Leaf validity at asOf: from the PEM when parsed, else from the API dates. */
   daysUntilExpiry: number | null;
   expired: boolean | null;
   notYetValid: boolean | null;
+  renewalEligibility: string | null;
   renewalStatus: string | null;
   transparencyLogging: 'ENABLED' | 'DISABLED' | null;
-  /** Filled by the X.509 analyser; null when no PEM was collected. */
-  x509: Record<string, unknown> | null;
+  pemAvailable: boolean;
+  /** Why the body or chain could not be analysed (broken PEM, garbage, too many certificates); else null. */
+  parseError: string | null;
+  leaf: LeafCertificateFacts | null;
+  chain: ChainFacts | null;
+  /** Names it is served for (LB DNS names, SNI names, user names) and those it does not cover; null when no name or no parsed leaf. */
+  hostnameCoverage: { checked: string[]; uncovered: string[] } | null;
+  /** Load balancer types serving it that cannot serve its key type (e.g. ED25519 on ALB). */
+  unsupportedKeyForLbTypes: string[];
 }
 
 export interface HsmClusterFacts extends SubjectIdentity {

@@ -1,0 +1,59 @@
+/** Trust anchors: Node's bundled Mozilla roots plus the user's --trust-store PEMs, indexed by subject. */
+import { rootCertificates } from 'node:tls';
+import type { X509Certificate } from 'node:crypto';
+import { splitPemCertificates } from './pem.ts';
+import { loadCertificate } from './parse.ts';
+
+export interface TrustAnchor {
+  subject: string;
+  sha256: string;
+  /** SubjectPublicKeyInfo DER as base64: a cross-signed copy of an anchor has the same subject and key. */
+  spki: string;
+  native: X509Certificate;
+  source: 'bundled' | 'user';
+}
+
+export interface TrustAnchorSet {
+  bySubject: Map<string, TrustAnchor[]>;
+  /** Trust-store entries that could not be parsed; callers report them rather than dropping them silently. */
+  errors: string[];
+}
+
+let bundled: TrustAnchor[] | null = null;
+
+function toAnchors(pems: readonly string[], source: TrustAnchor['source'], errors: string[]): TrustAnchor[] {
+  const anchors: TrustAnchor[] = [];
+  pems.forEach((pem, index) => {
+    // A trust store file may hold many roots: the per-chain certificate cap does not apply here.
+    for (const block of pem.split(/(?=-----BEGIN )/)) {
+      if (block.trim() === '') continue;
+      const split = splitPemCertificates(block, `${source} trust anchor ${index + 1}`);
+      if (!split.ok) { errors.push(split.error); continue; }
+      for (const der of split.blocks) {
+        const loaded = loadCertificate(der, `${source} trust anchor ${index + 1}`);
+        if (!loaded.ok) { errors.push(loaded.error); continue; }
+        const { parsed, native } = loaded.certificate;
+        anchors.push({ subject: parsed.subject, sha256: parsed.sha256, spki: spkiOf(native), native, source });
+      }
+    }
+  });
+  return anchors;
+}
+
+/** Build the anchor set once per run: the bundled roots are parsed once per process. */
+export function trustAnchorSet(userPems: readonly string[]): TrustAnchorSet {
+  const errors: string[] = [];
+  bundled ??= toAnchors(rootCertificates, 'bundled', []);
+  const bySubject = new Map<string, TrustAnchor[]>();
+  for (const anchor of [...toAnchors(userPems, 'user', errors), ...bundled]) {
+    const list = bySubject.get(anchor.subject) ?? [];
+    list.push(anchor);
+    bySubject.set(anchor.subject, list);
+  }
+  return { bySubject, errors };
+}
+
+/** The public key of a certificate as comparable text. */
+export function spkiOf(native: X509Certificate): string {
+  return native.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+}
