@@ -1,0 +1,72 @@
+/** Browser script of the HTML report, part 2: the expanded view of one finding. */
+export const clientDetail = String.raw`
+function show(v) {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'string') return v;
+  return JSON.stringify(v);
+}
+
+function controlsList(controls) {
+  var keys = Object.keys(controls || {});
+  if (!keys.length) return h('p', { class: 'muted' }, 'No control mappings.');
+  return h('dl', { class: 'controls' }, keys.sort().map(function (k) {
+    return [h('dt', null, k), h('dd', null, controls[k].map(function (c) { return h('code', { class: 'control' }, c); }))];
+  }));
+}
+
+function snippet(label, code) {
+  if (!code) return null;
+  return h('div', { class: 'snippet' }, h('div', { class: 'snippet-label' }, label), h('pre', { tabindex: '0' }, h('code', null, code)));
+}
+
+function detailRow(i, id) {
+  var f = F[i], r = R[f[1]], rule = RULES[f[0]], d = f[5] >= 0 ? D.details[f[5]] : null;
+  var box = h('div', { class: 'detail' });
+  var left = h('div', { class: 'detail-main' }), right = h('div', { class: 'detail-side' });
+  left.appendChild(h('h3', null, rule.title));
+  left.appendChild(h('p', { class: 'detail-message' }, D.messages[f[4]]));
+  if (d && d.waiver) {
+    left.appendChild(h('div', { class: 'callout ' + (d.waiver.expired ? 'callout-expired' : 'callout-waived') },
+      h('strong', null, d.waiver.expired ? 'Expired waiver — no longer waives this finding. ' : 'Waived. '),
+      'Reason: ', d.waiver.reason, '. Expires ', h('time', { datetime: d.waiver.expires }, d.waiver.expires),
+      '. Pattern ', h('code', null, d.waiver.pattern), '.'));
+  }
+  if (rule.description) left.appendChild(h('p', null, rule.description));
+  if (rule.risk) left.appendChild(h('p', null, h('strong', null, 'Risk. '), rule.risk));
+  left.appendChild(h('h4', null, 'Evidence'));
+  if (d && d.evidence.length) {
+    left.appendChild(h('div', { class: 'table-scroll' }, h('table', { class: 'data compact evidence' },
+      h('caption', { class: 'sr-only' }, 'Conditions evaluated'),
+      h('thead', null, h('tr', null, ['Result', 'Fact', 'Operator', 'Expected', 'Actual'].map(function (c) { return h('th', { scope: 'col' }, c); }))),
+      h('tbody', null, d.evidence.map(function (e) {
+        return h('tr', null, h('td', null, e.result ? h('span', { class: 'ok' }, '✓ met') : h('span', { class: 'bad' }, '✗ not met')),
+          h('td', null, h('code', null, e.fact + (e.path ? ' ' + e.path : ''))), h('td', null, h('code', null, e.operator)),
+          h('td', null, h('code', null, show(e.expected))), h('td', null, h('code', null, show(e.actual))));
+      })))));
+  } else left.appendChild(h('p', { class: 'muted' }, 'No condition evidence recorded.'));
+  left.appendChild(h('h4', null, 'Remediation'));
+  left.appendChild(h('p', null, rule.remediation.text || 'No remediation text for this rule.'));
+  left.appendChild(snippet('AWS CLI', rule.remediation.cli));
+  left.appendChild(snippet('CloudFormation', rule.remediation.cloudformation));
+  left.appendChild(snippet('Terraform', rule.remediation.terraform));
+
+  right.appendChild(h('h4', null, 'Resource'));
+  right.appendChild(h('dl', { class: 'kv' },
+    h('dt', null, 'Name'), h('dd', null, r[2]), h('dt', null, 'Kind'), h('dd', null, r[1]),
+    h('dt', null, 'ARN'), h('dd', null, h('code', { class: 'arn' }, r[0])),
+    h('dt', null, 'Account / region'), h('dd', null, D.accounts[r[3]] + ' / ' + D.regions[r[4]]),
+    h('dt', null, 'Rule'), h('dd', null, h('code', null, rule.id), ' · ', rule.category)));
+  if (r[5] >= 0) right.appendChild(h('p', null, h('a', { href: '#lb-' + r[5], onclick: function () { showLb(r[5]); } }, 'Open load balancer details')));
+  right.appendChild(h('h4', null, 'Controls'));
+  right.appendChild(controlsList(d && Object.keys(d.controls).length ? d.controls : rule.controls));
+  if (rule.references.length) {
+    right.appendChild(h('h4', null, 'References'));
+    right.appendChild(h('ul', { class: 'refs' }, rule.references.map(function (u) {
+      var href = safeUrl(u);
+      return h('li', null, href ? h('a', { href: href, rel: 'noreferrer noopener', target: '_blank' }, u) : u);
+    })));
+  }
+  box.appendChild(left); box.appendChild(right);
+  return h('tr', { class: 'detail-row', id: id }, h('td', { colspan: 7 }, box));
+}
+`;

@@ -1,0 +1,184 @@
+/** Browser script of the HTML report, part 3: the paged per-load-balancer sections. */
+export const clientLoadBalancers = String.raw`
+var LBS = D.loadBalancers, lbState = { q: '', type: '', open: false, page: 0, size: 20, rows: [] };
+
+function computeLbRows() {
+  var q = lbState.q.toLowerCase(), rows = [];
+  for (var i = 0; i < LBS.length; i++) {
+    var lb = LBS[i], r = R[lb.r];
+    if (lbState.type && lb.type !== lbState.type) continue;
+    if (lbState.open && lb.counts[0] + lb.counts[1] === 0) continue;
+    if (q) {
+      var text = (r[0] + ' ' + r[2] + ' ' + lb.dns + ' ' + D.accounts[r[3]] + ' ' + D.regions[r[4]] + ' ' + lb.tags.map(function (t) { return t[0] + '=' + t[1]; }).join(' ')).toLowerCase();
+      if (text.indexOf(q) < 0) continue;
+    }
+    rows.push(i);
+  }
+  lbState.rows = rows;
+}
+
+function renderLbs() {
+  var list = $('lb-list'), rows = lbState.rows, pages = Math.max(1, Math.ceil(rows.length / lbState.size));
+  if (lbState.page >= pages) lbState.page = pages - 1;
+  var start = lbState.page * lbState.size, end = Math.min(rows.length, start + lbState.size);
+  list.textContent = '';
+  for (var n = start; n < end; n++) list.appendChild(lbCard(rows[n]));
+  if (!rows.length) list.appendChild(h('p', { class: 'empty' }, 'No load balancer matches.'));
+  $('lb-count').textContent = fmt(rows.length) + ' of ' + fmt(LBS.length) + ' load balancers' + (rows.length ? ' — showing ' + fmt(start + 1) + '–' + fmt(end) : '');
+  $('lb-page').textContent = 'Page ' + fmt(lbState.page + 1) + ' of ' + fmt(pages);
+  $('lb-prev').disabled = lbState.page === 0;
+  $('lb-next').disabled = lbState.page >= pages - 1;
+}
+
+function kvList(pairs, empty) {
+  if (!pairs.length) return h('p', { class: 'muted' }, empty);
+  return h('dl', { class: 'kv' }, pairs.map(function (p) { return [h('dt', null, p[0]), h('dd', null, p[1])]; }));
+}
+
+function lbCard(i) {
+  var lb = LBS[i], r = R[lb.r];
+  var counts = lb.counts, open = counts[0] + counts[1];
+  return h('article', { class: 'lb-card', id: 'lb-' + i, 'aria-labelledby': 'lb-h-' + i },
+    h('header', { class: 'lb-head' },
+      h('div', null, h('h3', { id: 'lb-h-' + i, tabindex: '-1' }, r[2]),
+        h('div', { class: 'sub' }, lb.type + ' · ' + lb.scheme + ' · ' + D.accounts[r[3]] + ' · ' + D.regions[r[4]]),
+        h('code', { class: 'arn' }, r[0])),
+      h('div', { class: 'lb-counts' },
+        open ? h('span', { class: 'status status-fail' }, fmt(counts[0]) + ' fail') : h('span', { class: 'status status-pass' }, 'No failing findings'),
+        counts[1] ? h('span', { class: 'status status-error' }, fmt(counts[1]) + ' error') : null,
+        counts[2] ? h('span', { class: 'status status-waived' }, fmt(counts[2]) + ' waived') : null,
+        h('button', { type: 'button', class: 'link-button', onclick: function () { state.lb = i; state.status = 'attention'; $('f-status').value = 'attention'; state.page = 0; refresh(); $('findings-h').scrollIntoView(); $('f-count').focus(); } }, 'Show its findings'))),
+    h('div', { class: 'lb-grid' },
+      h('section', { class: 'panel' }, h('h4', null, 'DNS name'), h('p', null, h('code', null, lb.dns)),
+        h('h4', null, 'Availability zones'), zonePlacement(lb)),
+      h('section', { class: 'panel' }, h('h4', null, 'Tags'), kvList(lb.tags, 'No tags.')),
+      h('section', { class: 'panel' }, h('h4', null, 'Settings'), kvList(lb.settings, 'None.'))),
+    listenerTable(lb), lb.listeners.map(matrix), certTable(lb));
+}
+
+function zonePlacement(lb) {
+  var healthy = lb.healthyZones;
+  return h('div', null, h('ul', { class: 'zones' }, lb.zones.map(function (z) {
+    var ok = healthy ? healthy.indexOf(z) >= 0 : null;
+    return h('li', { class: 'zone ' + (ok === null ? 'zone-unknown' : ok ? 'zone-ok' : 'zone-bad') }, z,
+      h('span', { class: 'zone-note' }, ok === null ? 'targets unknown' : ok ? 'healthy targets' : 'no healthy target'));
+  })), h('p', { class: 'sub' }, lb.zones.length + ' zone' + (lb.zones.length === 1 ? '' : 's') +
+    (healthy ? ', ' + healthy.length + ' with healthy targets' : '')));
+}
+
+function listenerTable(lb) {
+  if (!lb.listeners.length) return h('p', { class: 'muted' }, 'No listeners.');
+  return h('div', { class: 'table-scroll' }, h('table', { class: 'data compact' }, h('caption', null, 'Listeners'),
+    h('thead', null, h('tr', null, ['Port', 'Protocol', 'Backend', 'TLS policy', 'Certificates', 'Served (probe)'].map(function (c) { return h('th', { scope: 'col' }, c); }))),
+    h('tbody', null, lb.listeners.map(function (l) {
+      var p = l.policy >= 0 ? D.policies[l.policy] : null;
+      var served = l.served.map(function (s) { return D.served[s]; });
+      return h('tr', null, h('th', { scope: 'row' }, String(l.port)),
+        h('td', null, l.protocol, l.cleartext ? (l.redirects ? h('span', { class: 'flag flag-ok' }, 'redirects to HTTPS') : h('span', { class: 'flag flag-bad' }, 'cleartext')) : null, l.mtls && l.mtls !== 'off' ? h('span', { class: 'flag' }, 'mTLS ' + l.mtls) : null),
+        h('td', null, l.backend || '—', l.backendEncrypted === false && !l.cleartext ? h('span', { class: 'flag flag-bad' }, 'unencrypted') : null),
+        h('td', null, p ? [h('code', null, p.name || '(unnamed)'), p.known ? null : h('span', { class: 'flag flag-bad' }, 'unknown policy')] : '—'),
+        h('td', { class: 'num' }, String(l.certs.length)),
+        h('td', null, served.length ? served.map(function (s) { return h('span', { class: 'status status-' + (s.status === 'ok' ? 'pass' : 'error') }, s.status === 'ok' ? 'probed' : 'probe ' + s.status); }) : h('span', { class: 'muted' }, 'not probed')));
+    }))));
+}
+
+// Which protocols a suite can be negotiated under; display only, the judgement is in the findings.
+function suiteProtocols(name) {
+  if (/^TLS_(AES|CHACHA20)_/.test(name) && name.indexOf('_WITH_') < 0) return ['TLSv1.3'];
+  if (/GCM|CHACHA20|SHA256|SHA384|CCM/.test(name)) return ['TLSv1.2'];
+  return ['SSLv3', 'TLSv1.0', 'TLSv1.1', 'TLSv1.2'];
+}
+
+function matrix(l) {
+  if (l.policy < 0 && !l.served.length) return null;
+  var p = l.policy >= 0 ? D.policies[l.policy] : null, s = l.served.length ? D.served[l.served[0]] : null;
+  var protos = D.protocols.filter(function (x) { return (p && p.protocols.indexOf(x) >= 0) || (s && s.protocols[x]); });
+  var suites = p ? p.suites.slice() : [];
+  if (s) protos.forEach(function (x) { (s.suites[x] || []).forEach(function (c) { if (suites.indexOf(c) < 0) suites.push(c); }); });
+  var cols = s ? 2 : 1;
+  var head1 = h('tr', null, h('th', { scope: 'col', rowspan: 2 }, 'Cipher suite'), protos.map(function (x) { return h('th', { scope: 'colgroup', colspan: cols }, x); }));
+  var head2 = h('tr', null, protos.map(function () { return s ? [h('th', { scope: 'col' }, 'Configured'), h('th', { scope: 'col' }, 'Served')] : h('th', { scope: 'col' }, 'Configured'); }));
+  function mark(on, title) { return h('td', { class: 'cell ' + (on ? 'cell-on' : 'cell-off') }, on ? h('span', { 'aria-label': title }, '●') : h('span', { class: 'sr-only' }, 'no')); }
+  var protoRow = h('tr', { class: 'proto-row' }, h('th', { scope: 'row' }, 'Protocol enabled'), protos.map(function (x) {
+    var c = p ? p.protocols.indexOf(x) >= 0 : false;
+    return s ? [mark(c, 'configured'), mark(!!s.protocols[x], 'served')] : mark(c, 'configured');
+  }));
+  var rows = suites.map(function (c) {
+    var tags = [];
+    if (p && p.insecure.indexOf(c) >= 0) tags.push(h('span', { class: 'flag flag-bad' }, 'insecure'));
+    else if (p && p.weak.indexOf(c) >= 0) tags.push(h('span', { class: 'flag flag-warn' }, 'weak'));
+    if (p && p.unknown.indexOf(c) >= 0) tags.push(h('span', { class: 'flag flag-bad' }, 'unknown'));
+    var fits = suiteProtocols(c);
+    return h('tr', null, h('th', { scope: 'row' }, h('code', null, c), tags), protos.map(function (x) {
+      var conf = !!p && p.suites.indexOf(c) >= 0 && p.protocols.indexOf(x) >= 0 && fits.indexOf(x) >= 0;
+      return s ? [mark(conf, 'configured'), mark((s.suites[x] || []).indexOf(c) >= 0, 'served')] : mark(conf, 'configured');
+    }));
+  });
+  var title = 'Port ' + l.port + ': ' + (p ? (p.name || 'unnamed policy') : 'no policy') + (s ? ' — configured vs served' : ' — configured (not probed)');
+  var chains = s ? s.chains.map(function (c) {
+    return h('div', { class: 'chain' }, h('div', { class: 'sub' }, 'Chain served' + (c.sni ? ' for SNI ' + c.sni : ' without SNI')),
+      h('ol', null, c.chain.map(function (x) { return h('li', null, h('code', null, x.subject), h('span', { class: 'sub' }, ' issued by '), h('code', null, x.issuer)); })));
+  }) : null;
+  return h('details', { class: 'matrix' }, h('summary', null, title),
+    p ? h('p', { class: 'sub' }, 'Policy source: ' + p.source + (p.reference ? ' (reference ' + p.reference + ')' : '') + '; server order: ' + (p.serverOrder === null ? 'unknown' : p.serverOrder ? 'on' : 'off')) : null,
+    s && s.status !== 'ok' ? h('p', { class: 'callout callout-expired' }, 'Probe ' + s.status + ': ' + (s.reason || 'no reason given')) : null,
+    h('div', { class: 'table-scroll' }, h('table', { class: 'data compact matrix-table' }, h('caption', { class: 'sr-only' }, title), h('thead', null, head1, head2), h('tbody', null, protoRow, rows))),
+    chains);
+}
+
+function certTable(lb) {
+  if (!lb.certs.length) return null;
+  return h('div', { class: 'table-scroll' }, h('table', { class: 'data compact' }, h('caption', null, 'Certificates and expiry'),
+    h('thead', null, h('tr', null, ['Certificate', 'Source', 'Key', 'Expires', 'Timeline (next 12 months)'].map(function (c) { return h('th', { scope: 'col' }, c); }))),
+    h('tbody', null, lb.certs.map(function (ci) {
+      var c = D.certificates[ci], r = R[c.r], days = c.days;
+      var tone = c.expired || (days !== null && days < 0) ? 'tone-critical' : days === null ? 'tone-info' : days < 30 ? 'tone-high' : days < 90 ? 'tone-medium' : 'tone-ok';
+      var width = days === null ? 0 : Math.max(2, Math.min(100, days / 365 * 100));
+      var label = days === null ? 'unknown' : days < 0 ? 'expired ' + fmt(-days) + ' days ago' : fmt(days) + ' days left';
+      return h('tr', null, h('th', { scope: 'row' }, h('div', null, c.domain || r[2]), h('code', { class: 'arn' }, r[0]),
+          c.subject ? h('div', { class: 'sub' }, 'Subject: ', h('code', null, c.subject)) : null,
+          c.issuer ? h('div', { class: 'sub' }, 'Issuer: ', h('code', null, c.issuer)) : null,
+          c.sans.length ? h('div', { class: 'sub' }, 'SAN: ' + c.sans.join(', ')) : null,
+          c.chainStatus ? h('span', { class: 'flag' + (c.chainStatus === 'trusted' ? '' : ' flag-bad') }, 'chain ' + c.chainStatus) : null),
+        h('td', null, c.source + (c.acmType ? ' (' + c.acmType + ')' : '')), h('td', null, c.keyAlgorithm || '—'),
+        h('td', null, c.notAfter ? h('time', { datetime: c.notAfter }, c.notAfter.slice(0, 10)) : '—'),
+        h('td', null, h('div', { class: 'timeline', role: 'img', 'aria-label': label }, bar(tone, c.expired || (days !== null && days < 0) ? 100 : width)), h('div', { class: 'sub' }, label)));
+    }))));
+}
+
+// Widths are set through CSSOM, which a strict style-src CSP allows, unlike style attributes.
+function bar(tone, percent) {
+  var el = h('div', { class: 'timeline-bar ' + tone });
+  el.style.width = percent + '%';
+  return el;
+}
+
+function showLb(i) {
+  var at = lbState.rows.indexOf(i);
+  if (at < 0) { lbState.q = ''; lbState.type = ''; lbState.open = false; $('lb-q').value = ''; $('lb-type').value = ''; $('lb-open').checked = false; computeLbRows(); at = lbState.rows.indexOf(i); }
+  lbState.page = Math.floor(at / lbState.size);
+  renderLbs();
+  var el = $('lb-h-' + i); if (el) { el.scrollIntoView(); el.focus(); }
+}
+
+function initLbs() {
+  var sel = $('lb-type');
+  sel.appendChild(h('option', { value: '' }, 'All'));
+  D.lbTypes.forEach(function (t) { sel.appendChild(h('option', { value: t }, t)); });
+  function update() { lbState.page = 0; computeLbRows(); renderLbs(); }
+  var timer = 0;
+  $('lb-q').addEventListener('input', function () { clearTimeout(timer); var v = this.value; timer = setTimeout(function () { lbState.q = v.trim(); update(); }, 120); });
+  sel.addEventListener('change', function () { lbState.type = sel.value; update(); });
+  $('lb-open').addEventListener('change', function () { lbState.open = this.checked; update(); });
+  $('lb-prev').addEventListener('click', function () { lbState.page--; renderLbs(); });
+  $('lb-next').addEventListener('click', function () { lbState.page++; renderLbs(); });
+  update();
+}
+
+window.addEventListener('beforeprint', function () {
+  var all = document.querySelectorAll('details'); for (var d = 0; d < all.length; d++) all[d].open = true;
+});
+initFindings();
+initLbs();
+document.documentElement.setAttribute('data-ready', 'true');
+`;

@@ -1,0 +1,226 @@
+/**
+ * The data island of the HTML report: a compact, interned view of the audit that the page's script
+ * renders on demand. Rows are arrays, repeated strings and objects are stored once, so a 10,000
+ * load-balancer estate stays a few megabytes. It reshapes what the audit produced; it judges nothing.
+ */
+import type { ReportInput } from '../reporter.ts';
+import type { Finding, FindingStatus } from '../../model/finding.ts';
+import type { ListenerFacts, ResolvedPolicy } from '../../model/facts.ts';
+import type { ProbeObservation, TlsProtocol } from '../../model/snapshot.ts';
+import { SEVERITIES } from '../../model/rule.ts';
+import { TLS_PROTOCOLS } from '../../model/snapshot.ts';
+
+export const STATUSES: readonly FindingStatus[] = ['fail', 'error', 'waived', 'pass', 'not_applicable'];
+
+/** [ruleIdx, resourceIdx, statusIdx, severityIdx, messageIdx, detailIdx (-1 = none)] */
+export type FindingRow = [number, number, number, number, number, number];
+/** [arn, kind, name, accountIdx, regionIdx, loadBalancerIdx (-1 = none), lbTypeIdx (-1 = none)] */
+export type ResourceRow = [string, string, string, number, number, number, number];
+
+export interface RuleView {
+  id: string; title: string; category: string; severity: string; description: string; risk: string;
+  remediation: { text: string; cli?: string; cloudformation?: string; terraform?: string };
+  references: string[]; controls: Record<string, string[]>;
+}
+export interface DetailView {
+  evidence: { fact: string; path: string | null; operator: string; expected: unknown; actual: unknown; result: boolean }[];
+  controls: Record<string, string[]>;
+  waiver: { reason: string; expires: string; expired: boolean; pattern: string } | null;
+}
+export interface PolicyView {
+  name: string | null; source: string; known: boolean; reference: string | null;
+  protocols: string[]; suites: string[]; insecure: string[]; weak: string[]; unknown: string[];
+  serverOrder: boolean | null; fips: boolean | null;
+}
+export interface ServedView {
+  status: string; reason: string | null; host: string; port: number;
+  protocols: Partial<Record<TlsProtocol, boolean | null>>; suites: Partial<Record<TlsProtocol, string[]>>;
+  chains: { sni: string | null; chain: { subject: string; issuer: string }[] }[];
+}
+export interface ListenerView {
+  r: number; port: number; protocol: string; backend: string | null; backendEncrypted: boolean | null;
+  redirects: boolean; cleartext: boolean; policy: number; served: number[]; certs: number[]; mtls: string | null;
+}
+export interface CertView {
+  r: number; source: string; domain: string | null; sans: string[]; notAfter: string | null; days: number | null;
+  expired: boolean | null; status: string | null; renewal: string | null; keyAlgorithm: string | null; acmType: string | null;
+  subject: string | null; issuer: string | null; chainStatus: string | null;
+}
+export interface LoadBalancerView {
+  r: number; type: string; scheme: string; dns: string; zones: string[]; healthyZones: string[] | null;
+  tags: [string, string][]; settings: [string, string][]; listeners: ListenerView[]; certs: number[];
+  /** fail, error, waived counts of the LB and everything under it */
+  counts: [number, number, number];
+}
+export interface ReportData {
+  asOf: string;
+  severities: readonly string[]; statuses: readonly string[]; protocols: readonly string[];
+  accounts: string[]; regions: string[]; lbTypes: string[]; categories: string[];
+  rules: RuleView[]; resources: ResourceRow[]; messages: string[]; details: DetailView[];
+  findings: FindingRow[]; loadBalancers: LoadBalancerView[]; policies: PolicyView[]; served: ServedView[];
+  certificates: CertView[];
+}
+
+/** Stores each distinct value once and hands out its index. */
+class Interner<T> {
+  readonly values: T[] = [];
+  private readonly index = new Map<string, number>();
+  constructor(private readonly keyOf: (value: T) => string = (v) => JSON.stringify(v)) {}
+  add(value: T): number {
+    const key = this.keyOf(value);
+    let i = this.index.get(key);
+    if (i === undefined) {
+      i = this.values.length;
+      this.values.push(value);
+      this.index.set(key, i);
+    }
+    return i;
+  }
+}
+
+/** Build the data island for one report. */
+export function buildReportData(input: ReportInput): ReportData {
+  const { result, snapshot, facts, rules } = input;
+  const accounts = new Interner<string>(String);
+  const regions = new Interner<string>(String);
+  const lbTypes = new Interner<string>(String);
+  const messages = new Interner<string>(String);
+  const details = new Interner<DetailView>();
+  const policies = new Interner<PolicyView>();
+  const served = new Interner<ServedView>();
+  const categories = new Interner<string>(String);
+  const resources: ResourceRow[] = [];
+  const resourceIndex = new Map<string, number>();
+  const lbIndex = new Map<string, number>();
+  facts.loadBalancer.forEach((lb, i) => lbIndex.set(lb.arn, i));
+
+  const resourceFor = (arn: string, kind: string, name: string, account: string, region: string,
+    lbArn: string | null, lbType: string | null): number => {
+    let i = resourceIndex.get(arn);
+    if (i === undefined) {
+      i = resources.length;
+      resources.push([arn, kind, name, accounts.add(account), regions.add(region),
+        lbArn === null ? -1 : lbIndex.get(lbArn) ?? -1, lbType === null ? -1 : lbTypes.add(lbType)]);
+      resourceIndex.set(arn, i);
+    }
+    return i;
+  };
+
+  const ruleIndex = new Map<string, number>();
+  const ruleViews: RuleView[] = rules.map((rule, i) => {
+    ruleIndex.set(rule.id, i);
+    categories.add(rule.category);
+    return { id: rule.id, title: rule.title, category: rule.category, severity: rule.severity,
+      description: rule.description, risk: rule.risk, remediation: rule.remediation,
+      references: rule.references, controls: rule.controls };
+  });
+  // A finding may name a rule the caller did not pass (e.g. synthetic collection errors): show it anyway.
+  const ruleFor = (f: Finding): number => {
+    let i = ruleIndex.get(f.ruleId);
+    if (i === undefined) {
+      i = ruleViews.length;
+      ruleViews.push({ id: f.ruleId, title: f.ruleId, category: f.category, severity: f.severity, description: '',
+        risk: '', remediation: { text: '' }, references: [], controls: f.controls });
+      ruleIndex.set(f.ruleId, i);
+    }
+    categories.add(f.category);
+    return i;
+  };
+
+  for (const lb of facts.loadBalancer) resourceFor(lb.arn, 'loadBalancer', lb.name, lb.account, lb.region, lb.arn, lb.type);
+
+  const findings: FindingRow[] = result.findings.map((f) => {
+    const r = f.resource;
+    const res = resourceFor(r.arn, r.kind, r.name, r.account, r.region, r.loadBalancerArn, r.loadBalancerType);
+    const hasDetail = f.evidence.length > 0 || f.waiver !== null || Object.keys(f.controls).length > 0;
+    return [ruleFor(f), res, STATUSES.indexOf(f.status), SEVERITIES.indexOf(f.severity), messages.add(f.message),
+      hasDetail ? details.add({ evidence: f.evidence, controls: f.controls, waiver: f.waiver }) : -1];
+  });
+
+  const observationsByListener = new Map<string, ProbeObservation[]>();
+  for (const o of snapshot.observations) {
+    if (o.listenerArn === null) continue;
+    const list = observationsByListener.get(o.listenerArn) ?? [];
+    list.push(o);
+    observationsByListener.set(o.listenerArn, list);
+  }
+  const certRecords = new Map(snapshot.certificates.map((c) => [c.arn, c]));
+  const certIndex = new Map<string, number>();
+  const certificates: CertView[] = facts.certificate.map((c, i) => {
+    certIndex.set(c.arn, i);
+    const record = certRecords.get(c.arn);
+    return { r: resourceFor(c.arn, 'certificate', c.name, c.account, c.region, null, null), source: c.source,
+      domain: record?.domainName ?? null, sans: record?.subjectAlternativeNames ?? [], notAfter: c.notAfter,
+      days: c.daysUntilExpiry, expired: c.expired, status: c.status, renewal: c.renewalStatus,
+      keyAlgorithm: c.keyAlgorithm, acmType: c.acmType, subject: c.leaf?.subject ?? null, issuer: c.leaf?.issuer ?? null,
+      chainStatus: c.chain?.status ?? null };
+  });
+
+  const counts = new Map<number, [number, number, number]>();
+  for (const row of findings) {
+    const lb = resources[row[1]]?.[5] ?? -1;
+    if (lb < 0 || row[2] > 2) continue;
+    const c = counts.get(lb) ?? [0, 0, 0];
+    c[row[2]] = (c[row[2]] ?? 0) + 1;
+    counts.set(lb, c);
+  }
+
+  const listenersByLb = new Map<string, ListenerFacts[]>();
+  for (const l of facts.listener) {
+    if (l.loadBalancerArn === null) continue;
+    const list = listenersByLb.get(l.loadBalancerArn) ?? [];
+    list.push(l);
+    listenersByLb.set(l.loadBalancerArn, list);
+  }
+
+  const loadBalancers: LoadBalancerView[] = facts.loadBalancer.map((lb, i) => {
+    const listeners = (listenersByLb.get(lb.arn) ?? []).map((l): ListenerView => ({
+      r: resourceFor(l.arn, 'listener', l.name, l.account, l.region, lb.arn, lb.type),
+      port: l.port, protocol: l.protocol,
+      backend: l.backend.protocol === null ? null : `${l.backend.protocol}:${l.backend.port ?? '?'}`,
+      backendEncrypted: l.backend.encrypted, redirects: l.redirectsToHttps, cleartext: l.acceptsCleartext,
+      policy: l.policy === null ? -1 : policies.add(policyView(l.policy)),
+      served: (observationsByListener.get(l.arn) ?? []).map((o) => served.add(servedView(o))),
+      certs: l.certificateArns.map((arn) => certIndex.get(arn)).filter((x): x is number => x !== undefined),
+      mtls: l.mtls?.mode ?? null,
+    }));
+    return {
+      r: resourceFor(lb.arn, 'loadBalancer', lb.name, lb.account, lb.region, lb.arn, lb.type),
+      type: lb.type, scheme: lb.scheme, dns: lb.dnsName, zones: lb.availabilityZones,
+      healthyZones: lb.healthyTargetZones, tags: Object.entries(lb.tags).sort(([a], [b]) => a.localeCompare(b)),
+      settings: settingsOf(lb),
+      listeners, certs: [...new Set(listeners.flatMap((l) => l.certs))],
+      counts: counts.get(i) ?? [0, 0, 0],
+    };
+  });
+
+  return {
+    asOf: result.asOf, severities: SEVERITIES, statuses: STATUSES, protocols: TLS_PROTOCOLS,
+    accounts: accounts.values, regions: regions.values, lbTypes: lbTypes.values, categories: categories.values,
+    rules: ruleViews, resources, messages: messages.values, details: details.values, findings, loadBalancers,
+    policies: policies.values, served: served.values, certificates,
+  };
+}
+
+function policyView(p: ResolvedPolicy): PolicyView {
+  return { name: p.name, source: p.source, known: p.known, reference: p.referencePolicy, protocols: p.protocols,
+    suites: p.cipherSuites, insecure: p.insecureCipherSuites, weak: p.weakCipherSuites, unknown: p.unknownCipherSuites,
+    serverOrder: p.serverCipherOrder, fips: p.fips };
+}
+
+function servedView(o: ProbeObservation): ServedView {
+  return { status: o.status, reason: o.reason, host: o.target.host, port: o.target.port, protocols: o.protocols,
+    suites: o.cipherSuites,
+    chains: o.certificates.map((c) => ({ sni: c.sni, chain: c.chain.map((x) => ({ subject: x.subject, issuer: x.issuer })) })) };
+}
+
+function settingsOf(lb: ReportInput['facts']['loadBalancer'][number]): [string, string][] {
+  const show = (v: boolean | string | null): string => (v === null ? 'unknown' : String(v));
+  return [
+    ['Deletion protection', show(lb.deletionProtection)],
+    ['Drop invalid header fields', show(lb.dropInvalidHeaderFields)],
+    ['Desync mitigation', show(lb.desyncMitigationMode)],
+    ['Access logs', show(lb.accessLogs)],
+    ['Cross-zone', show(lb.crossZone)],
+  ];
+}
