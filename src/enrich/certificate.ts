@@ -111,7 +111,8 @@ function factsFor(record: CertificateRecord, anchors: TrustAnchorSet, options: C
     pemAvailable: record.bodyPem !== null,
     parseError: analysis?.parseError ?? null,
     leaf,
-    chain: analysis?.chain ?? null,
+    // A chain that could not be parsed is unknown (null), so chain rules error instead of judging it.
+    chain: analysis && analysis.parseError === null ? analysis.chain : null,
     hostnameCoverage: identity ? coverage(identity, options.hostnames.get(record.arn) ?? []) : null,
     unsupportedKeyForLbTypes: key ? loadBalancerTypes.filter((type) => !loadBalancerSupportsKey(type, key)) : [],
   };
