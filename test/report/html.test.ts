@@ -1,0 +1,44 @@
+/** The HTML report's static guarantees: one file, nothing fetched, every AWS string escaped. */
+import { describe, expect, it } from 'vitest';
+import { htmlReporter } from '../../src/report/html.ts';
+import { escapeHtml, jsonForScript } from '../../src/report/html/escape.ts';
+import { buildReportFixture, XSS_SUBJECT, XSS_TAG } from '../fixtures/report/demo-input.ts';
+
+const page = htmlReporter.render(buildReportFixture());
+
+describe('htmlReporter', () => {
+  it('is the html reporter writing report.html', () => {
+    expect(htmlReporter.format).toBe('html');
+    expect(htmlReporter.fileName).toBe('report.html');
+  });
+
+  it('references nothing outside the file', () => {
+    expect(page).not.toMatch(/<(?:script|link|img|iframe)[^>]+(?:src|href)=/i);
+    expect(page).not.toMatch(/@import|(?<![a-z])url\(/i);
+    expect(page).toContain("default-src 'none'");
+  });
+
+  it('never puts a hostile AWS string into markup or closes the data island', () => {
+    expect(page).not.toContain(XSS_TAG);
+    expect(page).not.toContain(XSS_SUBJECT);
+    expect(page).not.toContain('<script>alert(2)');
+    // exactly the two script elements the reporter writes
+    expect(page.match(/<script\b/gi)).toHaveLength(2);
+    expect(page.match(/<\/script/gi)).toHaveLength(2);
+  });
+
+  it('keeps hostile strings as data the page can show as text', () => {
+    const island = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(page)?.[1] ?? '';
+    const data = JSON.parse(island) as { loadBalancers: { tags: [string, string][] }[] };
+    expect(data.loadBalancers[0]?.tags).toContainEqual(['owner', XSS_TAG]);
+  });
+
+  it('escapes markup and script-breaking sequences', () => {
+    expect(escapeHtml('<a href="x">\'&`')).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#96;');
+    expect(jsonForScript({ v: '</script><!--\u2028' })).toBe('{"v":"\\u003c/script\\u003e\\u003c!--\\u2028"}');
+  });
+
+  it('is deterministic for the same input', () => {
+    expect(htmlReporter.render(buildReportFixture())).toBe(page);
+  });
+});
