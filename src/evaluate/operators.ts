@@ -31,4 +31,9 @@ export const messageFilters: Record<string, (value: unknown, arg: unknown) => un
   failingBar: (suites, bar) => suitesFailingBar(asArray(suites) as string[], (bar ?? {}) as CipherBar),
   count: (list) => asArray(list).length,
   join: (list) => asArray(list).join(', '),
+  /** certificate references ({ subject, reason? }) as "subject (reason)" for chain messages */
+  subjects: (list) => asArray(list).map((x) => {
+    const ref = (x ?? {}) as { subject?: unknown; reason?: unknown };
+    return ref.reason === undefined ? String(ref.subject) : `${String(ref.subject)} (${String(ref.reason)})`;
+  }),
 };
