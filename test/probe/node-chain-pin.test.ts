@@ -34,7 +34,7 @@ describe('Node tls served-order behaviour (pinned)', () => {
     const order: string[] = [];
     let cert: tls.DetailedPeerCertificate | undefined = socket.getPeerCertificate(true);
     while (cert?.subject && order.length < 10) {
-      order.push(cert.subject.CN ?? '');
+      order.push(String(cert.subject.CN ?? ''));
       if (cert.issuerCertificate === cert) break;
       cert = cert.issuerCertificate;
     }

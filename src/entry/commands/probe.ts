@@ -1,0 +1,45 @@
+/** `elb-tls-audit probe HOST[:PORT]`: the s_client equivalent over the project's own probe. */
+import type { Command } from 'commander';
+import net from 'node:net';
+import { AuditError, EXIT } from '../../model/errors.ts';
+import { parseConnectTo, probeEndpoint, resolveConnectTo } from '../../probe/index.ts';
+import { probeJson, probeText } from '../../probe/format.ts';
+
+function parseTarget(value: string): { host: string; port: number } {
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(value);
+  const plain = /^([^:]+)(?::(\d+))?$/.exec(value);
+  const match = bracketed ?? (net.isIPv6(value) ? [value, value, undefined] : plain);
+  if (!match?.[1]) throw new AuditError('BAD_USAGE', `expected HOST[:PORT], got "${value}"`, 'probe');
+  const port = match[2] === undefined ? 443 : Number(match[2]);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new AuditError('BAD_USAGE', `bad port in "${value}"`, 'probe');
+  return { host: match[1], port };
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** Registers `probe`. */
+export function registerProbeCommand(program: Command): void {
+  program
+    .command('probe')
+    .description('probe one endpoint: protocols, cipher suites, groups, and the certificate chain as served')
+    .argument('<target>', 'HOST[:PORT] (port 443 when omitted)')
+    .option('--sni <name>', 'SNI name to send (default: the host when it is a name; none for an IP)')
+    .option('--no-sni', 'send no SNI at all')
+    .option('--json', 'print JSON for machines')
+    .option('--connect-to <rule>', 'HOST:PORT:HOST2:PORT2, as curl (repeatable)', collect, [] as string[])
+    .option('--timeout <ms>', 'per-connection timeout in milliseconds', '5000')
+    .action(async (targetArg: string, opts: { sni?: string | boolean; json?: boolean; connectTo: string[]; timeout: string }) => {
+      const { host, port } = parseTarget(targetArg);
+      const timeoutMs = Number(opts.timeout);
+      if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new AuditError('BAD_USAGE', `bad timeout "${opts.timeout}"`, '--timeout');
+      const sni = typeof opts.sni === 'string' ? opts.sni : opts.sni === false || net.isIP(host) ? null : host;
+      const to = resolveConnectTo(host, port, opts.connectTo.map(parseConnectTo));
+      const observation = await probeEndpoint(
+        { host, port, sni, ...(to.redirected ? { connectTo: `${to.host.includes(':') ? `[${to.host}]` : to.host}:${to.port}` } : {}) },
+        { timeoutMs },
+      );
+      process.stdout.write(`${opts.json ? JSON.stringify(probeJson(observation), null, 2) : probeText(observation)}\n`);
+      // Fail closed: a probe that could not see is not a clean result.
+      if (observation.status !== 'ok') process.exitCode = EXIT.INCOMPLETE;
+    });
+}
