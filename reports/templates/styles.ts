@@ -12,7 +12,7 @@ a { color: var(--accent); }
 .skip { position: absolute; left: -999px; top: 0; background: #fff; padding: .5rem 1rem; z-index: 10; }
 .skip:focus { left: 1rem; }
 .muted, .sub { color: var(--muted); }
-.sub { font-size: .82rem; }
+.sub { font-size: .82rem; font-weight: 400; }
 .page-header { background: linear-gradient(135deg,#0b1730,#16315f); color: #fff; padding: 1.6rem 2rem 1.3rem; display: grid; grid-template-columns: 1fr auto; gap: 1rem 2rem; align-items: center; }
 .brand { display: flex; gap: 1rem; align-items: center; }
 .brand-mark { display: inline-grid; place-items: center; width: 3rem; height: 3rem; border-radius: .6rem; background: #fff; color: #16315f; font-weight: 800; letter-spacing: .04em; }
@@ -82,7 +82,7 @@ tr.row-fail td:first-child { box-shadow: inset 4px 0 #dc2626; } tr.row-error td:
 .status-pass { background: #dcfce7; color: #166534; } .status-not_applicable { background: #f1f5f9; color: #475569; }
 .badge-expired { background: #fee2e2; color: #991b1b; border-color: #fca5a5; } .badge-waived { background: #fef3c7; color: #92400e; }
 .flag { margin-left: .35rem; background: #f1f5f9; color: #334155; font-weight: 600; } .flag-bad { background: #fee2e2; color: #991b1b; } .flag-warn { background: #fef3c7; color: #92400e; } .flag-ok { background: #dcfce7; color: #166534; }
-.matrix-table thead th { text-transform: none; }
+table.data.matrix-table thead th { text-transform: none; letter-spacing: 0; font-size: .8rem; }
 .row-expired td { background: #fff1f2; }
 .detail-row > td { background: #f8fafc; padding: 0 !important; }
 .detail { display: grid; grid-template-columns: minmax(0,2fr) minmax(0,1fr); gap: 1.5rem; padding: .8rem 1.2rem 1.2rem 3rem; }

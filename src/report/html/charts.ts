@@ -31,7 +31,7 @@ export function horizontalBars(id: string, title: string, bars: Bar[]): TrustedH
 /** Vertical histogram along a time axis (e.g. certificates expiring per month). */
 export function columnChart(id: string, title: string, bars: Bar[]): TrustedHtml {
   const max = Math.max(1, ...bars.map((b) => b.value));
-  const colWidth = 38;
+  const colWidth = 52;
   const plotHeight = 120;
   const top = 18;
   const width = bars.length * colWidth + 8;
