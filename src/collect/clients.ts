@@ -38,6 +38,27 @@ const constructors: { [S in ServiceName]: new (config: object) => ServiceClients
   sts: STSClient,
 };
 
+// Service ids as the SDK's AWS_ENDPOINT_URL_<ID> variables spell them.
+const ENDPOINT_IDS: { [S in ServiceName]: string } = {
+  elb: 'ELASTIC_LOAD_BALANCING',
+  elbv2: 'ELASTIC_LOAD_BALANCING_V2',
+  iam: 'IAM',
+  acm: 'ACM',
+  cloudhsmv2: 'CLOUDHSM_V2',
+  ec2: 'EC2',
+  sts: 'STS',
+};
+
+/**
+ * The endpoint the environment configures for a service. Resolved here because not every installed client
+ * reads AWS_ENDPOINT_URL itself (client-cloudhsm-v2 3.332 predates it and would call the real AWS).
+ */
+export function configuredEndpoint(service: ServiceName, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS'] === 'true') return undefined;
+  const value = env[`AWS_ENDPOINT_URL_${ENDPOINT_IDS[service]}`] ?? env['AWS_ENDPOINT_URL'];
+  return value !== undefined && value !== '' ? value : undefined;
+}
+
 /**
  * Builds the standard factory: credentials, endpoint (AWS_ENDPOINT_URL) and profile come from the SDK chain
  * unless given. SDK retries are off because the collector's own retry policy counts and paces every call.
@@ -49,7 +70,8 @@ export function sdkClientFactory(settings: SdkClientSettings = {}): ClientFactor
     let client = cache.get(key);
     if (!client) {
       const config: Record<string, unknown> = { region, maxAttempts: 1 };
-      if (settings.endpoint !== undefined) config['endpoint'] = settings.endpoint;
+      const endpoint = settings.endpoint ?? configuredEndpoint(service);
+      if (endpoint !== undefined) config['endpoint'] = endpoint;
       if (settings.credentials !== undefined) config['credentials'] = settings.credentials;
       client = new constructors[service](config);
       cache.set(key, client);

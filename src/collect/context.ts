@@ -7,6 +7,7 @@ export interface CallStats {
   total: number;
   retries: number;
   byOperation: Record<string, number>;
+  retriesByOperation: Record<string, number>;
 }
 
 /**
@@ -92,7 +93,7 @@ export class CollectContext {
   private readonly memo = new Map<string, Promise<unknown>>();
   private readonly gates = new Map<string, AdaptiveGate>();
   private readonly families = new Map<string, Family>();
-  private readonly counts: CallStats = { total: 0, retries: 0, byOperation: {} };
+  private readonly counts: CallStats = { total: 0, retries: 0, byOperation: {}, retriesByOperation: {} };
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly options: ContextOptions) {
@@ -151,7 +152,8 @@ export class CollectContext {
 
   /** Call counts so far. */
   stats(): CallStats {
-    return { total: this.counts.total, retries: this.counts.retries, byOperation: { ...this.counts.byOperation } };
+    const { total, retries, byOperation, retriesByOperation } = this.counts;
+    return { total, retries, byOperation: { ...byOperation }, retriesByOperation: { ...retriesByOperation } };
   }
 
   private family(service: string, region: string, operation: string): Family {
@@ -205,6 +207,7 @@ export class CollectContext {
       if (kind === 'fatal' || attempt >= this.options.retry.maxAttempts) throw failure;
       if (kind === 'throttle') gate.throttled();
       this.counts.retries++;
+      this.counts.retriesByOperation[counter] = (this.counts.retriesByOperation[counter] ?? 0) + 1;
       await this.sleep(backoffDelay(attempt, this.options.retry));
     }
   }

@@ -136,7 +136,8 @@ async function collectListeners(ctx: CollectContext, region: string, lbArn: stri
   return mapLimit(sdkListeners, fanOut, async (l): Promise<Listener> => {
     const arn = l.ListenerArn ?? '';
     const protocol = toListenerProtocol(l.Protocol);
-    const defaults = (l.Certificates ?? []).map((c) => ({ arn: c.CertificateArn ?? '', isDefault: true }));
+    // A listener has exactly one default certificate, the first DescribeListeners names (moto lists SNI ones after it).
+    const defaults = (l.Certificates ?? []).slice(0, 1).map((c) => ({ arn: c.CertificateArn ?? '', isDefault: true }));
     const [certificates, rules] = await Promise.all([
       protocol !== null && TLS_PROTOCOLS.has(protocol) ? collectListenerCertificates(ctx, region, arn, defaults) : defaults,
       protocol === 'HTTP' ? collectRules(ctx, region, arn) : [],

@@ -33,6 +33,8 @@ export interface FaultProxy {
   endpoint: string;
   /** Faults injected so far, by kind. */
   injected: { throttle: number; serverError: number; reset: number; denied: number };
+  /** Faults injected per `service:Operation`. */
+  faultsByOperation: Map<string, number>;
   /** Requests that reached the emulator, per `service:Operation`. */
   forwarded: Map<string, number>;
   stop(): Promise<void>;
@@ -100,6 +102,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const upstream = new URL(options.upstream);
   const injected = { throttle: 0, serverError: 0, reset: 0, denied: 0 };
   const forwarded = new Map<string, number>();
+  const faultsByOperation = new Map<string, number>();
   let turn = 0;
 
   const send = (res: ServerResponse, answer: CannedResponse): void => {
@@ -120,6 +123,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       }
       if (rate > 0 && roll() < rate) {
         const kind = turn++ % 3;
+        const faultKey = `${info.service}:${info.operation}`;
+        faultsByOperation.set(faultKey, (faultsByOperation.get(faultKey) ?? 0) + 1);
         if (kind === 0) {
           injected.throttle++;
           const [status, code] = THROTTLE[info.service] ?? [400, 'Throttling'];
@@ -156,6 +161,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   return {
     endpoint: `http://127.0.0.1:${port}`,
     injected,
+    faultsByOperation,
     forwarded,
     stop: () =>
       new Promise<void>((resolve) => {
