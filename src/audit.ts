@@ -1,0 +1,160 @@
+/** The only orchestrator: collect -> (probe) -> snapshot -> enrich -> evaluate -> report. Entry points call this. */
+import { readFileSync } from 'node:fs';
+import { collectSnapshot, type CollectOptions } from './collect/index.ts';
+import { enrich } from './enrich/index.ts';
+import { applyProfile, loadProfile } from './evaluate/profiles.ts';
+import { defaultRulesDir } from './evaluate/paths.ts';
+import { loadRules } from './evaluate/rule-loader.ts';
+import { evaluate } from './evaluate/index.ts';
+import { systemRules } from './evaluate/system-rules.ts';
+import { loadWaivers, type Waiver } from './evaluate/waivers.ts';
+import { AuditError, EXIT } from './model/errors.ts';
+import type { FactsBySubject } from './model/facts.ts';
+import type { AuditResult, Finding, FindingsSummary } from './model/finding.ts';
+import { SEVERITIES, type RuleDefinition, type Severity } from './model/rule.ts';
+import type { Snapshot } from './model/snapshot.ts';
+import { probeEstate, type EstateOptions } from './probe/index.ts';
+import { ALL_FORMATS, writeReports } from './report/index.ts';
+import type { ReportFormat, ReportInput } from './report/reporter.ts';
+import './report/register-html.ts';
+import { writeSnapshot } from './snapshot/io.ts';
+import { TOOL_VERSION } from './version.ts';
+
+export type FailOn = Severity | 'none';
+
+export interface AuditOptions {
+  /** Where the estate comes from: a saved snapshot, or live AWS collection. */
+  source: { kind: 'snapshot'; snapshot: Snapshot } | { kind: 'aws'; collect: CollectOptions };
+  /** Probe live endpoints (false to skip). */
+  probe: false | EstateOptions;
+  rulesDir?: string;
+  profile: string;
+  waiversPath?: string;
+  /** The instant expiry is judged at; default: the snapshot's capture time. */
+  asOf?: string;
+  trustStorePath?: string;
+  /** Extra names every certificate must cover, per certificate ARN. */
+  hostnames?: Map<string, string[]>;
+  out?: { dir: string; formats: readonly ReportFormat[] };
+  snapshotOut?: string;
+  allowPartial: boolean;
+  failOn: FailOn;
+  sarifCategory?: string;
+  onProgress?: (line: string) => void;
+  /** Injected clock for startedAt/finishedAt (tests); findings never carry time. */
+  now?: () => Date;
+}
+
+export interface AuditOutcome {
+  result: AuditResult;
+  snapshot: Snapshot;
+  facts: FactsBySubject;
+  rules: RuleDefinition[];
+  files: string[];
+  exitCode: number;
+}
+
+const SEVERITY_RANK = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<Severity, number>;
+
+/** Parses --fail-on. */
+export function parseFailOn(value: string): FailOn {
+  if (value === 'none' || (SEVERITIES as readonly string[]).includes(value)) return value as FailOn;
+  throw new AuditError('BAD_USAGE', `"${value}" is not a severity (${[...SEVERITIES, 'none'].join(', ')})`, '--fail-on');
+}
+
+/** Reads a PEM bundle of extra trust anchors. */
+export function readTrustStore(path: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new AuditError('BAD_INPUT', `cannot read trust store: ${(error as Error).message}`, path);
+  }
+  const pems = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  if (pems.length === 0) throw new AuditError('BAD_INPUT', 'no PEM certificate found', path);
+  return pems;
+}
+
+/** Counts for findings.json and every report. */
+export function summarise(findings: readonly Finding[], facts: FactsBySubject): FindingsSummary {
+  const byStatus = { pass: 0, fail: 0, not_applicable: 0, error: 0, waived: 0 };
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const f of findings) {
+    byStatus[f.status]++;
+    if (f.status === 'fail' || f.status === 'error') bySeverity[f.severity]++;
+  }
+  return {
+    total: findings.length,
+    byStatus,
+    bySeverity,
+    resources: {
+      loadBalancers: facts.loadBalancer.length,
+      listeners: facts.listener.length,
+      certificates: facts.certificate.length,
+      hsmClusters: facts.hsmCluster.length,
+      endpoints: facts.endpoint.length,
+    },
+  };
+}
+
+/** Exit code of DESIGN.md from a result: 3 incomplete (unless allowed), 1 findings at/above failOn, else 0. */
+export function exitCodeOf(result: AuditResult, failOn: FailOn, allowPartial: boolean): number {
+  if (!result.complete && !allowPartial) return EXIT.INCOMPLETE;
+  if (failOn === 'none') return EXIT.OK;
+  const bar = SEVERITY_RANK[failOn];
+  return result.findings.some((f) => f.status === 'fail' && SEVERITY_RANK[f.severity] <= bar) ? EXIT.FINDINGS : EXIT.OK;
+}
+
+/** Runs one audit end to end. Every input is validated before anything is collected or written. */
+export async function audit(options: AuditOptions): Promise<AuditOutcome> {
+  const now = options.now ?? (() => new Date());
+  const progress = options.onProgress ?? (() => {});
+  const rulesDir = options.rulesDir ?? defaultRulesDir();
+  const rules = loadRules(rulesDir);
+  const profile = loadProfile(rulesDir, options.profile);
+  const selected = applyProfile(rules, profile);
+  const waivers: Waiver[] = options.waiversPath ? loadWaivers(options.waiversPath) : [];
+  const trustAnchorsPem = options.trustStorePath ? readTrustStore(options.trustStorePath) : [];
+  if (options.asOf !== undefined && Number.isNaN(Date.parse(options.asOf))) throw new AuditError('BAD_USAGE', `"${options.asOf}" is not a date`, '--as-of');
+
+  // A re-evaluation of a saved snapshot is dated by the snapshot, so two runs write byte-identical files.
+  const live = options.source.kind === 'aws' || options.probe !== false;
+  const startedAt = live ? now().toISOString() : options.source.kind === 'snapshot' ? options.source.snapshot.capturedAt : '';
+  let snapshot: Snapshot;
+  if (options.source.kind === 'snapshot') snapshot = options.source.snapshot;
+  else {
+    progress('collecting…');
+    snapshot = await collectSnapshot({ ...options.source.collect, onProgress: options.source.collect.onProgress ?? progress });
+  }
+  if (options.probe) {
+    progress('probing endpoints…');
+    const observations = await probeEstate(snapshot, options.probe);
+    snapshot = { ...snapshot, observations: [...snapshot.observations, ...observations] };
+  }
+  if (options.snapshotOut) writeSnapshot(options.snapshotOut, snapshot);
+
+  const asOf = options.asOf ?? snapshot.capturedAt;
+  const facts = enrich(snapshot, { asOf, trustAnchorsPem, hostnames: options.hostnames ?? new Map() });
+  const findings = await evaluate(snapshot, facts, { rules: selected, waivers, asOf });
+  const complete = snapshot.attempts.every((a) => a.status !== 'error') && findings.every((f) => f.status !== 'error');
+  const result: AuditResult = {
+    tool: { name: 'elb-tls-audit', version: TOOL_VERSION },
+    version: TOOL_VERSION,
+    profile: profile.name,
+    startedAt,
+    finishedAt: live ? now().toISOString() : snapshot.capturedAt,
+    asOf,
+    complete,
+    scope: snapshot.scope,
+    summary: summarise(findings, facts),
+    findings,
+    attempts: snapshot.attempts,
+  };
+  const usedRules = [...selected.map((s) => s.rule), ...systemRules];
+  let files: string[] = [];
+  if (options.out) {
+    const input: ReportInput = { result, snapshot, facts, rules: usedRules, options: { sarifCategory: options.sarifCategory ?? 'elb-tls-audit' } };
+    files = writeReports(input, options.out.dir, options.out.formats.length > 0 ? options.out.formats : ALL_FORMATS);
+  }
+  return { result, snapshot, facts, rules: usedRules, files, exitCode: exitCodeOf(result, options.failOn, options.allowPartial) };
+}

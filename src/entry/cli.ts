@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+/** The CLI adapter: parse flags, call the command, map every error once to a message and an exit code. */
+import { Command, CommanderError } from 'commander';
+import { AuditError, EXIT, exitCodeFor } from '../model/errors.ts';
+import { TOOL_VERSION } from '../version.ts';
+import { registerAuditCommand } from './commands/audit.ts';
+import { registerDemoCommand } from './commands/demo.ts';
+import { registerEvaluateCommand } from './commands/evaluate.ts';
+import { commandRegistrars } from './commands/index.ts';
+import { registerRulesCommand } from './commands/rules.ts';
+
+/** Builds the program (exported so tests can drive it in-process). */
+export function buildProgram(): Command {
+  const program = new Command('elb-tls-audit')
+    .description('TLS compliance auditor for AWS load balancers: configuration, certificates, CloudHSM placement and what is really served')
+    .version(TOOL_VERSION)
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+  for (const register of [registerAuditCommand, registerEvaluateCommand, registerRulesCommand, registerDemoCommand, ...commandRegistrars]) register(program);
+  program.commands.forEach((c) => c.exitOverride());
+  return program;
+}
+
+/** Runs the CLI and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // help and --version end with code 0; any usage mistake is exit 2.
+      return error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    }
+    if (error instanceof AuditError) {
+      process.stderr.write(`elb-tls-audit: ${error.message}\n`);
+      return exitCodeFor(error);
+    }
+    process.stderr.write(`elb-tls-audit: internal error: ${(error as Error).stack ?? String(error)}\n`);
+    return exitCodeFor(error);
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && /(?:^|[\\/])(cli\.(?:ts|js|mjs)|elb-tls-audit)$/.test(process.argv[1]);
+if (invokedDirectly) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,116 @@
+/**
+ * results.sarif: SARIF 2.1.0 as GitHub code scanning accepts it. Every result has a physical location with a
+ * colon-free relative pseudo path, our own primaryLocationLineHash, and the ARN as a logical location.
+ * Waived, passing and not-applicable findings are left out; past GitHub's 25,000 results per run the
+ * lowest-severity results are aggregated per rule and the run says so.
+ */
+import type { Finding } from '../model/finding.ts';
+import type { RuleDefinition, Severity } from '../model/rule.ts';
+import type { Reporter, ReportInput } from './reporter.ts';
+
+export const SARIF_MAX_RESULTS = 25_000;
+const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '2.0', info: '0.0' };
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
+
+/** A deterministic, colon-free relative path that stands for a cloud resource. */
+export function pseudoPath(finding: Finding): string {
+  const r = finding.resource;
+  const tail = r.arn.replace(/^arn:aws[a-z-]*:[^:]*:[^:]*:[^:]*:/, '');
+  const clean = (s: string) => s.replace(/[:\s]+/g, '_').replace(/[^A-Za-z0-9._/+=@-]/g, (c) => encodeURIComponent(c)).replace(/%/g, '_');
+  return ['aws', clean(r.account || 'unknown'), clean(r.region || 'unknown'), r.kind, clean(tail)].join('/').replace(/\/+/g, '/');
+}
+
+function helpMarkdown(rule: RuleDefinition): string {
+  const parts = [`**${rule.title}**`, '', rule.description, '', `**Risk.** ${rule.risk}`, '', `**Remediation.** ${rule.remediation.text}`];
+  if (rule.remediation.cli) parts.push('', '```sh', rule.remediation.cli, '```');
+  if (rule.remediation.terraform) parts.push('', '```hcl', rule.remediation.terraform, '```');
+  const controls = Object.entries(rule.controls).map(([f, ids]) => `${f}: ${ids.join(', ')}`);
+  if (controls.length > 0) parts.push('', `**Controls.** ${controls.join('; ')}`);
+  if (rule.references.length > 0) parts.push('', ...rule.references.map((r) => `- ${r}`));
+  return parts.join('\n');
+}
+
+function reportingDescriptor(rule: RuleDefinition, severity: Severity) {
+  const text = `${rule.description}\nRisk: ${rule.risk}\nRemediation: ${rule.remediation.text}`;
+  return {
+    id: rule.id,
+    name: rule.id.split('-').map((w) => w[0]!.toUpperCase() + w.slice(1)).join(''),
+    shortDescription: { text: rule.title.slice(0, 1024) },
+    fullDescription: { text: rule.description.slice(0, 1024) },
+    help: { text: text.slice(0, 8000), markdown: helpMarkdown(rule) },
+    ...(rule.references[0] ? { helpUri: rule.references[0] } : {}),
+    defaultConfiguration: { level: LEVEL[severity] },
+    properties: {
+      tags: ['security', 'tls', rule.category, ...Object.keys(rule.controls)].slice(0, 10),
+      precision: 'very-high',
+      'security-severity': SECURITY_SEVERITY[severity],
+      category: rule.category,
+    },
+  };
+}
+
+function result(finding: Finding, ruleIndex: number) {
+  return {
+    ruleId: finding.ruleId,
+    ruleIndex,
+    level: LEVEL[finding.severity],
+    message: { text: `${finding.message} [${finding.resource.arn}]` },
+    locations: [{
+      physicalLocation: { artifactLocation: { uri: pseudoPath(finding), uriBaseId: '%SRCROOT%' }, region: { startLine: 1 } },
+      logicalLocations: [{ fullyQualifiedName: finding.resource.arn, kind: 'resource' }],
+    }],
+    partialFingerprints: { primaryLocationLineHash: finding.fingerprint },
+    properties: {
+      status: finding.status,
+      severity: finding.severity,
+      category: finding.category,
+      account: finding.resource.account,
+      region: finding.resource.region,
+      resourceArn: finding.resource.arn,
+      resourceKind: finding.resource.kind,
+    },
+  };
+}
+
+/** Builds the SARIF log object (exported for tests and the bench). */
+export function buildSarif(input: ReportInput): object {
+  const { result: audit, rules } = input;
+  const reported = audit.findings.filter((f) => f.status === 'fail' || f.status === 'error');
+  const severityOf = new Map(audit.findings.map((f) => [f.ruleId, f.severity]));
+  const usedRules = rules.filter((r) => reported.some((f) => f.ruleId === r.id) || severityOf.has(r.id));
+  const index = new Map(usedRules.map((r, i) => [r.id, i]));
+  let results = reported.filter((f) => index.has(f.ruleId)).map((f) => result(f, index.get(f.ruleId)!));
+  let truncated = 0;
+  if (results.length > SARIF_MAX_RESULTS) {
+    truncated = results.length - SARIF_MAX_RESULTS;
+    results = results.slice(0, SARIF_MAX_RESULTS); // findings are already sorted most severe first
+  }
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{
+      tool: {
+        driver: {
+          name: 'elb-tls-audit',
+          semanticVersion: audit.tool.version,
+          informationUri: 'https://github.com/elb-tls-audit/elb-tls-audit',
+          rules: usedRules.map((r) => reportingDescriptor(r, severityOf.get(r.id) ?? r.severity)),
+        },
+      },
+      automationDetails: { id: `${input.options.sarifCategory.replace(/\/+$/, '')}/` },
+      columnKind: 'unicodeCodePoints',
+      results,
+      invocations: [{
+        executionSuccessful: audit.complete,
+        ...(audit.complete ? {} : { toolExecutionNotifications: [{ level: 'error', message: { text: 'The audit was incomplete: part of the estate could not be collected or probed (see collection-incomplete and probe-failed results).' } }] }),
+      }],
+      properties: { profile: audit.profile, complete: audit.complete, asOf: audit.asOf, ...(truncated > 0 ? { truncatedResults: truncated } : {}) },
+    }],
+  };
+}
+
+export const sarifReporter: Reporter = {
+  format: 'sarif',
+  fileName: 'results.sarif',
+  render: (input) => `${JSON.stringify(buildSarif(input), null, 1)}\n`,
+};
