@@ -33,6 +33,8 @@ export interface AuditOptions {
   /** The instant expiry is judged at; default: the snapshot's capture time. */
   asOf?: string;
   trustStorePath?: string;
+  /** Trust anchors given directly (PEM), added to those of trustStorePath. */
+  trustAnchorsPem?: string[];
   /** Extra names every certificate must cover, per certificate ARN. */
   hostnames?: Map<string, string[]>;
   out?: { dir: string; formats: readonly ReportFormat[] };
@@ -114,7 +116,7 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   const profile = loadProfile(rulesDir, options.profile);
   const selected = applyProfile(rules, profile);
   const waivers: Waiver[] = options.waiversPath ? loadWaivers(options.waiversPath) : [];
-  const trustAnchorsPem = options.trustStorePath ? readTrustStore(options.trustStorePath) : [];
+  const trustAnchorsPem = [...(options.trustAnchorsPem ?? []), ...(options.trustStorePath ? readTrustStore(options.trustStorePath) : [])];
   if (options.asOf !== undefined && Number.isNaN(Date.parse(options.asOf))) throw new AuditError('BAD_USAGE', `"${options.asOf}" is not a date`, '--as-of');
 
   // A re-evaluation of a saved snapshot is dated by the snapshot, so two runs write byte-identical files.

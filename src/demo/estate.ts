@@ -11,6 +11,12 @@ import {
   ACCOUNT, REGION, classicListener, classicSslPolicy, elbv2Listener, forward, loadBalancer, redirectHttps, targetGroup,
 } from './builders.ts';
 import { demoCertificates } from './certificates.ts';
+import pki from './pki.json' with { type: 'json' };
+
+/** The demo's private CA, trusted the way a team passes its own with --trust-store (Corp Private Root stays untrusted). */
+export function demoTrustAnchors(): string[] {
+  return [pki.roots.demo];
+}
 
 export const DEMO_CAPTURED_AT = '2026-11-20T09:00:00.000Z';
 const az = (x: string) => `${REGION}${x}`;
@@ -87,8 +93,9 @@ export function demoSnapshot(): Snapshot {
 
   // Seed scenario: an HTTPS listener forwarding to HTTP, on the API default policy (TLS 1.0), and an HTTP rule that forwards.
   const api = loadBalancer('application', 'api', {
+    // The names clients use for this ALB: its default certificate must cover both.
     attributes: { 'deletion_protection.enabled': 'false', 'routing.http.drop_invalid_header_fields.enabled': 'false', 'routing.http.desync_mitigation_mode': 'monitor', 'access_logs.s3.enabled': 'false' },
-    tags: { team: 'platform' },
+    tags: { team: 'platform', 'elb-tls-audit:hostnames': 'api.example.com,api.internal.example.com' },
   });
   const apiTg = targetGroup(api, 'api-http', 'HTTP', 8080, [['i-0shop000000000a01', az('a'), 'healthy'], ['i-0shop000000000b01', az('b'), 'unhealthy']]);
   api.targetGroups = [apiTg];

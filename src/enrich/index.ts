@@ -1,6 +1,8 @@
 /** enrich: Snapshot -> one facts object per subject, in a stable order. Pure; no I/O. */
 import type { FactsBySubject, ResolvedPolicy } from '../model/facts.ts';
 import type { Snapshot } from '../model/snapshot.ts';
+import { certificateFacts } from './certificate.ts';
+import { endpointFacts } from './endpoint.ts';
 import { hsmClusterFacts } from './hsm-cluster.ts';
 import { buildListenerContext, listenerFacts } from './listener.ts';
 import { loadBalancerFacts } from './load-balancer.ts';
@@ -15,6 +17,25 @@ export interface EnrichOptions {
   hostnames: Map<string, string[]>;
 }
 
+/** Load-balancer tag listing the names clients use for it (CNAMEs, aliases); its default certificates must cover them. */
+export const HOSTNAMES_TAG = 'elb-tls-audit:hostnames';
+
+/** Which listeners serve each certificate, and which names each must cover (tag names plus --hostnames). */
+function certificateUsage(snapshot: Snapshot, extra: Map<string, string[]>) {
+  const usedBy = new Map<string, { listenerArn: string; loadBalancerType: string }[]>();
+  const hostnames = new Map<string, string[]>(extra);
+  for (const lb of snapshot.loadBalancers) {
+    const tagged = (lb.tags[HOSTNAMES_TAG] ?? '').split(/[\s,]+/).filter(Boolean);
+    for (const listener of lb.listeners) {
+      for (const cert of listener.certificates) {
+        usedBy.set(cert.arn, [...(usedBy.get(cert.arn) ?? []), { listenerArn: listener.arn, loadBalancerType: lb.type }]);
+        if (cert.isDefault && tagged.length > 0) hostnames.set(cert.arn, [...new Set([...(hostnames.get(cert.arn) ?? []), ...tagged])]);
+      }
+    }
+  }
+  return { usedBy, hostnames };
+}
+
 const byArn = (a: { arn: string }, b: { arn: string }) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0);
 
 /** Derives the facts every rule reads. */
@@ -24,12 +45,12 @@ export function enrich(snapshot: Snapshot, options: EnrichOptions): FactsBySubje
   const instances = new Map(snapshot.instances.map((i) => [i.instanceId, i]));
   const listeners = snapshot.loadBalancers.flatMap((lb) => lb.listeners.map((l) => listenerFacts(lb, l, context)));
   const policies = new Map<string, ResolvedPolicy | null>(listeners.map((l) => [l.arn, l.policy]));
-  void policies;
+  const usage = certificateUsage(snapshot, options.hostnames);
   return {
     listener: listeners.sort(byArn),
     loadBalancer: snapshot.loadBalancers.map((lb) => loadBalancerFacts(lb, instances)).sort(byArn),
-    certificate: [],
+    certificate: certificateFacts(snapshot, { asOf: options.asOf, trustAnchorsPem: options.trustAnchorsPem, ...usage }).sort(byArn),
     hsmCluster: snapshot.hsmClusters.map((c) => hsmClusterFacts(c, snapshot.instances)).sort(byArn),
-    endpoint: [],
+    endpoint: endpointFacts(snapshot, policies).sort(byArn),
   };
 }
