@@ -253,15 +253,52 @@ export interface HsmClusterFacts extends SubjectIdentity {
   clientVpcMismatch: boolean;
 }
 
+/** One served certificate deployment compared with what the listener is configured with. */
+export interface EndpointCertificateDrift {
+  sni: string | null;
+  protocol: TlsProtocol | null;
+  keyType: string | null;
+  servedSha256: string | null;
+  servedSubject: string | null;
+  /** The configured certificate that should answer this name (default certificate for no SNI). */
+  configuredArn: string | null;
+  configuredSha256: string | null;
+  /** Served leaf is one of the listener's certificates covering the name; null when nothing is configured or PEMs are missing. */
+  matches: boolean | null;
+  /** SHA-256 of each certificate as served, in served order. */
+  servedChain: string[];
+  /** Leaf then chain PEM as stored in ACM/IAM; null when not collected. */
+  configuredChain: string[] | null;
+  chainMatches: boolean | null;
+}
+
 export interface EndpointFacts extends SubjectIdentity {
   subject: 'endpoint';
   host: string;
   port: number;
   sni: string | null;
+  connectedTo: string | null;
+  listenerArn: string | null;
   probeStatus: 'ok' | 'error' | 'skipped';
   probeReason: string | null;
   servedProtocols: TlsProtocol[];
-  [key: string]: unknown;
+  /** IANA names, union over protocols. */
+  servedCipherSuites: string[];
+  configuredPolicy: string | null;
+  /** null when the listener has no known policy (TCP pass-through, unknown policy). */
+  configuredProtocols: TlsProtocol[] | null;
+  configuredCipherSuites: string[] | null;
+  drift: {
+    extraProtocols: TlsProtocol[] | null;
+    missingProtocols: TlsProtocol[] | null;
+    extraCipherSuites: string[] | null;
+    /** Configured suites the endpoint never chose (only those its certificates' key types can serve). */
+    missingCipherSuites: string[] | null;
+    certificates: EndpointCertificateDrift[];
+    /** Human-readable "served X, configured Y" lines for messages; empty when everything matches. */
+    certificateMismatches: string[];
+    chainMismatches: string[];
+  };
 }
 
 export type Facts = ListenerFacts | LoadBalancerFacts | CertificateFacts | HsmClusterFacts | EndpointFacts;

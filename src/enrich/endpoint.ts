@@ -1,0 +1,133 @@
+/** Endpoint facts: what each probed endpoint serves, next to what its listener is configured to serve. */
+import type { EndpointCertificateDrift, EndpointFacts, ResolvedPolicy } from '../model/facts.ts';
+import type { CertificateRecord, Listener, LoadBalancer, ProbeObservation, ServedChain, Snapshot, TlsProtocol } from '../model/snapshot.ts';
+import { TLS_PROTOCOLS } from '../model/snapshot.ts';
+import { SUITE_ROWS } from '../probe/suites.ts';
+import { pemFingerprints } from '../probe/served.ts';
+
+const AUTH_BY_IANA = new Map(SUITE_ROWS.map((row) => [row[1], row[4]]));
+
+/** DNS name coverage with one-label wildcards, as TLS clients match it. */
+function covers(pattern: string, name: string): boolean {
+  const p = pattern.toLowerCase();
+  const n = name.toLowerCase();
+  if (p === n) return true;
+  return p.startsWith('*.') && n.endsWith(p.slice(1)) && !n.slice(0, -(p.length - 1)).includes('.');
+}
+
+function configuredFor(listener: Listener, sni: string | null, records: Map<string, CertificateRecord>): CertificateRecord[] {
+  const attached = listener.certificates.map((ref) => ({ ref, record: records.get(ref.arn) }));
+  const byName = sni === null ? [] : attached.filter(({ record }) =>
+    record && [record.domainName, ...record.subjectAlternativeNames].some((n) => n !== null && covers(n, sni)));
+  // Load balancers answer an unknown or absent name with the default certificate.
+  const chosen = byName.length > 0 ? byName : attached.filter(({ ref }) => ref.isDefault);
+  return chosen.flatMap(({ record }) => (record ? [record] : []));
+}
+
+function compareChain(chain: ServedChain, listener: Listener | null, records: Map<string, CertificateRecord>): EndpointCertificateDrift {
+  const served = chain.chain.map((c) => c.sha256);
+  const candidates = listener ? configuredFor(listener, chain.sni, records) : [];
+  const withPem = candidates.filter((r) => r.bodyPem !== null);
+  const leafOf = (r: CertificateRecord): string | null => pemFingerprints(r.bodyPem)[0] ?? null;
+  const match = withPem.find((r) => leafOf(r) === served[0]);
+  const best = match ?? candidates[0] ?? null;
+  const configuredChain = best?.bodyPem ? [...pemFingerprints(best.bodyPem), ...pemFingerprints(best.chainPem)] : null;
+  return {
+    sni: chain.sni,
+    protocol: chain.protocol,
+    keyType: chain.keyType,
+    servedSha256: served[0] ?? null,
+    servedSubject: chain.chain[0]?.subject ?? null,
+    configuredArn: best?.arn ?? null,
+    configuredSha256: best ? leafOf(best) : null,
+    matches: withPem.length === 0 ? null : match !== undefined,
+    servedChain: served,
+    configuredChain,
+    chainMatches: configuredChain === null || best?.chainPem === null || best === null ? null
+      : configuredChain.length === served.length && configuredChain.every((fp, i) => fp === served[i]),
+  };
+}
+
+const short = (fp: string | null): string => (fp ? `${fp.slice(0, 16)}…` : 'unknown');
+const sniLabel = (sni: string | null): string => (sni === null ? 'no SNI' : `SNI ${sni}`);
+
+function diff<T>(a: readonly T[], b: readonly T[]): T[] {
+  return a.filter((x) => !b.includes(x));
+}
+
+function endpointFor(o: ProbeObservation, lb: LoadBalancer | null, listener: Listener | null, policy: ResolvedPolicy | null,
+  records: Map<string, CertificateRecord>): EndpointFacts {
+  const ok = o.status === 'ok';
+  const servedProtocols = TLS_PROTOCOLS.filter((p) => o.protocols[p] === true);
+  const servedCipherSuites = [...new Set(TLS_PROTOCOLS.flatMap((p) => o.cipherSuites[p] ?? []))];
+  const configured = policy && policy.known ? policy : null;
+  const keyTypes = new Set(o.certificates.map((c) => c.keyType));
+  // A configured ECDSA suite cannot be chosen without an ECDSA certificate (and likewise RSA): not drift.
+  const servable = (iana: string): boolean => {
+    const auth = AUTH_BY_IANA.get(iana);
+    if (auth === undefined) return false;
+    if (auth === 'ECDSA') return keyTypes.has('ec');
+    if (auth === 'RSA') return keyTypes.has('rsa') || keyTypes.has('rsa-pss');
+    return auth !== 'DSS' || keyTypes.has('dsa');
+  };
+  const certificates = ok ? o.certificates.map((c) => compareChain(c, listener, records)) : [];
+  const certificateMismatches = certificates.filter((c) => c.matches === false).map((c) =>
+    `${sniLabel(c.sni)} (${c.protocol ?? '?'}): served ${short(c.servedSha256)} ${c.servedSubject ?? ''}, configured ${short(c.configuredSha256)} ${c.configuredArn ?? ''}`.trim());
+  const chainMismatches = certificates.filter((c) => c.chainMatches === false).map((c) =>
+    `${sniLabel(c.sni)} (${c.protocol ?? '?'}): served [${c.servedChain.map(short).join(', ')}], configured [${(c.configuredChain ?? []).map(short).join(', ')}]`);
+  const host = o.target.host;
+  return {
+    subject: 'endpoint',
+    arn: `${o.listenerArn ?? `endpoint/${host}/${o.target.port}`}#sni=${o.target.sni ?? '-'}`,
+    name: `${host}:${o.target.port}${o.target.sni ? ` (${o.target.sni})` : ''}`,
+    account: lb?.account ?? '',
+    region: lb?.region ?? '',
+    loadBalancerArn: lb?.arn ?? o.loadBalancerArn,
+    loadBalancerType: lb?.type ?? null,
+    host,
+    port: o.target.port,
+    sni: o.target.sni,
+    connectedTo: o.target.connectedTo,
+    listenerArn: o.listenerArn,
+    probeStatus: o.status,
+    probeReason: o.reason,
+    servedProtocols,
+    servedCipherSuites,
+    configuredPolicy: policy?.name ?? null,
+    configuredProtocols: configured ? [...configured.protocols] : null,
+    configuredCipherSuites: configured ? [...configured.cipherSuites] : null,
+    drift: {
+      extraProtocols: ok && configured ? diff(servedProtocols, configured.protocols) : null,
+      missingProtocols: ok && configured ? diff(configured.protocols, servedProtocols) : null,
+      extraCipherSuites: ok && configured ? diff(servedCipherSuites, configured.cipherSuites) : null,
+      missingCipherSuites: ok && configured
+        ? diff(configured.cipherSuites, servedCipherSuites).filter((s) => servable(s) && configuredProtocolServes(s, configured.protocols, servedProtocols))
+        : null,
+      certificates,
+      certificateMismatches,
+      chainMismatches,
+    },
+  };
+}
+
+/** A suite only counts as missing when a protocol that could carry it is both configured and served. */
+function configuredProtocolServes(iana: string, configured: readonly TlsProtocol[], served: readonly TlsProtocol[]): boolean {
+  const row = SUITE_ROWS.find((r) => r[1] === iana);
+  if (!row) return false;
+  const bits: [TlsProtocol, number][] = [['SSLv3', 1], ['TLSv1.0', 2], ['TLSv1.1', 4], ['TLSv1.2', 8], ['TLSv1.3', 16]];
+  return bits.some(([p, bit]) => (row[3] & bit) !== 0 && configured.includes(p) && served.includes(p));
+}
+
+/** One EndpointFacts per probe observation, judged against the listener's resolved policy and certificates. */
+export function endpointFacts(snapshot: Snapshot, listenerPolicies: Map<string, ResolvedPolicy | null>): EndpointFacts[] {
+  const records = new Map(snapshot.certificates.map((c) => [c.arn, c]));
+  const listeners = new Map<string, { lb: LoadBalancer; listener: Listener }>();
+  for (const lb of snapshot.loadBalancers) for (const listener of lb.listeners) listeners.set(listener.arn, { lb, listener });
+  const facts = snapshot.observations.map((o) => {
+    const found = o.listenerArn ? listeners.get(o.listenerArn) : undefined;
+    const lb = found?.lb ?? snapshot.loadBalancers.find((l) => l.arn === o.loadBalancerArn) ?? null;
+    const policy = o.listenerArn ? listenerPolicies.get(o.listenerArn) ?? null : null;
+    return endpointFor(o, lb, found?.listener ?? null, policy, records);
+  });
+  return facts.sort((a, b) => a.arn.localeCompare(b.arn));
+}
