@@ -35,8 +35,24 @@ function sevBadge(i) { var s = SEV[i]; return badge('sev', s, s.charAt(0).toUppe
 function statusBadge(i) { var s = STATUS[i]; return badge('status', s, STATUS_LABEL[s]); }
 function safeUrl(u) { return /^https?:\/\//i.test(u) ? u : null; }
 
+// Undo the data island's size reductions (see src/report/html/compact.ts).
+function hydrate(t) {
+  return t.r.map(function (row) { var o = {}; for (var k = 0; k < t.c.length; k++) o[t.c[k]] = row[k]; return o; });
+}
+D.loadBalancers = hydrate(D.loadBalancers); D.listeners = hydrate(D.listeners); D.certificates = hydrate(D.certificates);
+D.served = hydrate(D.served).map(function (s) { var p = D.servedProfiles[s.profile]; s.protocols = p.protocols; s.suites = p.suites; return s; });
+// Resource rows become [arn, kind, name, account, region, loadBalancer, lbType].
+var R = D.resources.map(function (r) { return [D.arnPrefixes[r[0]] + r[1], r[2], r[3], r[4], r[5], r[6], r[7]]; });
 // Column access for a finding row: [rule, resource, status, severity, message, detail].
-var F = D.findings, R = D.resources, RULES = D.rules;
+var F = D.findings, RULES = D.rules, MSG = new Array(F.length);
+for (var mi = 0; mi < F.length; mi++) {
+  var tpl = D.messages[F[mi][4]];
+  if (tpl.indexOf('') >= 0 || tpl.indexOf('') >= 0) {
+    var mr = R[F[mi][1]];
+    tpl = tpl.split('').join(mr[2]).split('').join(mr[5] >= 0 ? R[D.loadBalancers[mr[5]].r][2] : '');
+  }
+  MSG[mi] = tpl;
+}
 function res(i) { return R[F[i][1]]; }
 function lbType(i) { var t = res(i)[6]; return t < 0 ? '' : D.lbTypes[t]; }
 
@@ -61,21 +77,20 @@ var SORTS = {
   resource: function (a, b) { return cmp(res(a)[2], res(b)[2]); },
   account: function (a, b) { return cmp(D.accounts[res(a)[3]], D.accounts[res(b)[3]]); },
   region: function (a, b) { return cmp(D.regions[res(a)[4]], D.regions[res(b)[4]]); },
-  message: function (a, b) { return cmp(D.messages[F[a][4]], D.messages[F[b][4]]); }
+  message: function (a, b) { return cmp(MSG[a], MSG[b]); }
 };
 function cmp(x, y) { return x < y ? -1 : x > y ? 1 : 0; }
 
 // Search matches each distinct resource, message and rule once, then findings by reference,
-// so a query costs O(resources + messages) rather than O(findings x text).
+// and only the messages of findings that did not match already are scanned.
 function searchMask(q) {
   if (!q) return null;
   var words = q.toLowerCase().split(/\s+/).filter(Boolean);
   function hit(text) { text = text.toLowerCase(); for (var w = 0; w < words.length; w++) if (text.indexOf(words[w]) < 0) return false; return true; }
-  var rm = new Uint8Array(R.length), mm = new Uint8Array(D.messages.length), um = new Uint8Array(RULES.length);
+  var rm = new Uint8Array(R.length), um = new Uint8Array(RULES.length);
   for (var i = 0; i < R.length; i++) rm[i] = hit(R[i][0] + ' ' + R[i][2] + ' ' + D.accounts[R[i][3]] + ' ' + D.regions[R[i][4]]) ? 1 : 0;
-  for (i = 0; i < D.messages.length; i++) mm[i] = hit(D.messages[i]) ? 1 : 0;
   for (i = 0; i < RULES.length; i++) um[i] = hit(RULES[i].id + ' ' + RULES[i].title + ' ' + RULES[i].category) ? 1 : 0;
-  return function (f) { return rm[F[f][1]] || mm[F[f][4]] || um[F[f][0]]; };
+  return function (f) { return rm[F[f][1]] || um[F[f][0]] || hit(MSG[f]); };
 }
 
 function computeRows() {
@@ -121,7 +136,7 @@ function renderRow(body, i) {
     h('td', null, h('code', { class: 'rule-id' }, rule.id), h('div', { class: 'sub' }, rule.title)),
     h('td', { class: 'resource' }, h('span', { class: 'res-name' }, r[2]), h('div', { class: 'sub' }, r[1] + (r[6] >= 0 ? ' · ' + D.lbTypes[r[6]] : ''))),
     h('td', null, D.accounts[r[3]], h('div', { class: 'sub' }, D.regions[r[4]])),
-    h('td', { class: 'msg' }, D.messages[f[4]]));
+    h('td', { class: 'msg' }, MSG[i]));
   body.appendChild(tr);
   if (open) body.appendChild(detailRow(i, id));
 }

@@ -24,7 +24,7 @@ function detailRow(i, id) {
   var box = h('div', { class: 'detail' });
   var left = h('div', { class: 'detail-main' }), right = h('div', { class: 'detail-side' });
   left.appendChild(h('h3', null, rule.title));
-  left.appendChild(h('p', { class: 'detail-message' }, D.messages[f[4]]));
+  left.appendChild(h('p', { class: 'detail-message' }, MSG[i]));
   if (d && d.waiver) {
     left.appendChild(h('div', { class: 'callout ' + (d.waiver.expired ? 'callout-expired' : 'callout-waived') },
       h('strong', null, d.waiver.expired ? 'Expired waiver — no longer waives this finding. ' : 'Waived. '),

@@ -52,8 +52,8 @@ function lbCard(i) {
       h('section', { class: 'panel' }, h('h4', null, 'DNS name'), h('p', null, h('code', null, lb.dns)),
         h('h4', null, 'Availability zones'), zonePlacement(lb)),
       h('section', { class: 'panel' }, h('h4', null, 'Tags'), kvList(lb.tags, 'No tags.')),
-      h('section', { class: 'panel' }, h('h4', null, 'Settings'), kvList(lb.settings, 'None.'))),
-    listenerTable(lb), lb.listeners.map(matrix), certTable(lb));
+      h('section', { class: 'panel' }, h('h4', null, 'Settings'), kvList(lb.settings.map(function (v, k) { return [D.settingLabels[k], v]; }), 'None.'))),
+    listenerTable(lb), listenersOf(lb).map(matrix), certTable(lb));
 }
 
 function zonePlacement(lb) {
@@ -66,11 +66,13 @@ function zonePlacement(lb) {
     (healthy ? ', ' + healthy.length + ' with healthy targets' : '')));
 }
 
+function listenersOf(lb) { return lb.listeners.map(function (x) { return D.listeners[x]; }); }
+
 function listenerTable(lb) {
   if (!lb.listeners.length) return h('p', { class: 'muted' }, 'No listeners.');
   return h('div', { class: 'table-scroll' }, h('table', { class: 'data compact' }, h('caption', null, 'Listeners'),
     h('thead', null, h('tr', null, ['Port', 'Protocol', 'Backend', 'TLS policy', 'Certificates', 'Served (probe)'].map(function (c) { return h('th', { scope: 'col' }, c); }))),
-    h('tbody', null, lb.listeners.map(function (l) {
+    h('tbody', null, listenersOf(lb).map(function (l) {
       var p = l.policy >= 0 ? D.policies[l.policy] : null;
       var served = l.served.map(function (s) { return D.served[s]; });
       return h('tr', null, h('th', { scope: 'row' }, String(l.port)),

@@ -9,13 +9,14 @@ import type { ListenerFacts, ResolvedPolicy } from '../../model/facts.ts';
 import type { ProbeObservation, TlsProtocol } from '../../model/snapshot.ts';
 import { SEVERITIES } from '../../model/rule.ts';
 import { TLS_PROTOCOLS } from '../../model/snapshot.ts';
+import { columnar, splitArn, templateMessage, type Columnar } from './compact.ts';
 
 export const STATUSES: readonly FindingStatus[] = ['fail', 'error', 'waived', 'pass', 'not_applicable'];
 
 /** [ruleIdx, resourceIdx, statusIdx, severityIdx, messageIdx, detailIdx (-1 = none)] */
 export type FindingRow = [number, number, number, number, number, number];
-/** [arn, kind, name, accountIdx, regionIdx, loadBalancerIdx (-1 = none), lbTypeIdx (-1 = none)] */
-export type ResourceRow = [string, string, string, number, number, number, number];
+/** [arnPrefixIdx, arnRest, kind, name, accountIdx, regionIdx, loadBalancerIdx (-1 = none), lbTypeIdx (-1 = none)] */
+export type ResourceRow = [number, string, string, string, number, number, number, number];
 
 export interface RuleView {
   id: string; title: string; category: string; severity: string; description: string; risk: string;
@@ -32,9 +33,11 @@ export interface PolicyView {
   protocols: string[]; suites: string[]; insecure: string[]; weak: string[]; unknown: string[];
   serverOrder: boolean | null; fips: boolean | null;
 }
-export interface ServedView {
-  status: string; reason: string | null; host: string; port: number;
+export interface ServedProfile {
   protocols: Partial<Record<TlsProtocol, boolean | null>>; suites: Partial<Record<TlsProtocol, string[]>>;
+}
+export interface ServedView {
+  status: string; reason: string | null; host: string; port: number; profile: number;
   chains: { sni: string | null; chain: { subject: string; issuer: string }[] }[];
 }
 export interface ListenerView {
@@ -48,7 +51,7 @@ export interface CertView {
 }
 export interface LoadBalancerView {
   r: number; type: string; scheme: string; dns: string; zones: string[]; healthyZones: string[] | null;
-  tags: [string, string][]; settings: [string, string][]; listeners: ListenerView[]; certs: number[];
+  tags: [string, string][]; settings: string[]; listeners: number[]; certs: number[];
   /** fail, error, waived counts of the LB and everything under it */
   counts: [number, number, number];
 }
@@ -56,9 +59,11 @@ export interface ReportData {
   asOf: string;
   severities: readonly string[]; statuses: readonly string[]; protocols: readonly string[];
   accounts: string[]; regions: string[]; lbTypes: string[]; categories: string[];
+  arnPrefixes: string[]; settingLabels: string[];
   rules: RuleView[]; resources: ResourceRow[]; messages: string[]; details: DetailView[];
-  findings: FindingRow[]; loadBalancers: LoadBalancerView[]; policies: PolicyView[]; served: ServedView[];
-  certificates: CertView[];
+  findings: FindingRow[]; policies: PolicyView[]; servedProfiles: ServedProfile[];
+  /** columnar tables of LoadBalancerView, ListenerView, ServedView and CertView */
+  loadBalancers: Columnar; listeners: Columnar; served: Columnar; certificates: Columnar;
 }
 
 /** Stores each distinct value once and hands out its index. */
@@ -88,6 +93,9 @@ export function buildReportData(input: ReportInput): ReportData {
   const details = new Interner<DetailView>();
   const policies = new Interner<PolicyView>();
   const served = new Interner<ServedView>();
+  const servedProfiles = new Interner<ServedProfile>();
+  const arnPrefixes = new Interner<string>(String);
+  const listenerViews: ListenerView[] = [];
   const categories = new Interner<string>(String);
   const resources: ResourceRow[] = [];
   const resourceIndex = new Map<string, number>();
@@ -99,7 +107,8 @@ export function buildReportData(input: ReportInput): ReportData {
     let i = resourceIndex.get(arn);
     if (i === undefined) {
       i = resources.length;
-      resources.push([arn, kind, name, accounts.add(account), regions.add(region),
+      const [prefix, rest] = splitArn(arn);
+      resources.push([arnPrefixes.add(prefix), rest, kind, name, accounts.add(account), regions.add(region),
         lbArn === null ? -1 : lbIndex.get(lbArn) ?? -1, lbType === null ? -1 : lbTypes.add(lbType)]);
       resourceIndex.set(arn, i);
     }
@@ -133,7 +142,8 @@ export function buildReportData(input: ReportInput): ReportData {
     const r = f.resource;
     const res = resourceFor(r.arn, r.kind, r.name, r.account, r.region, r.loadBalancerArn, r.loadBalancerType);
     const hasDetail = f.evidence.length > 0 || f.waiver !== null || Object.keys(f.controls).length > 0;
-    return [ruleFor(f), res, STATUSES.indexOf(f.status), SEVERITIES.indexOf(f.severity), messages.add(f.message),
+    const lbName = r.loadBalancerArn === null ? null : facts.loadBalancer[lbIndex.get(r.loadBalancerArn) ?? -1]?.name ?? null;
+    return [ruleFor(f), res, STATUSES.indexOf(f.status), SEVERITIES.indexOf(f.severity), messages.add(templateMessage(f.message, r.name, lbName)),
       hasDetail ? details.add({ evidence: f.evidence, controls: f.controls, waiver: f.waiver }) : -1];
   });
 
@@ -158,7 +168,7 @@ export function buildReportData(input: ReportInput): ReportData {
 
   const counts = new Map<number, [number, number, number]>();
   for (const row of findings) {
-    const lb = resources[row[1]]?.[5] ?? -1;
+    const lb = resources[row[1]]?.[6] ?? -1;
     if (lb < 0 || row[2] > 2) continue;
     const c = counts.get(lb) ?? [0, 0, 0];
     c[row[2]] = (c[row[2]] ?? 0) + 1;
@@ -180,7 +190,7 @@ export function buildReportData(input: ReportInput): ReportData {
       backend: l.backend.protocol === null ? null : `${l.backend.protocol}:${l.backend.port ?? '?'}`,
       backendEncrypted: l.backend.encrypted, redirects: l.redirectsToHttps, cleartext: l.acceptsCleartext,
       policy: l.policy === null ? -1 : policies.add(policyView(l.policy)),
-      served: (observationsByListener.get(l.arn) ?? []).map((o) => served.add(servedView(o))),
+      served: (observationsByListener.get(l.arn) ?? []).map((o) => served.add(servedView(o, servedProfiles))),
       certs: l.certificateArns.map((arn) => certIndex.get(arn)).filter((x): x is number => x !== undefined),
       mtls: l.mtls?.mode ?? null,
     }));
@@ -189,7 +199,7 @@ export function buildReportData(input: ReportInput): ReportData {
       type: lb.type, scheme: lb.scheme, dns: lb.dnsName, zones: lb.availabilityZones,
       healthyZones: lb.healthyTargetZones, tags: Object.entries(lb.tags).sort(([a], [b]) => a.localeCompare(b)),
       settings: settingsOf(lb),
-      listeners, certs: [...new Set(listeners.flatMap((l) => l.certs))],
+      listeners: listeners.map((l) => listenerViews.push(l) - 1), certs: [...new Set(listeners.flatMap((l) => l.certs))],
       counts: counts.get(i) ?? [0, 0, 0],
     };
   });
@@ -197,8 +207,11 @@ export function buildReportData(input: ReportInput): ReportData {
   return {
     asOf: result.asOf, severities: SEVERITIES, statuses: STATUSES, protocols: TLS_PROTOCOLS,
     accounts: accounts.values, regions: regions.values, lbTypes: lbTypes.values, categories: categories.values,
-    rules: ruleViews, resources, messages: messages.values, details: details.values, findings, loadBalancers,
-    policies: policies.values, served: served.values, certificates,
+    arnPrefixes: arnPrefixes.values, settingLabels: SETTING_LABELS,
+    rules: ruleViews, resources, messages: messages.values, details: details.values, findings,
+    policies: policies.values, servedProfiles: servedProfiles.values,
+    loadBalancers: columnar(loadBalancers), listeners: columnar(listenerViews), served: columnar(served.values),
+    certificates: columnar(certificates),
   };
 }
 
@@ -208,19 +221,15 @@ function policyView(p: ResolvedPolicy): PolicyView {
     serverOrder: p.serverCipherOrder, fips: p.fips };
 }
 
-function servedView(o: ProbeObservation): ServedView {
-  return { status: o.status, reason: o.reason, host: o.target.host, port: o.target.port, protocols: o.protocols,
-    suites: o.cipherSuites,
+function servedView(o: ProbeObservation, profiles: Interner<ServedProfile>): ServedView {
+  return { status: o.status, reason: o.reason, host: o.target.host, port: o.target.port,
+    profile: profiles.add({ protocols: o.protocols, suites: o.cipherSuites }),
     chains: o.certificates.map((c) => ({ sni: c.sni, chain: c.chain.map((x) => ({ subject: x.subject, issuer: x.issuer })) })) };
 }
 
-function settingsOf(lb: ReportInput['facts']['loadBalancer'][number]): [string, string][] {
+const SETTING_LABELS = ['Deletion protection', 'Drop invalid header fields', 'Desync mitigation', 'Access logs', 'Cross-zone'];
+
+function settingsOf(lb: ReportInput['facts']['loadBalancer'][number]): string[] {
   const show = (v: boolean | string | null): string => (v === null ? 'unknown' : String(v));
-  return [
-    ['Deletion protection', show(lb.deletionProtection)],
-    ['Drop invalid header fields', show(lb.dropInvalidHeaderFields)],
-    ['Desync mitigation', show(lb.desyncMitigationMode)],
-    ['Access logs', show(lb.accessLogs)],
-    ['Cross-zone', show(lb.crossZone)],
-  ];
+  return [show(lb.deletionProtection), show(lb.dropInvalidHeaderFields), show(lb.desyncMitigationMode), show(lb.accessLogs), show(lb.crossZone)];
 }
