@@ -95,6 +95,32 @@ interface CompiledRule {
   messageIds: Set<string>;
 }
 
+/**
+ * json-rules-engine hands back null for a path under a null fact without asking the resolver, which would
+ * judge "could not read" as a value. Such a leaf is unknown; all/any/not combine unknowns Kleene-style, so
+ * a rule is an error only when an unreadable value could change its verdict.
+ */
+type Verdict = true | false | 'unknown';
+function verdict(node: ConditionNode, facts: Record<string, unknown>, unread: string[]): Verdict {
+  if (Array.isArray(node.all) || Array.isArray(node.any)) {
+    const isAll = Array.isArray(node.all);
+    const parts = ((isAll ? node.all : node.any) as ConditionNode[]).map((c) => verdict(c, facts, unread));
+    if (parts.includes(!isAll)) return !isAll;
+    return parts.includes('unknown') ? 'unknown' : isAll;
+  }
+  if (node.not) {
+    const inner = verdict(node.not as ConditionNode, facts, unread);
+    return inner === 'unknown' ? inner : !inner;
+  }
+  if (typeof node.fact === 'string' && typeof node.path === 'string' && facts[node.fact] === null) {
+    const why = typeof facts.parseError === 'string' ? ` (${facts.parseError})` : '';
+    unread.push(`"${node.fact}" is null, so "${node.fact}.${node.path}" cannot be read${why}`);
+    return 'unknown';
+  }
+  return node.result === undefined ? 'unknown' : node.result;
+}
+
+
 /** Judges every facts object of one subject kind against that kind's rules. */
 export class SubjectEvaluator {
   readonly kind: SubjectKind;
@@ -133,9 +159,15 @@ export class SubjectEvaluator {
     }));
   }
 
-  private outcome(r: CompiledRule, applies: RuleResult | undefined, check: RuleResult | undefined): RuleOutcome {
+  private outcome(r: CompiledRule, facts: Record<string, unknown>, applies: RuleResult | undefined, check: RuleResult | undefined): RuleOutcome {
     if (!applies || !check) return { status: 'error', messageId: null, evidence: [], reason: 'the rule did not run' };
-    if (!applies.result) return { status: 'not_applicable', messageId: null, evidence: [], reason: null };
+    const unread: string[] = [];
+    const appliesVerdict = verdict(applies.conditions as unknown as ConditionNode, facts, unread);
+    if (appliesVerdict === 'unknown') return { status: 'error', messageId: null, evidence: [], reason: unread[0] ?? 'applicability unknown' };
+    if (!appliesVerdict) return { status: 'not_applicable', messageId: null, evidence: [], reason: null };
+    if (verdict(check.conditions as unknown as ConditionNode, facts, unread) === 'unknown') {
+      return { status: 'error', messageId: null, evidence: [], reason: unread[0] ?? 'verdict unknown' };
+    }
     const evidence: ConditionEvidence[] = [];
     const tree = check.conditions as unknown as ConditionNode;
     leaves(tree, evidence);
@@ -153,7 +185,7 @@ export class SubjectEvaluator {
       for (const result of [...run.results, ...run.failureResults]) byName.set(result.name as string, result);
       for (const r of this.rules) {
         const id = r.profiled.rule.id;
-        out.set(id, this.outcome(r, byName.get(id + APPLIES), byName.get(id + CHECK)));
+        out.set(id, this.outcome(r, facts, byName.get(id + APPLIES), byName.get(id + CHECK)));
       }
       return out;
     } catch {
@@ -170,7 +202,7 @@ export class SubjectEvaluator {
       const run = await engine.run(facts);
       const all = [...run.results, ...run.failureResults];
       const id = r.profiled.rule.id;
-      return this.outcome(r, all.find((x) => x.name === id + APPLIES), all.find((x) => x.name === id + CHECK));
+      return this.outcome(r, facts, all.find((x) => x.name === id + APPLIES), all.find((x) => x.name === id + CHECK));
     } catch (error) {
       return { status: 'error', messageId: null, evidence: [], reason: (error as Error).message };
     }

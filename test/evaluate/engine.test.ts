@@ -66,3 +66,28 @@ describe('SubjectEvaluator', () => {
     expect(evaluator.engineRuns).toBe(1);
   });
 });
+
+describe('null facts', () => {
+  it('turns a path read under a null fact into error, not a judgement on null', async () => {
+    const evaluator = new SubjectEvaluator('listener', [{ rule: weakProtocol, params: weakProtocol.params, severity: 'high' }]);
+    const facts = { ...(passing.facts as object), policy: null };
+    const outcome = (await evaluator.evaluate(facts)).get(weakProtocol.id)!;
+    expect(outcome.status).toBe('error');
+    expect(outcome.reason).toMatch(/"policy" is null, so "policy.known" cannot be read/);
+  });
+});
+
+describe('unreadable certificates', () => {
+  it('are error findings on every chain rule, naming the parse error, never pass or fail', async () => {
+    const { readFileSync } = await import('node:fs');
+    const facts = JSON.parse(readFileSync(new URL('../fixtures/facts/certificate-unreadable-chain.error.json', import.meta.url), 'utf8'));
+    const chainRules = rules.filter((r) => r.id.startsWith('chain-') || r.id === 'cert-weak-signature');
+    expect(chainRules.length).toBe(5);
+    const evaluator = new SubjectEvaluator('certificate', chainRules.map((rule) => ({ rule, params: rule.params, severity: rule.severity })));
+    const outcomes = await evaluator.evaluate(facts);
+    for (const rule of chainRules) {
+      expect(outcomes.get(rule.id)!.status, rule.id).toBe('error');
+      expect(outcomes.get(rule.id)!.reason, rule.id).toContain(facts.parseError);
+    }
+  });
+});
