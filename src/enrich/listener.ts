@@ -63,16 +63,29 @@ function backendFacts(lb: LoadBalancer, listener: Listener): ListenerFacts['back
     const publicKeyCount = authPolicies
       .flatMap((p) => p?.attributes ?? [])
       .filter((a) => a.name === 'PublicKeyPolicyName' && policies.get(a.value)?.type === 'PublicKeyPolicyType').length;
-    return { protocol, port: listener.instancePort, encrypted, authenticated: publicKeyCount > 0, publicKeyCount };
+    return { protocol, port: listener.instancePort, encrypted, authenticated: publicKeyCount > 0, publicKeyCount, healthCheckProtocol: null, healthCheckEncrypted: null };
   }
   const groups = forwardedTargetGroupArns(listener)
     .map((arn) => lb.targetGroups.find((tg) => tg.arn === arn))
     .filter((tg) => tg !== undefined && tg.targetType !== 'lambda' && tg.protocol !== null);
-  if (groups.length === 0) return { protocol: null, port: null, encrypted: null, authenticated: null, publicKeyCount: 0 };
+  if (groups.length === 0) {
+    return { protocol: null, port: null, encrypted: null, authenticated: null, publicKeyCount: 0, healthCheckProtocol: null, healthCheckEncrypted: null };
+  }
   // The weakest forwarded group decides: one plaintext target group is enough to expose traffic.
   const plaintext = groups.find((tg) => !ENCRYPTED_BACK.has(tg!.protocol!));
   const shown = plaintext ?? groups[0]!;
-  return { protocol: shown!.protocol, port: shown!.port, encrypted: plaintext === undefined, authenticated: null, publicKeyCount: 0 };
+  return {
+    protocol: shown!.protocol, port: shown!.port, encrypted: plaintext === undefined, authenticated: null, publicKeyCount: 0,
+    ...healthCheckFacts(groups.map((tg) => tg!.healthCheckProtocol)),
+  };
+}
+
+/** ELB.21: a health check that is not HTTPS (HTTP or TCP) fails; an unknown protocol makes the verdict unknown. */
+function healthCheckFacts(protocols: (string | null)[]): Pick<ListenerFacts['backend'], 'healthCheckProtocol' | 'healthCheckEncrypted'> {
+  const weak = protocols.find((p) => p !== null && p.toUpperCase() !== 'HTTPS');
+  if (weak !== undefined) return { healthCheckProtocol: weak!.toUpperCase(), healthCheckEncrypted: false };
+  if (protocols.some((p) => p === null)) return { healthCheckProtocol: null, healthCheckEncrypted: null };
+  return { healthCheckProtocol: 'HTTPS', healthCheckEncrypted: true };
 }
 
 /** Pass-through TLS is known only from what a probe saw on the listener. */

@@ -70,6 +70,10 @@ export interface ListenerFacts extends SubjectIdentity {
     /** Classic only: a BackendServerAuthenticationPolicyType policy on the instance port; null elsewhere. */
     authenticated: boolean | null;
     publicKeyCount: number;
+    /** ELBv2: the weakest health-check protocol of the forwarded target groups (Lambda excluded); null for Classic or no group. */
+    healthCheckProtocol: string | null;
+    /** Every forwarded target group health-checks over HTTPS; null when no group or a protocol is unknown. */
+    healthCheckEncrypted: boolean | null;
   };
   policy: ResolvedPolicy | null;
   certificateArns: string[];
