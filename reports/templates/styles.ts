@@ -95,6 +95,7 @@ pre { background: #0f172a; color: #e2e8f0; padding: .7rem .9rem; border-radius: 
 code.control { background: #eef2ff; color: #3730a3; padding: 0 .3rem; border-radius: .25rem; margin-right: .2rem; }
 code.arn { display: block; color: var(--muted); font-size: .76rem; word-break: break-all; }
 .refs { padding-left: 1.1rem; word-break: break-all; font-size: .86rem; }
+.evidence code { white-space: pre-wrap; word-break: break-word; } .evidence td:first-child { white-space: nowrap; }
 .ok { color: var(--ok); font-weight: 600; } .bad { color: #b91c1c; font-weight: 600; }
 .empty { padding: 1.2rem !important; text-align: center; color: var(--muted); }
 .pager { display: flex; align-items: center; gap: .6rem; justify-content: flex-end; }

@@ -124,7 +124,7 @@ describe('report.html in Chromium', () => {
 
   it('saves a screenshot for people to look at', async () => {
     await page.locator('#findings-body button.expander').nth(1).click();
-    await page.screenshot({ path: join(OUT, 'report-screenshot.png'), fullPage: true });
+    await page.screenshot({ path: join(OUT, 'report-fixture-screenshot.png'), fullPage: true });
     expect(consoleProblems).toEqual([]);
   });
 });
