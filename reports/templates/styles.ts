@@ -3,6 +3,7 @@ export const reportStyles = String.raw`
 :root { --ink:#0f172a; --ink-2:#334155; --muted:#64748b; --line:#e2e8f0; --bg:#f4f6f9; --card:#fff; --accent:#1e40af;
   --critical:#991b1b; --high:#c2410c; --medium:#a16207; --low:#1d4ed8; --info:#475569; --ok:#15803d; --error:#6d28d9; --waived:#92400e; }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 html { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--ink); background: var(--bg); }
 body { margin: 0; }
 code, pre { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, "Liberation Mono", monospace; font-size: .86em; }
@@ -67,7 +68,7 @@ button { font: inherit; cursor: pointer; }
 .lb-chip { display: inline-flex; align-items: center; gap: .4rem; background: #e0e7ff; border-radius: 1rem; padding: .1rem .3rem .1rem .7rem; }
 .chip-clear { border: 0; background: transparent; font-size: 1.1rem; line-height: 1; padding: 0 .3rem; }
 .findings td.msg { max-width: 38rem; }
-.findings .rule-id { font-weight: 600; } .res-name { font-weight: 550; word-break: break-all; }
+.findings .rule-id { font-weight: 600; } .res-name { font-weight: 550; overflow-wrap: anywhere; }
 .th-sort button { all: unset; cursor: pointer; display: inline-flex; gap: .25rem; align-items: center; }
 .th-sort button:focus-visible { outline: 3px solid #f59e0b; }
 .th-sort[aria-sort="ascending"] button::after { content: "▲"; font-size: .7em; } .th-sort[aria-sort="descending"] button::after { content: "▼"; font-size: .7em; }
