@@ -52,11 +52,11 @@ export async function collectIamCertificates(ctx: CollectContext, homeRegion: st
   let listed: ServerCertificateMetadata[] = [];
   try {
     listed = await collectPages(async (marker) => {
-      const input = { MaxItems: 1000, ...(marker ? { Marker: marker } : {}) };
+      const input = { MaxItems: ctx.pageSize(1000), ...(marker ? { Marker: marker } : {}) };
       const out = await ctx.call(
         // IAM is global, but the client still needs a signing region.
         { service: 'iam', region: 'global', clientRegion: homeRegion, operation: 'ListServerCertificates', input, covers: wanted },
-        (c) => c.send(new ListServerCertificatesCommand(input)),
+        (c, o) => c.send(new ListServerCertificatesCommand(input), o),
       );
       return { items: out.ServerCertificateMetadataList, next: out.IsTruncated ? out.Marker : undefined };
     });
@@ -75,8 +75,8 @@ export async function collectIamCertificates(ctx: CollectContext, homeRegion: st
     const record = records.get(arn);
     if (!record) return;
     const input = { ServerCertificateName: record.name };
-    const out = await ctx.tryCall({ service: 'iam', region: 'global', clientRegion: homeRegion, operation: 'GetServerCertificate', input, covers: [arn] }, (c) =>
-      c.send(new GetServerCertificateCommand(input)),
+    const out = await ctx.tryCall({ service: 'iam', region: 'global', clientRegion: homeRegion, operation: 'GetServerCertificate', input, covers: [arn] }, (c, o) =>
+      c.send(new GetServerCertificateCommand(input), o),
     );
     const cert = out?.ServerCertificate;
     if (!cert) return;
@@ -97,13 +97,13 @@ export async function collectAcmCertificates(ctx: CollectContext, region: string
     listed = await collectPages(async (token) => {
       // The default filter hides every key type but RSA_2048 and ACME-origin certificates.
       const input = {
-        MaxItems: 1000,
+        MaxItems: ctx.pageSize(1000),
         Includes: { keyTypes: Object.values(KeyAlgorithm) },
         CertificateKeyPairOrigins: Object.values(CertificateKeyPairOrigin),
         ...(token ? { NextToken: token } : {}),
       };
-      const out = await ctx.call({ service: 'acm', region, operation: 'ListCertificates', input, covers: wanted }, (c) =>
-        c.send(new ListCertificatesCommand(input)),
+      const out = await ctx.call({ service: 'acm', region, operation: 'ListCertificates', input, covers: wanted }, (c, o) =>
+        c.send(new ListCertificatesCommand(input), o),
       );
       return { items: out.CertificateSummaryList, next: out.NextToken };
     });
@@ -130,8 +130,8 @@ export async function collectAcmCertificates(ctx: CollectContext, region: string
     if (!record) return;
     const input = { CertificateArn: arn };
     const [described, got] = await Promise.all([
-      ctx.tryCall({ service: 'acm', region, operation: 'DescribeCertificate', input, covers: [arn] }, (c) => c.send(new DescribeCertificateCommand(input))),
-      ctx.tryCall({ service: 'acm', region, operation: 'GetCertificate', input, covers: [arn] }, (c) => c.send(new GetCertificateCommand(input))),
+      ctx.tryCall({ service: 'acm', region, operation: 'DescribeCertificate', input, covers: [arn] }, (c, o) => c.send(new DescribeCertificateCommand(input), o)),
+      ctx.tryCall({ service: 'acm', region, operation: 'GetCertificate', input, covers: [arn] }, (c, o) => c.send(new GetCertificateCommand(input), o)),
     ]);
     const d = described?.Certificate;
     if (d) {

@@ -33,9 +33,9 @@ export async function collectClassic(ctx: CollectContext, region: string, fanOut
   let descriptions: LoadBalancerDescription[];
   try {
     descriptions = await collectPages(async (marker) => {
-      const input = { PageSize: PAGE_SIZE, ...(marker ? { Marker: marker } : {}) };
-      const out = await ctx.call({ ...base, operation: 'DescribeLoadBalancers', input }, (c) =>
-        c.send(new DescribeLoadBalancersCommand(input)),
+      const input = { PageSize: ctx.pageSize(PAGE_SIZE), ...(marker ? { Marker: marker } : {}) };
+      const out = await ctx.call({ ...base, operation: 'DescribeLoadBalancers', input }, (c, o) =>
+        c.send(new DescribeLoadBalancersCommand(input), o),
       );
       return { items: out.LoadBalancerDescriptions, next: out.NextMarker };
     });
@@ -48,8 +48,8 @@ export async function collectClassic(ctx: CollectContext, region: string, fanOut
   const tags = new Map<string, Record<string, string>>();
   const tagBatches = mapLimit(chunk(names, TAG_BATCH), fanOut, async (batch) => {
     const input = { LoadBalancerNames: batch };
-    const out = await ctx.tryCall({ ...base, operation: 'DescribeTags', input, covers: batch.map(arnOf) }, (c) =>
-      c.send(new DescribeTagsCommand(input)),
+    const out = await ctx.tryCall({ ...base, operation: 'DescribeTags', input, covers: batch.map(arnOf) }, (c, o) =>
+      c.send(new DescribeTagsCommand(input), o),
     );
     for (const description of out?.TagDescriptions ?? []) {
       tags.set(description.LoadBalancerName ?? '', Object.fromEntries((description.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])));
@@ -62,14 +62,14 @@ export async function collectClassic(ctx: CollectContext, region: string, fanOut
     const covers = [arn];
     const byName = { LoadBalancerName: name };
     const [policies, attributes, health] = await Promise.all([
-      ctx.tryCall({ ...base, operation: 'DescribeLoadBalancerPolicies', input: byName, covers }, (c) =>
-        c.send(new DescribeLoadBalancerPoliciesCommand(byName)),
+      ctx.tryCall({ ...base, operation: 'DescribeLoadBalancerPolicies', input: byName, covers }, (c, o) =>
+        c.send(new DescribeLoadBalancerPoliciesCommand(byName), o),
       ),
-      ctx.tryCall({ ...base, operation: 'DescribeLoadBalancerAttributes', input: byName, covers }, (c) =>
-        c.send(new DescribeLoadBalancerAttributesCommand(byName)),
+      ctx.tryCall({ ...base, operation: 'DescribeLoadBalancerAttributes', input: byName, covers }, (c, o) =>
+        c.send(new DescribeLoadBalancerAttributesCommand(byName), o),
       ),
-      ctx.tryCall({ ...base, operation: 'DescribeInstanceHealth', input: byName, covers }, (c) =>
-        c.send(new DescribeInstanceHealthCommand(byName)),
+      ctx.tryCall({ ...base, operation: 'DescribeInstanceHealth', input: byName, covers }, (c, o) =>
+        c.send(new DescribeInstanceHealthCommand(byName), o),
       ),
     ]);
     const states = new Map((health?.InstanceStates ?? []).map((s) => [s.InstanceId ?? '', healthState(s.State)]));
@@ -90,7 +90,7 @@ async function collectPredefinedPolicies(ctx: CollectContext, region: string): P
   const input = {};
   const out = await ctx.tryCall(
     { service: 'elb', region, operation: 'DescribeLoadBalancerPolicies(predefined)', input, onFailure: 'skipped' },
-    (c) => c.send(new DescribeLoadBalancerPoliciesCommand(input)),
+    (c, o) => c.send(new DescribeLoadBalancerPoliciesCommand(input), o),
   );
   return (out?.PolicyDescriptions ?? []).map(toClassicPolicy);
 }

@@ -2,6 +2,8 @@ import type { Attempt } from '../model/snapshot.ts';
 import type { ClientFactory, ServiceClients, ServiceName } from './clients.ts';
 import { backoffDelay, classifyError, describeError, type RetrySettings } from './retry.ts';
 
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
 /** Calls made per `service:Operation` (first tries only) and how many retries they needed. */
 export interface CallStats {
   total: number;
@@ -63,6 +65,14 @@ interface Family {
   reasons: Set<string>;
 }
 
+/** Per-request options handed to client.send: an abort signal that enforces the request timeout. */
+export interface SendOptions {
+  abortSignal: AbortSignal;
+}
+
+/** How a collector sends one request with the client it is given. */
+export type Sender<S extends ServiceName, O> = (client: ServiceClients[S], options: SendOptions) => Promise<O>;
+
 /** One request: its call family, its input (the memo key) and what a failure leaves unseen. */
 export interface CallRequest<S extends ServiceName> {
   service: S;
@@ -81,6 +91,10 @@ export interface ContextOptions {
   clients: ClientFactory;
   concurrency: number;
   retry: RetrySettings;
+  /** Caps every page size below the API maximum; only tests set it, to walk markers on small estates. */
+  pageSizeLimit?: number;
+  /** A request that has not answered after this long is aborted and retried like a reset. */
+  requestTimeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -101,7 +115,7 @@ export class CollectContext {
   }
 
   /** Sends one request through memo, gate and retry; records its outcome under the call family. Throws on failure. */
-  async call<S extends ServiceName, O>(request: CallRequest<S>, send: (client: ServiceClients[S]) => Promise<O>): Promise<O> {
+  async call<S extends ServiceName, O>(request: CallRequest<S>, send: Sender<S, O>): Promise<O> {
     const { service, region, operation, input } = request;
     const key = `${service}|${region}|${operation}|${JSON.stringify(input)}`;
     let pending = this.memo.get(key) as Promise<O> | undefined;
@@ -122,12 +136,17 @@ export class CollectContext {
   }
 
   /** Like call, but answers null on failure (the failure is already recorded as an attempt). */
-  async tryCall<S extends ServiceName, O>(request: CallRequest<S>, send: (client: ServiceClients[S]) => Promise<O>): Promise<O | null> {
+  async tryCall<S extends ServiceName, O>(request: CallRequest<S>, send: Sender<S, O>): Promise<O | null> {
     try {
       return await this.call(request, send);
     } catch {
       return null;
     }
+  }
+
+  /** The page size to ask for: the API's maximum unless a test lowers it. */
+  pageSize(apiMaximum: number): number {
+    return Math.min(apiMaximum, this.options.pageSizeLimit ?? apiMaximum);
   }
 
   /** Records a call family that was not (fully) looked at for a reason other than a failed call. */
@@ -184,7 +203,7 @@ export class CollectContext {
     service: S,
     region: string,
     operation: string,
-    send: (client: ServiceClients[S]) => Promise<O>,
+    send: Sender<S, O>,
   ): Promise<O> {
     const client = this.options.clients(service, region);
     const gate = this.gate(service, region);
@@ -194,13 +213,16 @@ export class CollectContext {
     for (let attempt = 1; ; attempt++) {
       await gate.enter();
       let failure: unknown;
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
       try {
-        const result = await send(client);
+        const result = await send(client, { abortSignal: controller.signal });
         gate.succeeded();
         return result;
       } catch (error) {
         failure = error;
       } finally {
+        clearTimeout(timer);
         gate.leave();
       }
       const kind = classifyError(failure);

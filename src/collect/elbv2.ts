@@ -40,8 +40,8 @@ export async function collectElbv2(ctx: CollectContext, region: string, fanOut: 
   let sdkLbs: SdkLoadBalancer[];
   try {
     sdkLbs = await collectPages(async (marker) => {
-      const input = { PageSize: PAGE_SIZE, ...(marker ? { Marker: marker } : {}) };
-      const out = await ctx.call({ ...base, operation: 'DescribeLoadBalancers', input }, (c) => c.send(new DescribeLoadBalancersCommand(input)));
+      const input = { PageSize: ctx.pageSize(PAGE_SIZE), ...(marker ? { Marker: marker } : {}) };
+      const out = await ctx.call({ ...base, operation: 'DescribeLoadBalancers', input }, (c, o) => c.send(new DescribeLoadBalancersCommand(input), o));
       return { items: out.LoadBalancers, next: out.NextMarker };
     });
   } catch {
@@ -54,7 +54,7 @@ export async function collectElbv2(ctx: CollectContext, region: string, fanOut: 
   const tags = new Map<string, Record<string, string>>();
   const tagging = mapLimit(chunk(lbArns, TAG_BATCH), fanOut, async (batch) => {
     const input = { ResourceArns: batch };
-    const out = await ctx.tryCall({ ...base, operation: 'DescribeTags', input, covers: batch }, (c) => c.send(new DescribeTagsCommand(input)));
+    const out = await ctx.tryCall({ ...base, operation: 'DescribeTags', input, covers: batch }, (c, o) => c.send(new DescribeTagsCommand(input), o));
     for (const d of out?.TagDescriptions ?? []) tags.set(d.ResourceArn ?? '', kv(d.Tags));
   });
 
@@ -62,9 +62,9 @@ export async function collectElbv2(ctx: CollectContext, region: string, fanOut: 
     const arn = lb.LoadBalancerArn ?? '';
     const byArn = { LoadBalancerArn: arn };
     const [listeners, attributes] = await Promise.all([
-      collectListeners(ctx, region, arn, fanOut),
-      ctx.tryCall({ ...base, operation: 'DescribeLoadBalancerAttributes', input: byArn, covers: [arn] }, (c) =>
-        c.send(new DescribeLoadBalancerAttributesCommand(byArn)),
+      collectListeners(ctx, region, arn, lb.Type === 'gateway', fanOut),
+      ctx.tryCall({ ...base, operation: 'DescribeLoadBalancerAttributes', input: byArn, covers: [arn] }, (c, o) =>
+        c.send(new DescribeLoadBalancerAttributesCommand(byArn), o),
       ),
     ]);
     return {
@@ -102,9 +102,9 @@ export async function collectElbv2(ctx: CollectContext, region: string, fanOut: 
 async function collectSslPolicies(ctx: CollectContext, region: string): Promise<SslPolicyRecord[]> {
   try {
     const policies = await collectPages(async (marker) => {
-      const input = { PageSize: PAGE_SIZE, ...(marker ? { Marker: marker } : {}) };
-      const out = await ctx.call({ service: 'elbv2', region, operation: 'DescribeSSLPolicies', input }, (c) =>
-        c.send(new DescribeSSLPoliciesCommand(input)),
+      const input = { PageSize: ctx.pageSize(PAGE_SIZE), ...(marker ? { Marker: marker } : {}) };
+      const out = await ctx.call({ service: 'elbv2', region, operation: 'DescribeSSLPolicies', input }, (c, o) =>
+        c.send(new DescribeSSLPoliciesCommand(input), o),
       );
       return { items: out.SslPolicies, next: out.NextMarker };
     });
@@ -120,13 +120,13 @@ async function collectSslPolicies(ctx: CollectContext, region: string): Promise<
   }
 }
 
-async function collectListeners(ctx: CollectContext, region: string, lbArn: string, fanOut: number): Promise<Listener[]> {
+async function collectListeners(ctx: CollectContext, region: string, lbArn: string, gateway: boolean, fanOut: number): Promise<Listener[]> {
   let sdkListeners: SdkListener[];
   try {
     sdkListeners = await collectPages(async (marker) => {
-      const input = { LoadBalancerArn: lbArn, PageSize: PAGE_SIZE, ...(marker ? { Marker: marker } : {}) };
-      const out = await ctx.call({ service: 'elbv2', region, operation: 'DescribeListeners', input, covers: [lbArn] }, (c) =>
-        c.send(new DescribeListenersCommand(input)),
+      const input = { LoadBalancerArn: lbArn, PageSize: ctx.pageSize(PAGE_SIZE), ...(marker ? { Marker: marker } : {}) };
+      const out = await ctx.call({ service: 'elbv2', region, operation: 'DescribeListeners', input, covers: [lbArn] }, (c, o) =>
+        c.send(new DescribeListenersCommand(input), o),
       );
       return { items: out.Listeners, next: out.NextMarker };
     });
@@ -135,7 +135,8 @@ async function collectListeners(ctx: CollectContext, region: string, lbArn: stri
   }
   return mapLimit(sdkListeners, fanOut, async (l): Promise<Listener> => {
     const arn = l.ListenerArn ?? '';
-    const protocol = toListenerProtocol(l.Protocol);
+    // Gateway Load Balancer listeners carry no protocol in the API; they are GENEVE by construction.
+    const protocol = toListenerProtocol(l.Protocol) ?? (gateway ? 'GENEVE' : null);
     // A listener has exactly one default certificate, the first DescribeListeners names (moto lists SNI ones after it).
     const defaults = (l.Certificates ?? []).slice(0, 1).map((c) => ({ arn: c.CertificateArn ?? '', isDefault: true }));
     const [certificates, rules] = await Promise.all([
@@ -169,9 +170,9 @@ async function collectListenerCertificates(
 ): Promise<Listener['certificates']> {
   try {
     const all = await collectPages(async (marker) => {
-      const input = { ListenerArn: listenerArn, PageSize: PAGE_SIZE, ...(marker ? { Marker: marker } : {}) };
-      const out = await ctx.call({ service: 'elbv2', region, operation: 'DescribeListenerCertificates', input, covers: [listenerArn] }, (c) =>
-        c.send(new DescribeListenerCertificatesCommand(input)),
+      const input = { ListenerArn: listenerArn, PageSize: ctx.pageSize(PAGE_SIZE), ...(marker ? { Marker: marker } : {}) };
+      const out = await ctx.call({ service: 'elbv2', region, operation: 'DescribeListenerCertificates', input, covers: [listenerArn] }, (c, o) =>
+        c.send(new DescribeListenerCertificatesCommand(input), o),
       );
       return { items: out.Certificates, next: out.NextMarker };
     });
@@ -187,9 +188,9 @@ async function collectListenerCertificates(
 async function collectRules(ctx: CollectContext, region: string, listenerArn: string): Promise<Listener['rules']> {
   try {
     const rules = await collectPages(async (marker) => {
-      const input = { ListenerArn: listenerArn, PageSize: PAGE_SIZE, ...(marker ? { Marker: marker } : {}) };
-      const out = await ctx.call({ service: 'elbv2', region, operation: 'DescribeRules', input, covers: [listenerArn] }, (c) =>
-        c.send(new DescribeRulesCommand(input)),
+      const input = { ListenerArn: listenerArn, PageSize: ctx.pageSize(PAGE_SIZE), ...(marker ? { Marker: marker } : {}) };
+      const out = await ctx.call({ service: 'elbv2', region, operation: 'DescribeRules', input, covers: [listenerArn] }, (c, o) =>
+        c.send(new DescribeRulesCommand(input), o),
       );
       return { items: out.Rules, next: out.NextMarker };
     });
@@ -210,9 +211,9 @@ async function collectTargetGroups(
   let sdkGroups: SdkTargetGroup[];
   try {
     sdkGroups = await collectPages(async (marker) => {
-      const input = { PageSize: PAGE_SIZE, ...(marker ? { Marker: marker } : {}) };
-      const out = await ctx.call({ service: 'elbv2', region, operation: 'DescribeTargetGroups', input, covers: lbArns }, (c) =>
-        c.send(new DescribeTargetGroupsCommand(input)),
+      const input = { PageSize: ctx.pageSize(PAGE_SIZE), ...(marker ? { Marker: marker } : {}) };
+      const out = await ctx.call({ service: 'elbv2', region, operation: 'DescribeTargetGroups', input, covers: lbArns }, (c, o) =>
+        c.send(new DescribeTargetGroupsCommand(input), o),
       );
       return { items: out.TargetGroups, next: out.NextMarker };
     });
@@ -225,11 +226,11 @@ async function collectTargetGroups(
     const arn = g.TargetGroupArn ?? '';
     const byArn = { TargetGroupArn: arn };
     const [health, attributes] = await Promise.all([
-      ctx.tryCall({ service: 'elbv2', region, operation: 'DescribeTargetHealth', input: byArn, covers: [arn] }, (c) =>
-        c.send(new DescribeTargetHealthCommand(byArn)),
+      ctx.tryCall({ service: 'elbv2', region, operation: 'DescribeTargetHealth', input: byArn, covers: [arn] }, (c, o) =>
+        c.send(new DescribeTargetHealthCommand(byArn), o),
       ),
-      ctx.tryCall({ service: 'elbv2', region, operation: 'DescribeTargetGroupAttributes', input: byArn, covers: [arn] }, (c) =>
-        c.send(new DescribeTargetGroupAttributesCommand(byArn)),
+      ctx.tryCall({ service: 'elbv2', region, operation: 'DescribeTargetGroupAttributes', input: byArn, covers: [arn] }, (c, o) =>
+        c.send(new DescribeTargetGroupAttributesCommand(byArn), o),
       ),
     ]);
     const group: TargetGroup = {
@@ -260,9 +261,9 @@ async function collectTrustStores(ctx: CollectContext, region: string, loadBalan
   for (const batch of chunk([...arns].sort(), TAG_BATCH)) {
     try {
       const stores = await collectPages(async (marker) => {
-        const input = { TrustStoreArns: batch, PageSize: PAGE_SIZE, ...(marker ? { Marker: marker } : {}) };
-        const out = await ctx.call({ service: 'elbv2', region, operation: 'DescribeTrustStores', input, covers: batch }, (c) =>
-          c.send(new DescribeTrustStoresCommand(input)),
+        const input = { TrustStoreArns: batch, PageSize: ctx.pageSize(PAGE_SIZE), ...(marker ? { Marker: marker } : {}) };
+        const out = await ctx.call({ service: 'elbv2', region, operation: 'DescribeTrustStores', input, covers: batch }, (c, o) =>
+          c.send(new DescribeTrustStoresCommand(input), o),
         );
         return { items: out.TrustStores, next: out.NextMarker };
       });

@@ -27,6 +27,10 @@ export interface CollectOptions {
   retry?: Partial<RetrySettings>;
   /** Region for global and account-level calls (STS, IAM, DescribeRegions); default AWS_REGION or the first region. */
   homeRegion?: string;
+  /** Abort and retry a request that has not answered after this long (default 30 s). */
+  requestTimeoutMs?: number;
+  /** Tests only: ask for smaller pages than the API maximum, to exercise marker handling. */
+  pageSizeLimit?: number;
   /** Injected so a test can fix capturedAt. */
   now?: () => Date;
 }
@@ -51,6 +55,8 @@ export async function collectWithStats(options: CollectOptions): Promise<Collect
     clients: options.clients ?? sdkClientFactory(),
     concurrency,
     retry: { ...DEFAULT_RETRY, ...options.retry },
+    ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+    ...(options.pageSizeLimit !== undefined ? { pageSizeLimit: options.pageSizeLimit } : {}),
   });
   const progress = options.onProgress ?? (() => {});
   const explicit = options.regions === 'all' ? [] : options.regions;

@@ -10,16 +10,16 @@ const INSTANCE_FILTER_BATCH = 200;
 
 /** The account id of the caller (STS GetCallerIdentity), or null when STS did not answer. */
 export async function callerAccount(ctx: CollectContext, homeRegion: string): Promise<string | null> {
-  const out = await ctx.tryCall({ service: 'sts', region: homeRegion, operation: 'GetCallerIdentity', input: {} }, (c) =>
-    c.send(new GetCallerIdentityCommand({})),
+  const out = await ctx.tryCall({ service: 'sts', region: homeRegion, operation: 'GetCallerIdentity', input: {} }, (c, o) =>
+    c.send(new GetCallerIdentityCommand({}), o),
   );
   return out?.Account ?? null;
 }
 
 /** Every region enabled for the account (EC2 DescribeRegions), for `--regions all`. */
 export async function enabledRegions(ctx: CollectContext, homeRegion: string): Promise<string[]> {
-  const out = await ctx.call({ service: 'ec2', region: homeRegion, operation: 'DescribeRegions', input: {} }, (c) =>
-    c.send(new DescribeRegionsCommand({})),
+  const out = await ctx.call({ service: 'ec2', region: homeRegion, operation: 'DescribeRegions', input: {} }, (c, o) =>
+    c.send(new DescribeRegionsCommand({}), o),
   );
   return (out.Regions ?? []).map((r) => r.RegionName ?? '').filter((r) => r !== '').sort();
 }
@@ -29,9 +29,9 @@ export async function collectHsmClusters(ctx: CollectContext, region: string): P
   let clusters: Cluster[];
   try {
     clusters = await collectPages(async (token) => {
-      const input = { MaxResults: 25, ...(token ? { NextToken: token } : {}) };
-      const out = await ctx.call({ service: 'cloudhsmv2', region, operation: 'DescribeClusters', input }, (c) =>
-        c.send(new DescribeClustersCommand(input)),
+      const input = { MaxResults: ctx.pageSize(25), ...(token ? { NextToken: token } : {}) };
+      const out = await ctx.call({ service: 'cloudhsmv2', region, operation: 'DescribeClusters', input }, (c, o) =>
+        c.send(new DescribeClustersCommand(input), o),
       );
       return { items: out.Clusters, next: out.NextToken };
     });
@@ -44,9 +44,9 @@ export async function collectHsmClusters(ctx: CollectContext, region: string): P
   try {
     // One region-wide listing rather than one per cluster.
     backups = await collectPages(async (token) => {
-      const input = { MaxResults: 50, ...(token ? { NextToken: token } : {}) };
-      const out = await ctx.call({ service: 'cloudhsmv2', region, operation: 'DescribeBackups', input, covers: ids }, (c) =>
-        c.send(new DescribeBackupsCommand(input)),
+      const input = { MaxResults: ctx.pageSize(50), ...(token ? { NextToken: token } : {}) };
+      const out = await ctx.call({ service: 'cloudhsmv2', region, operation: 'DescribeBackups', input, covers: ids }, (c, o) =>
+        c.send(new DescribeBackupsCommand(input), o),
       );
       return { items: out.Backups, next: out.NextToken };
     });
@@ -82,9 +82,9 @@ export async function collectInstances(ctx: CollectContext, region: string, inst
   await mapLimit(chunk(ids, INSTANCE_FILTER_BATCH), fanOut, async (batch) => {
     try {
       const instances = await collectPages(async (token) => {
-        const input = { Filters: [{ Name: 'instance-id', Values: batch }], MaxResults: 1000, ...(token ? { NextToken: token } : {}) };
-        const out = await ctx.call({ service: 'ec2', region, operation: 'DescribeInstances', input, covers: batch }, (c) =>
-          c.send(new DescribeInstancesCommand(input)),
+        const input = { Filters: [{ Name: 'instance-id', Values: batch }], MaxResults: Math.max(5, ctx.pageSize(1000)), ...(token ? { NextToken: token } : {}) };
+        const out = await ctx.call({ service: 'ec2', region, operation: 'DescribeInstances', input, covers: batch }, (c, o) =>
+          c.send(new DescribeInstancesCommand(input), o),
         );
         return { items: (out.Reservations ?? []).flatMap((r) => r.Instances ?? []), next: out.NextToken };
       });

@@ -58,7 +58,7 @@ export function classifyError(error: unknown): ErrorKind {
   const code = errorCode(error);
   if (THROTTLE_CODES.has(code) || status === 429) return 'throttle';
   if (status !== null && status >= 500) return 'transient';
-  if (NETWORK_CODES.has(code) || e.name === 'TimeoutError') return 'transient';
+  if (NETWORK_CODES.has(code) || e.name === 'TimeoutError' || e.name === 'AbortError') return 'transient';
   const message = typeof e.message === 'string' ? e.message : '';
   if (status === null && /socket hang up|ECONNRESET|other side closed|EPIPE/i.test(message)) return 'transient';
   return 'fatal';

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectWithStats, sdkClientFactory, type CollectResult } from '../../src/collect/index.ts';
+import { collectWithStats, sdkClientFactory, type CollectOptions, type CollectResult } from '../../src/collect/index.ts';
 import type { LoadBalancer, Snapshot } from '../../src/model/snapshot.ts';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.ts';
 import { MOTO_CREDENTIALS, startMoto, type MotoServer } from '../helpers/moto.ts';
@@ -19,9 +19,11 @@ const FAST_RETRY = { maxAttempts: 10, baseDelayMs: 2, maxDelayMs: 20 };
 let moto: MotoServer;
 let estate: SeedEstate;
 let clean: CollectResult;
+const progress: string[] = [];
 
-async function collectThrough(endpoint: string): Promise<CollectResult> {
+async function collectThrough(endpoint: string, extra: Partial<CollectOptions> = {}): Promise<CollectResult> {
   return collectWithStats({
+    ...extra,
     regions: SCOPE,
     clients: sdkClientFactory({ endpoint, credentials: MOTO_CREDENTIALS }),
     homeRegion: REGION,
@@ -40,7 +42,7 @@ const lbNamed = (snapshot: Snapshot, name: string): LoadBalancer => {
 beforeAll(async () => {
   moto = await startMoto();
   estate = await buildSeedEstate(sdkClientFactory({ endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS }), REGION);
-  clean = await collectThrough(moto.endpoint);
+  clean = await collectThrough(moto.endpoint, { onProgress: (line) => progress.push(line) });
 });
 
 afterAll(async () => {
@@ -174,6 +176,22 @@ describe('collectSnapshot against moto', () => {
     ]);
     expect(clean.snapshot.attempts.every((a) => a.account === '123456789012')).toBe(true);
     expect(clean.snapshot.observations).toEqual([]);
+  });
+
+  it('reports progress per region and service with counts', () => {
+    expect(progress).toContain('us-east-1 elb: 1 Classic load balancers');
+    expect(progress).toContain('us-east-1 elbv2: 2 ALB/NLB/GWLB load balancers');
+    expect(progress).toContain('eu-west-1 elbv2: 0 ALB/NLB/GWLB load balancers');
+    expect(progress).toContain('global iam: 1 server certificates');
+    expect(progress.at(-1)).toMatch(/^collected with \d+ API calls \(0 retries\)$/);
+  });
+
+  it('follows markers to the last page when pages are small', async () => {
+    const paged = await collectThrough(moto.endpoint, { pageSizeLimit: 1 });
+    expect(paged.snapshot).toEqual(clean.snapshot);
+    // Two ALB/NLB in us-east-1 at one per page, one empty page in eu-west-1.
+    expect(paged.stats.byOperation['elbv2:DescribeLoadBalancers']).toBe(3);
+    expect(paged.stats.total).toBeGreaterThan(clean.stats.total);
   });
 });
 

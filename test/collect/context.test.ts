@@ -77,6 +77,18 @@ describe('CollectContext', () => {
     expect(ctx.attempts()).toMatchObject([{ operation: 'DescribeLoadBalancers', status: 'ok', reason: null, covers: [] }]);
   });
 
+  it('aborts a request that hangs past the timeout and retries it', async () => {
+    const ctx = new CollectContext({ clients: noClients, concurrency: 2, retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 }, requestTimeoutMs: 20, sleep: async () => {} });
+    let tries = 0;
+    const out = await ctx.call({ service: 'ec2', region: 'r', operation: 'DescribeInstances', input: {} }, (_client, { abortSignal }) => {
+      tries++;
+      if (tries > 1) return Promise.resolve('answered');
+      // The first request never answers; only the abort signal ends it, as the SDK's handler does.
+      return new Promise((_resolve, reject) => abortSignal.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' }))));
+    });
+    expect([out, tries, ctx.stats().retries]).toEqual(['answered', 2, 1]);
+  });
+
   it('records an error attempt with what it covers when retries run out, and does not retry AccessDenied', async () => {
     const ctx = context(3);
     let throttled = 0;
