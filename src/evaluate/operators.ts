@@ -23,6 +23,8 @@ export const customOperators: Record<string, OperatorFn> = {
   matchesAny: (value, patterns) => typeof value === 'string' && asArray(patterns).some((p) => new RegExp(String(p)).test(value)),
   /** a number, or null (unknown) when the rule value allows it, is at least the rule value */
   atLeastOrNull: (value, min) => value === null || (typeof value === 'number' && value >= Number(min)),
+  /** the fact list has at least the rule value's number of distinct elements (e.g. AZs) */
+  distinctAtLeast: (list, min) => new Set(asArray(list)).size >= Number(min),
 };
 
 /** Filters message templates may apply: `{{policy.protocols | below:params.minVersion}}`. */
