@@ -100,7 +100,11 @@ export function demoSnapshot(): Snapshot {
   const apiTg = targetGroup(api, 'api-http', 'HTTP', 8080, [['i-0shop000000000a01', az('a'), 'healthy'], ['i-0shop000000000b01', az('b'), 'unhealthy']]);
   api.targetGroups = [apiTg];
   api.listeners = [
-    elbv2Listener(api, 443, 'HTTPS', { sslPolicy: 'ELBSecurityPolicy-2016-08', certificates: [{ arn: cert('api.example.com'), isDefault: true }], defaultActions: [forward(apiTg.arn)] }),
+    // mTLS passthrough: client certificates reach the targets unverified.
+    elbv2Listener(api, 443, 'HTTPS', {
+      sslPolicy: 'ELBSecurityPolicy-2016-08', certificates: [{ arn: cert('api.example.com'), isDefault: true }], defaultActions: [forward(apiTg.arn)],
+      mutualAuthentication: { mode: 'passthrough', trustStoreArn: null, ignoreClientCertificateExpiry: null, advertiseTrustStoreCaNames: null },
+    }),
     elbv2Listener(api, 80, 'HTTP', { defaultActions: [redirectHttps], rules: [{ arn: `${api.arn.replace(':loadbalancer/', ':listener-rule/')}/health`, priority: '10', conditions: [{ Field: 'path-pattern', Values: ['/health'] }], actions: [forward(apiTg.arn)] }] }),
   ];
 
@@ -108,7 +112,12 @@ export function demoSnapshot(): Snapshot {
   const intranet = loadBalancer('application', 'intranet', { scheme: 'internal', attributes: { 'deletion_protection.enabled': 'true', 'routing.http.drop_invalid_header_fields.enabled': 'true', 'routing.http.desync_mitigation_mode': 'strictest', 'access_logs.s3.enabled': 'true' } });
   const intranetTg = targetGroup(intranet, 'intranet-https', 'HTTPS', 443, [['i-0shop000000000a01', az('a'), 'healthy'], ['i-0shop000000000b01', az('b'), 'healthy']]);
   intranet.targetGroups = [intranetTg];
-  intranet.listeners = [elbv2Listener(intranet, 443, 'HTTPS', { sslPolicy: 'ELBSecurityPolicy-Custom-Legacy-2012', certificates: [{ arn: cert('intranet.corp.example'), isDefault: true }], defaultActions: [forward(intranetTg.arn)] })];
+  // Partner mTLS in verify mode, but on a trust store without a CRL and with client expiry ignored.
+  const partnersTrustStore = `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:truststore/partners/5e1f0a2b3c4d5e6f`;
+  intranet.listeners = [elbv2Listener(intranet, 443, 'HTTPS', {
+    sslPolicy: 'ELBSecurityPolicy-Custom-Legacy-2012', certificates: [{ arn: cert('intranet.corp.example'), isDefault: true }], defaultActions: [forward(intranetTg.arn)],
+    mutualAuthentication: { mode: 'verify', trustStoreArn: partnersTrustStore, ignoreClientCertificateExpiry: true, advertiseTrustStoreCaNames: 'off' },
+  })];
 
   // Seed 000: an NLB passing TCP 443 through to web servers that keep their keys in CloudHSM.
   const hsmFront = loadBalancer('network', 'hsm-front', { attributes: { 'deletion_protection.enabled': 'true', 'load_balancing.cross_zone.enabled': 'false' }, tags: { team: 'crypto' } });
@@ -122,7 +131,20 @@ export function demoSnapshot(): Snapshot {
   mqtt.targetGroups = [mqttTg];
   mqtt.listeners = [elbv2Listener(mqtt, 8883, 'TLS', { sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04', certificates: [{ arn: cert('mqtt.example.com'), isDefault: true }], defaultActions: [forward(mqttTg.arn)] })];
 
-  snapshot.loadBalancers = [legacy, secureClassic, shop, api, intranet, hsmFront, mqtt];
+  // A public Classic status page that never got an HTTPS listener.
+  const statusPage = loadBalancer('classic', 'status-page', {
+    attributes: { 'access_log.enabled': 'true', 'connection_draining.enabled': 'true', 'cross_zone_load_balancing.enabled': 'true', desync_mitigation_mode: 'defensive' },
+    registeredInstances: [{ instanceId: 'i-0shop000000000a01', state: 'healthy' }, { instanceId: 'i-0shop000000000b01', state: 'healthy' }],
+  });
+  statusPage.listeners = [classicListener(statusPage, 80, 'HTTP', 'HTTP', 80)];
+
+  // A leftover internal ALB whose listeners were deleted.
+  const staging = loadBalancer('application', 'staging-old', { scheme: 'internal', attributes: { 'deletion_protection.enabled': 'true', 'routing.http.drop_invalid_header_fields.enabled': 'true', 'routing.http.desync_mitigation_mode': 'defensive', 'access_logs.s3.enabled': 'true' } });
+
+  snapshot.loadBalancers = [legacy, secureClassic, shop, api, intranet, hsmFront, mqtt, statusPage, staging];
+  snapshot.trustStores = [{
+    arn: partnersTrustStore, name: 'partners', account: ACCOUNT, region: REGION, status: 'ACTIVE', numberOfCaCertificates: 1, caBundlePem: null, revocationCount: 0,
+  }];
   snapshot.certificates = certs;
   snapshot.hsmClusters = hsmClusters();
   snapshot.instances = instances();
