@@ -83,8 +83,8 @@ export interface CallRequest<S extends ServiceName> {
   covers?: readonly string[];
   /** Region the client signs for, when the attempt's region is a label such as 'global' (IAM). */
   clientRegion?: string;
-  /** 'skipped' for calls whose absence loses nothing (the project has the data itself). */
-  onFailure?: 'error' | 'skipped';
+  /** 'skipped' for calls whose absence loses nothing (the project has the data itself), or a per-error choice. */
+  onFailure?: 'error' | 'skipped' | ((error: unknown) => 'error' | 'skipped');
 }
 
 export interface ContextOptions {
@@ -127,7 +127,8 @@ export class CollectContext {
     try {
       return await pending;
     } catch (error) {
-      const status = request.onFailure ?? 'error';
+      const choice = request.onFailure ?? 'error';
+      const status = typeof choice === 'function' ? choice(error) : choice;
       if (status === 'error' || family.attempt.status === 'ok') family.attempt.status = status;
       family.reasons.add(describeError(error));
       for (const arn of request.covers ?? []) family.failedCovers.add(arn);

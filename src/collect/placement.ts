@@ -4,6 +4,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { HsmCluster, InstanceRecord } from '../model/snapshot.ts';
 import type { CollectContext } from './context.ts';
 import { chunk, collectPages, isoDate, mapLimit } from './paging.ts';
+import { endpointMissing } from './retry.ts';
 
 // EC2 caps the values of one filter at 200; a filter (unlike InstanceIds) tolerates ids that no longer exist.
 const INSTANCE_FILTER_BATCH = 200;
@@ -30,7 +31,9 @@ export async function collectHsmClusters(ctx: CollectContext, region: string): P
   try {
     clusters = await collectPages(async (token) => {
       const input = { MaxResults: ctx.pageSize(25), ...(token ? { NextToken: token } : {}) };
-      const out = await ctx.call({ service: 'cloudhsmv2', region, operation: 'DescribeClusters', input }, (c, o) =>
+      // CloudHSM is offered in fewer regions than ELB; where it has no endpoint there can be no cluster.
+      const onFailure = (error: unknown): 'error' | 'skipped' => (endpointMissing(error) ? 'skipped' : 'error');
+      const out = await ctx.call({ service: 'cloudhsmv2', region, operation: 'DescribeClusters', input, onFailure }, (c, o) =>
         c.send(new DescribeClustersCommand(input), o),
       );
       return { items: out.Clusters, next: out.NextToken };

@@ -77,3 +77,14 @@ export function describeError(error: unknown): string {
   const code = errorCode(error);
   return message && message !== code ? `${code}: ${message}` : code;
 }
+
+/**
+ * Whether the regional endpoint does not exist at all: DNS has no such host (AWS has no endpoint for that
+ * service there), or what answered is not an AWS API (an emulator without the service in that region).
+ */
+export function endpointMissing(error: unknown): boolean {
+  const e = (error ?? {}) as ErrorLike;
+  // An HTML page where JSON was due is a web server, not the service; a truncated AWS answer would not start with '<'.
+  const message = typeof e.message === 'string' ? e.message : '';
+  return errorCode(error) === 'ENOTFOUND' || (e.name === 'SyntaxError' && /Unexpected token '<'/.test(message));
+}

@@ -74,6 +74,20 @@ describe('collect command', () => {
     }
   });
 
+  it('--regions all reads every region EC2 lists', async () => {
+    const out = join(dir, 'all.json');
+    await runCollect(moto.endpoint, ['--regions', 'all', '--quiet', '--out', out]);
+    expect(process.exitCode ?? 0).toBe(0);
+    const snapshot = validateSnapshot(JSON.parse(readFileSync(out, 'utf8')), out);
+    expect(snapshot.scope.regions).toEqual(expect.arrayContaining(['eu-west-1', 'us-east-1', 'ap-southeast-2']));
+    expect(snapshot.scope.regions.length).toBeGreaterThan(10);
+    expect(snapshot.loadBalancers.map((lb) => lb.region)).toEqual(['us-east-1', 'us-east-1', 'us-east-1']);
+    // moto lists regions where it has no CloudHSM; no endpoint there means no cluster, so skipped rather than failed.
+    const hsmSkipped = snapshot.attempts.filter((a) => a.service === 'cloudhsmv2' && a.status === 'skipped');
+    expect(hsmSkipped.length).toBeGreaterThan(0);
+    expect(snapshot.attempts.filter((a) => a.status === 'error')).toEqual([]);
+  });
+
   it('rejects region lists that are not region names, and needs a region from somewhere', () => {
     expect(parseRegions('eu-west-1, us-east-1')).toEqual(['eu-west-1', 'us-east-1']);
     expect(parseRegions('all')).toBe('all');
