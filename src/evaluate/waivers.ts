@@ -55,14 +55,15 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${glob.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
 }
 
-/** Marks failing and error findings waived when a live waiver matches rule and resource (ARN or name); asOf decides expiry. */
+/** Marks failing and error findings waived when a live waiver matches rule and resource (its ARN, name, or its load balancer's ARN); asOf decides expiry. */
 export function applyWaivers(findings: Finding[], waivers: readonly Waiver[], asOf: string): Finding[] {
   if (waivers.length === 0) return findings;
   const compiled = waivers.map((w) => ({ w, rule: globToRegExp(w.rule), resource: globToRegExp(w.resource) }));
   const now = Date.parse(asOf);
   return findings.map((finding) => {
     if (finding.status !== 'fail' && finding.status !== 'error') return finding;
-    const match = compiled.find((c) => c.rule.test(finding.ruleId) && (c.resource.test(finding.resource.arn) || c.resource.test(finding.resource.name)));
+    const { arn, name, loadBalancerArn } = finding.resource;
+    const match = compiled.find((c) => c.rule.test(finding.ruleId) && (c.resource.test(arn) || c.resource.test(name) || (loadBalancerArn !== null && c.resource.test(loadBalancerArn))));
     if (!match) return finding;
     // A waiver is good through the end of its expiry day (UTC).
     const expired = Date.parse(`${match.w.expires}T23:59:59.999Z`) < now;
