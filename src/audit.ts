@@ -1,11 +1,13 @@
 /** The only orchestrator: collect -> (probe) -> snapshot -> enrich -> evaluate -> report. Entry points call this. */
 import { readFileSync } from 'node:fs';
+import { collectAccounts, type AccountsCollectOptions } from './accounts/index.ts';
 import { collectSnapshot, type CollectOptions } from './collect/index.ts';
 import { enrich } from './enrich/index.ts';
 import { applyProfile, loadProfile } from './evaluate/profiles.ts';
 import { defaultRulesDir } from './evaluate/paths.ts';
 import { loadRules } from './evaluate/rule-loader.ts';
 import { evaluate } from './evaluate/index.ts';
+import { baselineCounts, isBaselined, loadBaseline, type Baseline } from './evaluate/baseline.ts';
 import { systemRules } from './evaluate/system-rules.ts';
 import { loadWaivers, type Waiver } from './evaluate/waivers.ts';
 import { AuditError, EXIT } from './model/errors.ts';
@@ -24,12 +26,18 @@ export type FailOn = Severity | 'none';
 
 export interface AuditOptions {
   /** Where the estate comes from: a saved snapshot, or live AWS collection. */
-  source: { kind: 'snapshot'; snapshot: Snapshot } | { kind: 'aws'; collect: CollectOptions };
+  source:
+    | { kind: 'snapshot'; snapshot: Snapshot }
+    | { kind: 'aws'; collect: CollectOptions }
+    /** Many accounts entered with STS AssumeRole (src/accounts). */
+    | { kind: 'accounts'; accounts: AccountsCollectOptions };
   /** Probe live endpoints (false to skip). */
   probe: false | EstateOptions;
   rulesDir?: string;
   profile: string;
   waiversPath?: string;
+  /** A previous findings.json or results.sarif: only failures whose fingerprint it lacks fail the gate. */
+  baselinePath?: string;
   /** The instant expiry is judged at; default: the snapshot's capture time. */
   asOf?: string;
   trustStorePath?: string;
@@ -54,6 +62,8 @@ export interface AuditOutcome {
   rules: RuleDefinition[];
   files: string[];
   exitCode: number;
+  /** Failing findings the baseline knew and those it did not (null without --baseline). */
+  baseline: { path: string; known: number; new: number } | null;
 }
 
 const SEVERITY_RANK = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<Severity, number>;
@@ -99,12 +109,12 @@ export function summarise(findings: readonly Finding[], facts: FactsBySubject): 
   };
 }
 
-/** Exit code of DESIGN.md from a result: 3 incomplete (unless allowed), 1 findings at/above failOn, else 0. */
-export function exitCodeOf(result: AuditResult, failOn: FailOn, allowPartial: boolean): number {
+/** Exit code of DESIGN.md from a result: 3 incomplete (unless allowed), 1 findings at/above failOn (not in the baseline), else 0. */
+export function exitCodeOf(result: AuditResult, failOn: FailOn, allowPartial: boolean, baseline: Baseline | null = null): number {
   if (!result.complete && !allowPartial) return EXIT.INCOMPLETE;
   if (failOn === 'none') return EXIT.OK;
   const bar = SEVERITY_RANK[failOn];
-  return result.findings.some((f) => f.status === 'fail' && SEVERITY_RANK[f.severity] <= bar) ? EXIT.FINDINGS : EXIT.OK;
+  return result.findings.some((f) => f.status === 'fail' && SEVERITY_RANK[f.severity] <= bar && !isBaselined(f, baseline)) ? EXIT.FINDINGS : EXIT.OK;
 }
 
 /** Runs one audit end to end. Every input is validated before anything is collected or written. */
@@ -116,15 +126,20 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   const profile = loadProfile(rulesDir, options.profile);
   const selected = applyProfile(rules, profile);
   const waivers: Waiver[] = options.waiversPath ? loadWaivers(options.waiversPath) : [];
+  const baseline = options.baselinePath !== undefined ? loadBaseline(options.baselinePath) : null;
   const trustAnchorsPem = [...(options.trustAnchorsPem ?? []), ...(options.trustStorePath ? readTrustStore(options.trustStorePath) : [])];
   if (options.asOf !== undefined && Number.isNaN(Date.parse(options.asOf))) throw new AuditError('BAD_USAGE', `"${options.asOf}" is not a date`, '--as-of');
 
   // A re-evaluation of a saved snapshot is dated by the snapshot, so two runs write byte-identical files.
-  const live = options.source.kind === 'aws' || options.probe !== false;
+  const live = options.source.kind !== 'snapshot' || options.probe !== false;
   const startedAt = live ? now().toISOString() : options.source.kind === 'snapshot' ? options.source.snapshot.capturedAt : '';
   let snapshot: Snapshot;
   if (options.source.kind === 'snapshot') snapshot = options.source.snapshot;
-  else {
+  else if (options.source.kind === 'accounts') {
+    progress('collecting accounts…');
+    const accounts = options.source.accounts;
+    snapshot = await collectAccounts({ ...accounts, collect: { ...accounts.collect, onProgress: accounts.collect.onProgress ?? progress } });
+  } else {
     progress('collecting…');
     snapshot = await collectSnapshot({ ...options.source.collect, onProgress: options.source.collect.onProgress ?? progress });
   }
@@ -158,5 +173,6 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
     const input: ReportInput = { result, snapshot, facts, rules: usedRules, options: { sarifCategory: options.sarifCategory ?? 'elb-tls-audit' } };
     files = writeReports(input, options.out.dir, options.out.formats.length > 0 ? options.out.formats : ALL_FORMATS);
   }
-  return { result, snapshot, facts, rules: usedRules, files, exitCode: exitCodeOf(result, options.failOn, options.allowPartial) };
+  const baselineSummary = baseline ? { path: baseline.path, ...baselineCounts(findings, baseline) } : null;
+  return { result, snapshot, facts, rules: usedRules, files, exitCode: exitCodeOf(result, options.failOn, options.allowPartial, baseline), baseline: baselineSummary };
 }

@@ -11,6 +11,7 @@ export interface ReportFlags {
   out: string;
   failOn: string;
   waivers?: string;
+  baseline?: string;
   snapshotOut?: string;
   allowPartial?: boolean;
   trustStore?: string;
@@ -27,6 +28,7 @@ export function addReportFlags(command: Command, defaultOut: string): Command {
     .option('--out <dir>', 'folder for the reports', defaultOut)
     .option('--fail-on <severity>', 'exit 1 when a finding at or above this severity fails (critical|high|medium|low|info|none)', 'high')
     .option('--waivers <file>', 'waivers JSON: {"waivers":[{"rule","resource","reason","expires"}]}')
+    .option('--baseline <file>', 'a previous findings.json or results.sarif: fail only on findings not in it (same identity as the SARIF fingerprint)')
     .option('--snapshot-out <file>', 'also save the snapshot for offline re-evaluation')
     .option('--allow-partial', 'exit by findings even when part of the estate could not be seen')
     .option('--trust-store <pem>', 'extra trust anchors (private CAs), PEM bundle')
@@ -53,6 +55,7 @@ export function reportOptions(flags: ReportFlags): Omit<AuditOptions, 'source' |
     allowPartial: flags.allowPartial === true,
     sarifCategory: flags.sarifCategory,
     ...(flags.waivers !== undefined ? { waiversPath: flags.waivers } : {}),
+    ...(flags.baseline !== undefined ? { baselinePath: flags.baseline } : {}),
     ...(flags.snapshotOut !== undefined ? { snapshotOut: flags.snapshotOut } : {}),
     ...(flags.trustStore !== undefined ? { trustStorePath: flags.trustStore } : {}),
     ...(flags.asOf !== undefined ? { asOf: flags.asOf } : {}),

@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// Bundles the three entry points into dist/ (committed: the Action runner does not npm install):
+//   dist/cli.js    the package bin (shebang)
+//   dist/index.js  the GitHub Action (runs.using node24; syntax kept to Node 20 so it runs there too)
+//   dist/lambda.js the scheduled Lambda (nodejs24.x, export `handler`)
+// It also stages the Lambda deployment package build/lambda/ (git-ignored; template.yaml's CodeUri):
+//   dist/lambda.js, rules/ and a package.json with "type": "module", laid out like the repository.
+// Usage: node scripts/build.mjs [--outdir DIR] (with --outdir only the bundles are written). The output is byte-for-byte deterministic for a given
+// source tree and node_modules, so CI can rebuild into a temp folder and compare (test/entry/action-dist.test.ts).
+// dist/ sits beside rules/, which the code finds at run time from import.meta.url (src/evaluate/paths.ts).
+import { build } from 'esbuild';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const flag = process.argv.indexOf('--outdir');
+const outdir = resolve(flag >= 0 && process.argv[flag + 1] ? process.argv[flag + 1] : join(root, 'dist'));
+
+// CommonJS dependencies bundled into ESM still call require() for Node built-ins.
+const requireShim = "import { createRequire as __elbTlsCreateRequire } from 'node:module'; const require = __elbTlsCreateRequire(import.meta.url);";
+
+const entries = [
+  { in: 'src/entry/cli.ts', out: 'cli.js', shebang: true },
+  { in: 'src/entry/action.ts', out: 'index.js', shebang: false },
+  { in: 'src/entry/lambda.ts', out: 'lambda.js', shebang: false },
+];
+
+mkdirSync(outdir, { recursive: true });
+for (const entry of entries) {
+  await build({
+    absWorkingDir: root,
+    entryPoints: [join(root, entry.in)],
+    outfile: join(outdir, entry.out),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: ['node20'],
+    minify: true,
+    legalComments: 'none',
+    sourcemap: false,
+    charset: 'utf8',
+    // src/entry/cli.ts starts with its own `#!/usr/bin/env node`, which esbuild keeps in front of the banner.
+    banner: { js: requireShim },
+    mainFields: ['module', 'main'],
+    conditions: ['node', 'import'],
+    logLevel: 'warning',
+    metafile: false,
+  });
+  process.stdout.write(`built ${join(outdir, entry.out)}${entry.shebang ? ' (bin)' : ''}\n`);
+}
+
+// The Lambda package: the handler finds rules/ from its own location, exactly as in the repository.
+if (flag < 0) {
+  const stage = join(root, 'build', 'lambda');
+  rmSync(stage, { recursive: true, force: true });
+  mkdirSync(join(stage, 'dist'), { recursive: true });
+  writeFileSync(join(root, 'build', '.gitignore'), '*\n');
+  cpSync(join(outdir, 'lambda.js'), join(stage, 'dist', 'lambda.js'));
+  cpSync(join(root, 'rules'), join(stage, 'rules'), { recursive: true });
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  writeFileSync(join(stage, 'package.json'), `${JSON.stringify({ name: pkg.name, version: pkg.version, type: 'module', private: true }, null, 2)}\n`);
+  process.stdout.write(`staged ${stage} (template.yaml CodeUri; Handler dist/lambda.handler)\n`);
+}

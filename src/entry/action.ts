@@ -1,0 +1,188 @@
+/**
+ * The GitHub Action adapter (action.yml, bundled to dist/index.js): read INPUT_* (hyphens kept), validate,
+ * call audit(), write summary.md to the job summary, set outputs, and fail the step when findings at or
+ * above fail-on exist or the audit could not see everything (unless allow-partial).
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as core from '@actions/core';
+import { accountsSource } from '../accounts/flags.ts';
+import { audit, parseFailOn, type AuditOptions, type AuditOutcome, type FailOn } from '../audit.ts';
+import { sdkClientFactory } from '../collect/index.ts';
+import { AuditError, EXIT, exitCodeFor } from '../model/errors.ts';
+import { SEVERITIES, type Severity } from '../model/rule.ts';
+import { ALL_FORMATS } from '../report/index.ts';
+import { parseRegions } from './commands/audit.ts';
+
+/** The validated inputs of action.yml. */
+export interface ActionInputs {
+  regions: string[] | 'all';
+  rulesProfile: string;
+  failOn: FailOn;
+  waivers: string | null;
+  baseline: string | null;
+  trustStore: string | null;
+  probe: boolean;
+  outputDir: string;
+  allowPartial: boolean;
+  sarifCategory: string;
+  source: AuditOptions['source'] | null;
+}
+
+// GitHub caps one step's summary at 1 MiB; keep clear of it and point at the full report instead.
+const SUMMARY_LIMIT = 900 * 1024;
+
+/** Reads and validates every input; a bad value throws an AuditError naming the input. */
+export function readInputs(env: NodeJS.ProcessEnv = process.env): ActionInputs {
+  const input = (name: string): string => (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+  const named = <T>(name: string, parse: () => T): T => {
+    try {
+      return parse();
+    } catch (error) {
+      const message = error instanceof AuditError ? error.message.replace(/^--[\w-]+: /, '') : (error as Error).message;
+      throw new AuditError('BAD_USAGE', message, `input ${name}`);
+    }
+  };
+  const bool = (name: string, fallback: boolean): boolean =>
+    named(name, () => {
+      const value = input(name);
+      if (value === '') return fallback;
+      if (['true', 'True', 'TRUE'].includes(value)) return true;
+      if (['false', 'False', 'FALSE'].includes(value)) return false;
+      throw new Error(`"${value}" is not true or false`);
+    });
+  const regionsText = input('regions').replace(/[\s,]+/g, ',').replace(/^,|,$/g, '');
+  if (regionsText === '' && !env['AWS_REGION'] && !env['AWS_DEFAULT_REGION']) {
+    throw new AuditError('BAD_USAGE', 'no region: set the regions input (e.g. "eu-west-1,us-east-1" or "all") or AWS_REGION (aws-actions/configure-aws-credentials sets it)', 'input regions');
+  }
+  const regions = named('regions', () => parseRegions(regionsText === '' ? (env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION']) : regionsText));
+  const failOn = named('fail-on', () => parseFailOn(input('fail-on') || 'high'));
+  const rulesProfile = input('rules-profile') || 'default';
+  if (!/^[\w./-]+$/.test(rulesProfile)) throw new AuditError('BAD_USAGE', `"${rulesProfile}" is not a profile name or file`, 'input rules-profile');
+  const sarifCategory = input('sarif-category') || 'elb-tls-audit';
+  if (!/^[\w./-]+$/.test(sarifCategory)) throw new AuditError('BAD_USAGE', `"${sarifCategory}" may only hold letters, digits, '.', '_', '-' and '/'`, 'input sarif-category');
+  const file = (name: string): string | null => named(name, () => {
+    const value = input(name);
+    if (value === '') return null;
+    try {
+      readFileSync(value);
+    } catch (error) {
+      throw new Error(`cannot read "${value}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    return value;
+  });
+  const accountIds = input('accounts');
+  const organization = bool('organization', false);
+  const assumeRole = input('assume-role');
+  const externalId = input('external-id');
+  const collect = { regions };
+  const source = named('accounts', () =>
+    accountsSource(
+      {
+        ...(accountIds !== '' ? { accounts: accountIds } : {}),
+        ...(organization ? { organization } : {}),
+        ...(assumeRole !== '' ? { assumeRole } : {}),
+        ...(externalId !== '' ? { externalId } : {}),
+      },
+      collect,
+    ),
+  );
+  return {
+    regions,
+    rulesProfile,
+    failOn,
+    waivers: file('waivers'),
+    baseline: file('baseline'),
+    trustStore: file('trust-store'),
+    probe: bool('probe', true),
+    outputDir: input('output-dir') || 'elb-tls-audit',
+    allowPartial: bool('allow-partial', false),
+    sarifCategory,
+    source,
+  };
+}
+
+/** pass | fail | incomplete, from the exit code of DESIGN.md. */
+export function verdictOf(exitCode: number): 'pass' | 'fail' | 'incomplete' {
+  return exitCode === EXIT.OK ? 'pass' : exitCode === EXIT.INCOMPLETE ? 'incomplete' : 'fail';
+}
+
+/** The outputs action.yml declares, as strings. */
+export function actionOutputs(outcome: AuditOutcome, outputDir: string): Record<string, string> {
+  const failing = outcome.result.findings.filter((f) => f.status === 'fail');
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const f of failing) bySeverity[f.severity]++;
+  return {
+    'sarif-file': join(outputDir, 'results.sarif'),
+    'report-file': join(outputDir, 'report.html'),
+    'findings-file': join(outputDir, 'findings.json'),
+    'findings-count': String(failing.length),
+    ...Object.fromEntries(SEVERITIES.map((s) => [`${s}-count`, String(bySeverity[s])])),
+    'error-count': String(outcome.result.summary.byStatus.error),
+    'new-findings-count': String(outcome.baseline ? outcome.baseline.new : failing.length),
+    complete: String(outcome.result.complete),
+    verdict: verdictOf(outcome.exitCode),
+  };
+}
+
+function gateMessage(outcome: AuditOutcome, failOn: FailOn): string {
+  const s = outcome.result.summary;
+  if (outcome.exitCode === EXIT.INCOMPLETE) {
+    return `The audit is incomplete: ${s.byStatus.error} part(s) of the estate could not be read (see the collection-incomplete findings). Fix the role's permissions or set allow-partial: true.`;
+  }
+  const baseline = outcome.baseline ? ` not in the baseline (${outcome.baseline.known} known failure(s) ignored)` : '';
+  return `Findings at or above ${failOn}${baseline}: ${SEVERITIES.filter((sev) => s.bySeverity[sev] > 0).map((sev) => `${s.bySeverity[sev]} ${sev}`).join(', ')}. See the job summary and ${outcome.files.find((f) => f.endsWith('.html')) ?? 'the reports'}.`;
+}
+
+async function writeJobSummary(outputDir: string): Promise<void> {
+  if (!process.env['GITHUB_STEP_SUMMARY']) return;
+  let markdown = readFileSync(join(outputDir, 'summary.md'), 'utf8');
+  if (Buffer.byteLength(markdown) > SUMMARY_LIMIT) {
+    markdown = `${markdown.slice(0, SUMMARY_LIMIT - 1024)}\n\n… truncated: the job summary is limited to 1 MiB; see ${join(outputDir, 'report.html')}.\n`;
+  }
+  await core.summary.addRaw(markdown).write();
+}
+
+/** Runs the Action; returns the process exit code (0 pass, 1 findings, 2 bad input, 3 incomplete). */
+export async function runAction(): Promise<number> {
+  let inputs: ActionInputs;
+  try {
+    inputs = readInputs();
+  } catch (error) {
+    core.setFailed(`elb-tls-audit: ${(error as Error).message}`);
+    return exitCodeFor(error);
+  }
+  const outputDir = resolve(inputs.outputDir);
+  try {
+    const outcome = await audit({
+      source: inputs.source ?? { kind: 'aws', collect: { regions: inputs.regions, clients: sdkClientFactory() } },
+      probe: inputs.probe ? { connectTo: [], includeInternal: false } : false,
+      profile: inputs.rulesProfile,
+      out: { dir: outputDir, formats: ALL_FORMATS },
+      failOn: inputs.failOn,
+      allowPartial: inputs.allowPartial,
+      sarifCategory: inputs.sarifCategory,
+      ...(inputs.waivers !== null ? { waiversPath: inputs.waivers } : {}),
+      ...(inputs.baseline !== null ? { baselinePath: inputs.baseline } : {}),
+      ...(inputs.trustStore !== null ? { trustStorePath: inputs.trustStore } : {}),
+      onProgress: (line) => core.info(line),
+    });
+    for (const [name, value] of Object.entries(actionOutputs(outcome, outputDir))) core.setOutput(name, value);
+    await writeJobSummary(outputDir);
+    const s = outcome.result.summary;
+    core.info(`elb-tls-audit: ${s.byStatus.fail} fail, ${s.byStatus.error} error, ${s.byStatus.waived} waived, ${s.byStatus.pass} pass · ${outcome.result.complete ? 'complete' : 'INCOMPLETE'} · verdict ${verdictOf(outcome.exitCode)}`);
+    if (!outcome.result.complete && inputs.allowPartial) core.warning('The audit is incomplete; allow-partial is set, so the gate judged only what it could see.');
+    if (outcome.exitCode !== EXIT.OK) core.setFailed(gateMessage(outcome, inputs.failOn));
+    return outcome.exitCode;
+  } catch (error) {
+    const label = error instanceof AuditError ? '' : 'internal error: ';
+    core.setFailed(`elb-tls-audit: ${label}${(error as Error).message}`);
+    return exitCodeFor(error);
+  }
+}
+
+// The runner runs `node dist/index.js`; tests import this module without running it.
+const entry = process.argv[1] ?? '';
+if (/(?:^|[\\/])(?:index\.js|action\.(?:ts|js))$/.test(entry)) {
+  process.exitCode = await runAction();
+}

@@ -1,0 +1,263 @@
+/**
+ * The scheduled Lambda adapter (nodejs24.x, bundled to dist/lambda.js, export `handler`). Configured by
+ * environment; writes every report plus snapshot.json to s3://BUCKET/PREFIX/yyyy/mm/dd/<run-id>/ and
+ * optionally publishes a short summary to SNS. Three more event modes let the Step Functions state machine
+ * in template.yaml fan out one collection per account and merge them (see docs/lambda.md).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { accountFailure, collectAccounts, listOrganizationAccounts, mergeSnapshots, parseAccountIds, parseRoleName } from '../accounts/index.ts';
+import { audit, parseFailOn, type AuditOptions, type AuditOutcome } from '../audit.ts';
+import { sdkClientFactory } from '../collect/index.ts';
+import { AuditError } from '../model/errors.ts';
+import type { Snapshot } from '../model/snapshot.ts';
+import { ALL_FORMATS } from '../report/index.ts';
+import { validateSnapshot } from '../snapshot/io.ts';
+import { TOOL_VERSION } from '../version.ts';
+import { parseRegions } from './commands/audit.ts';
+
+/** The function's configuration, read from its environment. */
+export interface LambdaConfig {
+  regions: string[] | 'all';
+  rulesProfile: string;
+  bucket: string;
+  prefix: string;
+  /** null: the function's own account; else ids or the whole organisation, entered with roleName. */
+  accounts: string[] | 'organization' | null;
+  roleName: string | null;
+  externalId: string | null;
+  accountConcurrency: number;
+  snsTopicArn: string | null;
+  probe: boolean;
+  failOn: AuditOptions['failOn'];
+}
+
+/** Events: the schedule sends {} (a whole audit); the state machine sends the other three modes. */
+export type LambdaEvent =
+  | { mode?: 'audit' }
+  | { mode: 'list-accounts' }
+  | { mode: 'collect-account'; account: string; runPrefix: string }
+  | { mode: 'merge'; runPrefix: string };
+
+export interface RunSummary {
+  runId: string;
+  bucket: string;
+  prefix: string;
+  keys: string[];
+  verdict: 'pass' | 'fail' | 'incomplete';
+  complete: boolean;
+  failing: number;
+  errors: number;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  'results.sarif': 'application/sarif+json',
+  'report.html': 'text/html; charset=utf-8',
+  'findings.json': 'application/json',
+  'summary.md': 'text/markdown; charset=utf-8',
+  'snapshot.json': 'application/json',
+};
+
+/** Reads and validates the environment; a bad value throws an AuditError naming the variable. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {
+  const get = (name: string): string => (env[name] ?? '').trim();
+  const named = <T>(name: string, parse: () => T): T => {
+    try {
+      return parse();
+    } catch (error) {
+      throw new AuditError('BAD_USAGE', (error as Error).message.replace(/^--[\w-]+: /, ''), name);
+    }
+  };
+  const bucket = get('BUCKET');
+  if (bucket === '') throw new AuditError('BAD_USAGE', 'the report bucket is not set', 'BUCKET');
+  const accountsText = get('ACCOUNTS');
+  const accounts = accountsText === '' ? null : accountsText === 'organization' ? 'organization' : named('ACCOUNTS', () => parseAccountIds(accountsText));
+  const roleName = get('ROLE_NAME') === '' ? null : named('ROLE_NAME', () => parseRoleName(get('ROLE_NAME')));
+  if (accounts !== null && roleName === null) throw new AuditError('BAD_USAGE', 'ACCOUNTS needs ROLE_NAME (the role to assume in every account)', 'ROLE_NAME');
+  const concurrency = Number(get('ACCOUNT_CONCURRENCY') || '4');
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new AuditError('BAD_USAGE', `"${get('ACCOUNT_CONCURRENCY')}" is not 1..64`, 'ACCOUNT_CONCURRENCY');
+  const probe = get('PROBE') || 'true';
+  if (probe !== 'true' && probe !== 'false') throw new AuditError('BAD_USAGE', `"${probe}" is not true or false`, 'PROBE');
+  return {
+    regions: named('REGIONS', () => parseRegions(get('REGIONS').replace(/[\s,]+/g, ',') || env['AWS_REGION'] || undefined)),
+    rulesProfile: get('RULES_PROFILE') || 'default',
+    bucket,
+    prefix: get('PREFIX').replace(/^\/+|\/+$/g, '') || 'elb-tls-audit',
+    accounts,
+    roleName,
+    externalId: get('EXTERNAL_ID') || null,
+    accountConcurrency: concurrency,
+    snsTopicArn: get('SNS_TOPIC_ARN') || null,
+    probe: probe === 'true',
+    failOn: named('FAIL_ON', () => parseFailOn(get('FAIL_ON') || 'high')),
+  };
+}
+
+/** <prefix>/<yyyy>/<mm>/<dd>/<run-id>, dated in UTC; the run id sorts by time and stays unique. */
+export function runPrefixFor(prefix: string, now: Date, requestId: string): { runId: string; runPrefix: string } {
+  const iso = now.toISOString();
+  const runId = `${iso.slice(0, 19).replace(/[-:]/g, '')}Z-${requestId.replace(/[^\w-]/g, '').slice(0, 36)}`;
+  return { runId, runPrefix: `${prefix}/${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}/${runId}` };
+}
+
+function s3Client(): S3Client {
+  const endpoint = process.env['AWS_ENDPOINT_URL_S3'] ?? process.env['AWS_ENDPOINT_URL'];
+  // Emulators and VPC endpoints answer on one host name: path-style addressing.
+  return new S3Client({ ...(endpoint ? { endpoint, forcePathStyle: true } : {}) });
+}
+
+async function putText(s3: S3Client, bucket: string, key: string, body: string, contentType = 'application/json'): Promise<void> {
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+}
+
+async function getText(s3: S3Client, bucket: string, key: string): Promise<string> {
+  const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return (await out.Body?.transformToString('utf8')) ?? '';
+}
+
+/** Runs the audit into a temp folder, uploads every file under runPrefix, publishes to SNS; never throws on findings. */
+async function auditAndStore(config: LambdaConfig, source: AuditOptions['source'], runId: string, runPrefix: string): Promise<RunSummary> {
+  const dir = mkdtempSync(join(tmpdir(), 'elb-tls-audit-'));
+  try {
+    const outcome = await audit({
+      source,
+      probe: config.probe ? { connectTo: [], includeInternal: false } : false,
+      profile: config.rulesProfile,
+      out: { dir, formats: ALL_FORMATS },
+      snapshotOut: join(dir, 'snapshot.json'),
+      failOn: config.failOn,
+      allowPartial: false,
+      sarifCategory: 'elb-tls-audit',
+      onProgress: (line) => console.log(line),
+    });
+    const s3 = s3Client();
+    const keys: string[] = [];
+    for (const name of readdirSync(dir).sort()) {
+      const key = `${runPrefix}/${name}`;
+      await putText(s3, config.bucket, key, readFileSync(join(dir, name), 'utf8'), CONTENT_TYPES[name] ?? 'application/octet-stream');
+      keys.push(key);
+    }
+    const summary = summaryOf(outcome, config, runId, runPrefix, keys);
+    if (config.snsTopicArn !== null) await publish(config.snsTopicArn, summary, outcome);
+    console.log(JSON.stringify({ message: 'elb-tls-audit run stored', ...summary }));
+    return summary;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function summaryOf(outcome: AuditOutcome, config: LambdaConfig, runId: string, runPrefix: string, keys: string[]): RunSummary {
+  const s = outcome.result.summary;
+  const verdict = outcome.exitCode === 0 ? 'pass' : outcome.exitCode === 3 ? 'incomplete' : 'fail';
+  return { runId, bucket: config.bucket, prefix: runPrefix, keys, verdict, complete: outcome.result.complete, failing: s.byStatus.fail, errors: s.byStatus.error };
+}
+
+async function publish(topicArn: string, summary: RunSummary, outcome: AuditOutcome): Promise<void> {
+  const r = outcome.result;
+  const severities = Object.entries(r.summary.bySeverity).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ') || 'none';
+  const message = [
+    `elb-tls-audit ${r.version}: ${summary.verdict.toUpperCase()}${r.complete ? '' : ' (incomplete: part of the estate could not be read)'}`,
+    `Profile ${r.profile}; accounts ${r.scope.accounts.join(', ') || 'unknown'}; regions ${r.scope.regions.join(', ') || 'none'}`,
+    `Resources: ${r.summary.resources.loadBalancers} load balancers, ${r.summary.resources.listeners} listeners, ${r.summary.resources.certificates} certificates`,
+    `Findings: ${r.summary.byStatus.fail} fail, ${r.summary.byStatus.error} error, ${r.summary.byStatus.waived} waived; failing by severity: ${severities}`,
+    `Reports: s3://${summary.bucket}/${summary.prefix}/report.html (and summary.md, findings.json, results.sarif, snapshot.json)`,
+  ].join('\n');
+  const subject = `elb-tls-audit ${summary.verdict}: ${r.summary.byStatus.fail} failing, ${r.summary.byStatus.error} errors`.slice(0, 100);
+  await new SNSClient({}).send(new PublishCommand({ TopicArn: topicArn, Subject: subject, Message: message }));
+}
+
+function collectOptions(config: LambdaConfig) {
+  return { regions: config.regions };
+}
+
+function sourceFor(config: LambdaConfig): AuditOptions['source'] {
+  if (config.accounts === null || config.roleName === null) return { kind: 'aws', collect: { ...collectOptions(config), clients: sdkClientFactory() } };
+  return {
+    kind: 'accounts',
+    accounts: {
+      accounts: config.accounts,
+      roleName: config.roleName,
+      accountConcurrency: config.accountConcurrency,
+      collect: collectOptions(config),
+      ...(config.externalId !== null ? { externalId: config.externalId } : {}),
+    },
+  };
+}
+
+/** State machine step 1: the account list, stored as JSON for the Distributed Map's ItemReader. */
+async function listAccounts(config: LambdaConfig, runPrefix: string): Promise<{ bucket: string; key: string; runPrefix: string; count: number }> {
+  const homeRegion = process.env['AWS_REGION'] ?? 'us-east-1';
+  const accounts = config.accounts === 'organization' ? await listOrganizationAccounts({}, homeRegion) : config.accounts ?? [];
+  if (accounts.length === 0) throw new AuditError('BAD_USAGE', 'the state machine needs ACCOUNTS (ids or organization) and ROLE_NAME', 'ACCOUNTS');
+  const key = `${runPrefix}/accounts.json`;
+  await putText(s3Client(), config.bucket, key, `${JSON.stringify(accounts)}\n`);
+  return { bucket: config.bucket, key, runPrefix, count: accounts.length };
+}
+
+/** State machine map item: collect one account into <runPrefix>/accounts/<id>/snapshot.json (a failure is stored too). */
+async function collectOne(config: LambdaConfig, account: string, runPrefix: string): Promise<{ account: string; key: string; complete: boolean }> {
+  if (config.roleName === null) throw new AuditError('BAD_USAGE', 'collect-account needs ROLE_NAME', 'ROLE_NAME');
+  const snapshot = await collectAccounts({
+    accounts: parseAccountIds(account, 'account'),
+    roleName: config.roleName,
+    accountConcurrency: 1,
+    collect: collectOptions(config),
+    ...(config.externalId !== null ? { externalId: config.externalId } : {}),
+  });
+  const key = `${runPrefix}/accounts/${account}/snapshot.json`;
+  await putText(s3Client(), config.bucket, key, JSON.stringify(snapshot));
+  return { account, key, complete: snapshot.attempts.every((a) => a.status !== 'error') };
+}
+
+/** State machine last step: merge the per-account snapshots (a missing one is a failed account) and report once. */
+async function mergeRun(config: LambdaConfig, runPrefix: string): Promise<RunSummary> {
+  const s3 = s3Client();
+  const expected = JSON.parse(await getText(s3, config.bucket, `${runPrefix}/accounts.json`)) as string[];
+  const found = new Map<string, string>();
+  let token: string | undefined;
+  do {
+    const out = await s3.send(new ListObjectsV2Command({ Bucket: config.bucket, Prefix: `${runPrefix}/accounts/`, ...(token ? { ContinuationToken: token } : {}) }));
+    for (const o of out.Contents ?? []) {
+      const m = /\/accounts\/(\d{12})\/snapshot\.json$/.exec(o.Key ?? '');
+      if (m?.[1] && o.Key) found.set(m[1], o.Key);
+    }
+    token = out.IsTruncated ? out.NextContinuationToken : undefined;
+  } while (token);
+  const snapshots: Snapshot[] = [];
+  for (const account of expected) {
+    const key = found.get(account);
+    if (key) snapshots.push(validateSnapshot(JSON.parse(await getText(s3, config.bucket, key)), `s3://${config.bucket}/${key}`));
+  }
+  const homeRegion = process.env['AWS_REGION'] ?? 'us-east-1';
+  const missing = expected.filter((a) => !found.has(a)).map((a) => accountFailure(a, homeRegion, 'CollectAccount', new Error('the map iteration for this account failed or timed out; no snapshot was stored'), 'stepfunctions'));
+  const merged = mergeSnapshots(snapshots, {
+    capturedAt: new Date().toISOString(),
+    generator: { name: 'elb-tls-audit', version: TOOL_VERSION },
+    accounts: expected,
+    regions: config.regions === 'all' ? [] : config.regions,
+    extraAttempts: missing,
+  });
+  const runId = runPrefix.split('/').pop() ?? runPrefix;
+  // The probe already had its chance per account; the merge only judges and reports.
+  return auditAndStore({ ...config, probe: false }, { kind: 'snapshot', snapshot: merged }, runId, runPrefix);
+}
+
+/** The Lambda entry point (async only: nodejs24.x has no callback handlers). */
+export async function handler(event: LambdaEvent | null | undefined, context?: { awsRequestId?: string }): Promise<unknown> {
+  const config = readConfig();
+  const mode = event?.mode ?? 'audit';
+  if (mode === 'collect-account' || mode === 'merge') {
+    const runPrefix = (event as { runPrefix?: unknown }).runPrefix;
+    if (typeof runPrefix !== 'string' || !runPrefix.startsWith(`${config.prefix}/`)) throw new AuditError('BAD_USAGE', `runPrefix must lie under ${config.prefix}/`, 'event.runPrefix');
+    if (mode === 'merge') return mergeRun(config, runPrefix);
+    return collectOne(config, String((event as { account?: unknown }).account ?? ''), runPrefix);
+  }
+  const { runId, runPrefix } = runPrefixFor(config.prefix, new Date(), context?.awsRequestId ?? randomUUID());
+  if (mode === 'list-accounts') return listAccounts(config, runPrefix);
+  if (mode !== 'audit') throw new AuditError('BAD_USAGE', `unknown mode "${String(mode)}"`, 'event.mode');
+  return auditAndStore(config, sourceFor(config), runId, runPrefix);
+}
