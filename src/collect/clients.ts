@@ -59,6 +59,11 @@ export function configuredEndpoint(service: ServiceName, env: NodeJS.ProcessEnv 
   return value !== undefined && value !== '' ? value : undefined;
 }
 
+const NO_SDK_RETRY = {
+  mode: 'standard',
+  retry: <T>(next: (args: unknown) => Promise<T>, args: unknown): Promise<T> => next(args),
+};
+
 /**
  * Builds the standard factory: credentials, endpoint (AWS_ENDPOINT_URL) and profile come from the SDK chain
  * unless given. SDK retries are off because the collector's own retry policy counts and paces every call.
@@ -69,7 +74,9 @@ export function sdkClientFactory(settings: SdkClientSettings = {}): ClientFactor
     const key = `${service}|${region}`;
     let client = cache.get(key);
     if (!client) {
-      const config: Record<string, unknown> = { region, maxAttempts: 1 };
+      // maxAttempts 1 is not enough: client-cloudhsm-v2 3.332 still retries once, so a pass-through strategy
+      // makes the collector's own retry the only one (and its call counts exact).
+      const config: Record<string, unknown> = { region, maxAttempts: 1, retryStrategy: NO_SDK_RETRY };
       const endpoint = settings.endpoint ?? configuredEndpoint(service);
       if (endpoint !== undefined) config['endpoint'] = endpoint;
       if (settings.credentials !== undefined) config['credentials'] = settings.credentials;
