@@ -9,7 +9,7 @@ import { collectWithStats, sdkClientFactory, type CollectOptions, type CollectRe
 import type { LoadBalancer, Snapshot } from '../../src/model/snapshot.ts';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.ts';
 import { MOTO_CREDENTIALS, startMoto, type MotoServer } from '../helpers/moto.ts';
-import { buildSeedEstate, type SeedEstate } from './estate.ts';
+import { buildSeedEstate, hsmClustersResponse, type SeedEstate } from './estate.ts';
 
 const REGION = 'us-east-1';
 const SCOPE = [REGION, 'eu-west-1'];
@@ -142,11 +142,9 @@ describe('collectSnapshot against moto', () => {
     expect(clean.snapshot.hsmClusters.map((c) => c.clusterId)).toEqual([estate.hsmClusterId]);
     expect(clean.snapshot.hsmClusters[0]).toMatchObject({ region: REGION, hsmType: 'hsm1.medium' });
     expect(clean.snapshot.instances.map((i) => i.instanceId)).toEqual([...estate.instanceIds].sort());
-    for (const instance of clean.snapshot.instances) {
-      expect(instance.availabilityZone).toBe('us-east-1a');
-      expect(instance.subnetId).toMatch(/^subnet-/);
-      expect(instance.vpcId).toMatch(/^vpc-/);
-    }
+    const placement = clean.snapshot.instances.map((i) => [i.subnetId, i.availabilityZone]);
+    expect(placement.sort()).toEqual([...estate.subnets].sort());
+    for (const instance of clean.snapshot.instances) expect(instance.vpcId).toMatch(/^vpc-/);
   });
 
   it('makes each call once per distinct input, batched and listed per region', () => {
@@ -266,6 +264,28 @@ describe('collectSnapshot through the fault-injecting proxy', () => {
       expect(lbNamed(partial, 'legacy-web').registeredInstances.map((i) => i.state)).toEqual(['unknown', 'unknown']);
     } finally {
       await deny.stop();
+    }
+  });
+
+  it('maps CloudHSM HSMs with their AZ, subnet, state and ENI address (moto creates none; canned DescribeClusters)', async () => {
+    const canned = await startFaultProxy({
+      upstream: moto.endpoint,
+      canned: (req) =>
+        req.service === 'cloudhsmv2' && req.region === REGION && req.operation === 'DescribeClusters'
+          ? { status: 200, contentType: 'application/x-amz-json-1.1', body: hsmClustersResponse(estate) }
+          : null,
+    });
+    try {
+      const snapshot = (await collectThrough(canned.endpoint)).snapshot;
+      const clusters = snapshot.hsmClusters;
+      expect(clusters.map((c) => c.region)).toEqual([REGION]);
+      expect(clusters[0]).toMatchObject({ clusterId: estate.hsmClusterId, state: 'ACTIVE', securityGroup: 'sg-0hsmseed' });
+      expect(clusters[0]?.hsms.map((h) => [h.availabilityZone, h.subnetId, h.state, h.eniIp])).toEqual(
+        estate.subnets.map(([id, zone], i) => [zone, id, 'ACTIVE', `10.0.${i}.10`]),
+      );
+      expect(clusters[0]?.subnetMapping).toEqual(Object.fromEntries(estate.subnets.map(([id, zone]) => [zone, id])));
+    } finally {
+      await canned.stop();
     }
   });
 

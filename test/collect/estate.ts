@@ -37,6 +37,8 @@ export interface SeedEstate {
   iamCertArn: string;
   acmCertArn: string;
   instanceIds: string[];
+  /** The two subnets used, in AZ order: [id, availability zone]. */
+  subnets: [string, string][];
   hsmClusterId: string | null;
   iamChain: IssuedChain;
   acmChain: IssuedChain;
@@ -53,8 +55,12 @@ export async function buildSeedEstate(clients: ClientFactory, region: string): P
   const [subnetA, subnetB] = subnets.sort((a, b) => (a.AvailabilityZone ?? '').localeCompare(b.AvailabilityZone ?? ''));
   if (!subnetA || !subnetB) throw new Error('moto default VPC has fewer than two subnets');
 
-  const run = await ec2.send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', MinCount: 2, MaxCount: 2, InstanceType: 't3.micro', SubnetId: subnetA.SubnetId }));
-  const instanceIds = (run.Instances ?? []).map((i) => i.InstanceId ?? '');
+  // Two web servers in two AZs, as in the CloudHSM offload guide.
+  const instanceIds: string[] = [];
+  for (const subnet of [subnetA, subnetB]) {
+    const run = await ec2.send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', MinCount: 1, MaxCount: 1, InstanceType: 't3.micro', SubnetId: subnet.SubnetId }));
+    instanceIds.push(run.Instances?.[0]?.InstanceId ?? '');
+  }
 
   const iamChain = issueChain('legacy.example.test');
   const acmChain = issueChain('shop.example.test');
@@ -192,8 +198,39 @@ export async function buildSeedEstate(clients: ClientFactory, region: string): P
     iamCertArn,
     acmCertArn,
     instanceIds,
+    subnets: [subnetA, subnetB].map((sn) => [sn.SubnetId ?? '', sn.AvailabilityZone ?? ''] as [string, string]),
     hsmClusterId: cluster.Cluster?.ClusterId ?? null,
     iamChain,
     acmChain,
   };
+}
+
+/**
+ * moto's CloudHSM creates clusters but no HSMs (it has no CreateHsm). This answers DescribeClusters with
+ * the seed cluster holding two ACTIVE HSMs, one per subnet/AZ, in the JSON shape of the 2017-04-28 API.
+ * Built from the estate, not recorded from AWS.
+ */
+export function hsmClustersResponse(estate: SeedEstate): string {
+  const subnetMapping = Object.fromEntries(estate.subnets.map(([id, zone]) => [zone, id]));
+  return JSON.stringify({
+    Clusters: [
+      {
+        ClusterId: estate.hsmClusterId,
+        State: 'ACTIVE',
+        HsmType: 'hsm1.medium',
+        VpcId: 'vpc-seed',
+        SecurityGroup: 'sg-0hsmseed',
+        SubnetMapping: subnetMapping,
+        Hsms: estate.subnets.map(([id, zone], i) => ({
+          HsmId: `hsm-seed${i}`,
+          ClusterId: estate.hsmClusterId,
+          AvailabilityZone: zone,
+          SubnetId: id,
+          EniId: `eni-seed${i}`,
+          EniIp: `10.0.${i}.10`,
+          State: 'ACTIVE',
+        })),
+      },
+    ],
+  });
 }

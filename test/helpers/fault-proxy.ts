@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 export interface AwsRequestInfo {
   /** elb, elbv2, iam, acm, cloudhsmv2, ec2, sts (or the signing name when unknown) */
   service: string;
+  /** the signing region of the request */
+  region: string;
   operation: string;
   /** Query-protocol parameters, or the parsed JSON body. */
   params: Record<string, unknown>;
@@ -45,16 +47,17 @@ const JSON_SERVICES: Record<string, string> = { acm: 'acm', cloudhsm: 'cloudhsmv
 
 /** Tells service and operation from the SigV4 scope, the Query Action or the JSON X-Amz-Target. */
 export function identify(req: IncomingMessage, body: string): AwsRequestInfo {
-  const scope = /Credential=[^/]+\/\d+\/[^/]+\/([^/]+)\//.exec(String(req.headers['authorization'] ?? ''));
-  const signing = scope?.[1] ?? 'unknown';
+  const scope = /Credential=[^/]+\/\d+\/([^/]+)\/([^/]+)\//.exec(String(req.headers['authorization'] ?? ''));
+  const region = scope?.[1] ?? 'unknown';
+  const signing = scope?.[2] ?? 'unknown';
   const target = req.headers['x-amz-target'];
   if (typeof target === 'string') {
     const params = body ? (JSON.parse(body) as Record<string, unknown>) : {};
-    return { service: JSON_SERVICES[signing] ?? signing, operation: target.split('.').pop() ?? '', params };
+    return { service: JSON_SERVICES[signing] ?? signing, region, operation: target.split('.').pop() ?? '', params };
   }
   const params = Object.fromEntries(new URLSearchParams(body));
   const version = String(params['Version'] ?? '');
-  return { service: QUERY_VERSIONS[version] ?? signing, operation: String(params['Action'] ?? ''), params };
+  return { service: QUERY_VERSIONS[version] ?? signing, region, operation: String(params['Action'] ?? ''), params };
 }
 
 /** The error body the service's protocol uses, so the SDK parses it as that service would send it. */
