@@ -10,6 +10,7 @@ import type { LoadBalancer, Snapshot } from '../../src/model/snapshot.ts';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.ts';
 import { MOTO_CREDENTIALS, startMoto, type MotoServer } from '../helpers/moto.ts';
 import { buildSeedEstate, hsmClustersResponse, type SeedEstate } from './estate.ts';
+import { mtlsListenersResponse, trustStoreArn, trustStoresResponse } from './mtls-wire.ts';
 
 const REGION = 'us-east-1';
 const SCOPE = [REGION, 'eu-west-1'];
@@ -284,6 +285,47 @@ describe('collectSnapshot through the fault-injecting proxy', () => {
         estate.subnets.map(([id, zone], i) => [zone, id, 'ACTIVE', `10.0.${i}.10`]),
       );
       expect(clusters[0]?.subnetMapping).toEqual(Object.fromEntries(estate.subnets.map(([id, zone]) => [zone, id])));
+    } finally {
+      await canned.stop();
+    }
+  });
+
+  it('reads mTLS settings and the trust store a verify-mode listener uses (moto has no mTLS; canned ELBv2 answers)', async () => {
+    const group = lbNamed(clean.snapshot, 'shop-alb').targetGroups[0]?.arn ?? '';
+    const canned = await startFaultProxy({
+      upstream: moto.endpoint,
+      canned: (req) => {
+        if (req.service !== 'elbv2') return null;
+        if (req.operation === 'DescribeListeners' && req.params['LoadBalancerArn'] === estate.albArn) {
+          return { status: 200, contentType: 'text/xml', body: mtlsListenersResponse(estate, group) };
+        }
+        if (req.operation === 'DescribeTrustStores') return { status: 200, contentType: 'text/xml', body: trustStoresResponse(estate) };
+        return null;
+      },
+    });
+    try {
+      const { snapshot, stats } = await collectThrough(canned.endpoint);
+      const listener = lbNamed(snapshot, 'shop-alb').listeners[0];
+      expect(listener?.mutualAuthentication).toEqual({
+        mode: 'verify',
+        trustStoreArn: trustStoreArn(estate),
+        ignoreClientCertificateExpiry: false,
+        advertiseTrustStoreCaNames: 'on',
+      });
+      expect(listener?.alpnPolicy).toEqual(['HTTP2Preferred']);
+      expect(snapshot.trustStores).toEqual([
+        {
+          arn: trustStoreArn(estate),
+          name: 'partners',
+          account: '123456789012',
+          region: REGION,
+          status: 'ACTIVE',
+          numberOfCaCertificates: 2,
+          caBundlePem: null,
+          revocationCount: 1,
+        },
+      ]);
+      expect(stats.byOperation['elbv2:DescribeTrustStores']).toBe(1);
     } finally {
       await canned.stop();
     }
