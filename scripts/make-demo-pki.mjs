@@ -44,6 +44,8 @@ const certs = {
   'payments.example.com': [leaf('payments', ['payments.example.com'], 'rsa2048', '2026-06-01', '2027-06-01', 'inter'), [inter]],
   'shop.example.com': [leaf('shop', ['shop.example.com', '*.shop.example.com'], 'ec', '2026-09-01', '2027-09-01', 'inter'), [inter]],
   'www.shop.example.com': [leaf('www', ['www.shop.example.com'], 'rsa2048', '2025-12-01', '2026-11-30', 'inter'), [inter]],
+  // Not in ACM any more: the stand-in of the shop ALB still serves it to www (replaced, never taken off the target).
+  'www.shop.example.com-2025': [leaf('wwwold', ['www.shop.example.com'], 'ec', '2024-12-01', '2025-12-01', 'inter'), [inter]],
   'api.example.com': [leaf('api', ['api.example.com'], 'rsa1024', '2026-03-01', '2027-03-01', 'inter'), []],
   'intranet.corp.example': [leaf('intranet', ['intranet.corp.example'], 'ec', '2026-01-01', '2027-01-01', 'corp'), [corp]],
   'mqtt.example.com': [leaf('mqtt', ['mqtt.example.com'], 'rsa2048', '2026-05-01', '2027-05-01', 'sha1ca'), [sha1, stray]],

@@ -23,6 +23,8 @@ export function fingerprintOf(ruleId: string, resource: { account: string; regio
   return `${hash.slice(0, 16)}:1`;
 }
 
+const VISIBILITY_CATEGORIES: ReadonlySet<string> = new Set(['probe-failed', 'collection-incomplete']);
+
 const STATUS_ORDER: Record<FindingStatus, number> = { fail: 0, error: 1, waived: 2, pass: 3, not_applicable: 4 };
 const SEVERITY_ORDER = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<string, number>;
 
@@ -51,13 +53,16 @@ export async function evaluateFacts(facts: FactsBySubject, options: EvaluateOpti
     for (const subject of facts[kind] as SubjectIdentity[]) {
       const outcomes = await evaluator.evaluate(subject);
       for (const { rule, params, severity } of profiled) {
-        const outcome = outcomes.get(rule.id)!;
+        let outcome = outcomes.get(rule.id)!;
+        // "Could not see" is never a verdict: a failing visibility rule is an error, which marks the run incomplete.
+        if (outcome.status === 'fail' && VISIBILITY_CATEGORIES.has(rule.category)) outcome = { ...outcome, status: 'error', reason: null };
         const resource = {
           arn: subject.arn, kind, name: subject.name, region: subject.region, account: subject.account,
           loadBalancerArn: subject.loadBalancerArn, loadBalancerType: subject.loadBalancerType,
         };
         let message: string;
         if (outcome.status === 'fail') message = renderMessage(rule.messages[outcome.messageId ?? ''] ?? rule.title, subject, params);
+        else if (outcome.status === 'error' && VISIBILITY_CATEGORIES.has(rule.category)) message = renderMessage(rule.messages[outcome.messageId ?? ''] ?? rule.title, subject, params);
         else if (outcome.status === 'error') message = `Could not judge ${rule.title.toLowerCase()}: ${outcome.reason ?? 'unknown error'}`;
         else if (outcome.status === 'pass') message = rule.passMessage ? renderMessage(rule.passMessage, subject, params) : `Passed: ${rule.title}`;
         else message = `Not applicable: ${rule.title}`;

@@ -130,7 +130,7 @@ describe('determinism and waivers', () => {
       { rule: 'listener-weak-protocol', resource: '*loadbalancer/legacy-web*', reason: 'old exception', expires: '2026-01-31' },
     ] });
     runCli(['evaluate', '--snapshot', file('w.json', demoSnapshot()), '--waivers', waivers, '--out', join(dir, 'waived'), '--format', 'json,sarif']);
-    const findings = JSON.parse(readFileSync(join(dir, 'waived', 'findings.json'), 'utf8')).findings.filter((f: { ruleId: string }) => f.ruleId === 'listener-weak-protocol' && f.status !== 'pass' && f.status !== 'not_applicable');
+    const findings = JSON.parse(readFileSync(join(dir, 'waived', 'findings.json'), 'utf8')).findings.filter((f: { ruleId: string; status: string }) => f.ruleId === 'listener-weak-protocol' && f.status !== 'pass' && f.status !== 'not_applicable');
     const api = findings.find((f: { resource: { name: string } }) => f.resource.name === 'api:443');
     const legacy = findings.find((f: { resource: { name: string } }) => f.resource.name === 'legacy-web:443');
     expect(api).toMatchObject({ status: 'waived', waiver: { expired: false, expires: '2027-03-31' } });
@@ -163,5 +163,24 @@ describe('rules and demo commands', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['findings.json', 'report.html', 'results.sarif', 'snapshot.json', 'summary.md']);
     expect(run.stdout).toMatch(/\d+ load balancers, \d+ listeners, \d+ certificates/);
+  });
+});
+
+describe('demo with live probes', () => {
+  it('probes local stand-ins of the demo endpoints and reports configured-versus-served drift with both sides', () => {
+    const out = join(dir, 'demo-probe');
+    const run = runCli(['demo', '--out', out, '--format', 'json']);
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8'));
+    expect(result.complete).toBe(true);
+    expect(result.summary.resources.endpoints).toBeGreaterThanOrEqual(5);
+    const drift = result.findings.filter((f: { category: string; status: string }) => f.category === 'drift' && f.status === 'fail');
+    const protocol = drift.find((f: { ruleId: string; resource: { name: string } }) => f.ruleId === 'endpoint-protocol-drift' && f.resource.name.includes('mqtt'));
+    expect(protocol.message).toMatch(/served TLSv1\.1, TLSv1\.2, TLSv1\.3, configured TLSv1\.2, TLSv1\.3/);
+    // The shop ALB still serves a replaced certificate to SNI clients asking for www.
+    expect(drift.some((f: { ruleId: string; message: string }) => f.ruleId === 'endpoint-certificate-drift' && /www\.shop\.example\.com/.test(f.message))).toBe(true);
+    // TCP pass-through on 443 is confirmed by the probe, so the cleartext rule passes for hsm-front.
+    const tcp = result.findings.find((f: { ruleId: string; resource: { name: string } }) => f.ruleId === 'listener-tcp-on-tls-port' && f.resource.name === 'hsm-front:443');
+    expect(tcp.status).toBe('pass');
   });
 });

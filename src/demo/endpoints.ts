@@ -1,0 +1,85 @@
+/**
+ * Local stand-ins for the demo estate's endpoints: Node TLS servers on 127.0.0.1 that serve what each demo
+ * listener would, plus the drift a real estate accumulates (an old certificate still served on an SNI name,
+ * a protocol the policy does not allow). The demo probes them through curl-style --connect-to rules.
+ */
+import { createServer, createSecureContext, type SecureContext, type SecureVersion, type Server } from 'node:tls';
+import type { Snapshot } from '../model/snapshot.ts';
+import pki from './pki.json' with { type: 'json' };
+
+type CertName = keyof typeof pki.certificates;
+
+interface EndpointSpec {
+  loadBalancer: string;
+  port: number;
+  cert: CertName;
+  /** SNI name -> certificate served for it (drift when it differs from the configured one). */
+  sni?: Record<string, CertName>;
+  minVersion: SecureVersion;
+  maxVersion: SecureVersion;
+  ciphers: string;
+}
+
+const MODERN = 'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384';
+const SPECS: EndpointSpec[] = [
+  // Classic with the custom SSLv3/TLSv1 policy: OpenSSL 3 serves neither SSLv3 nor RC4, and with this root-first chain it answers
+  // TLS 1.0 with an internal-error alert, so the probe sees less than is configured: drift in the other direction.
+  { loadBalancer: 'legacy-web', port: 443, cert: 'legacy-web-2019', minVersion: 'TLSv1', maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-SHA:AES128-SHA:DES-CBC3-SHA@SECLEVEL=0' },
+  { loadBalancer: 'payments-classic', port: 443, cert: 'payments.example.com', minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2', ciphers: `${MODERN}:ECDHE-RSA-AES128-SHA256:ECDHE-RSA-AES128-SHA:AES128-GCM-SHA256:AES128-SHA256:AES128-SHA:ECDHE-RSA-AES256-SHA384:ECDHE-RSA-AES256-SHA:AES256-GCM-SHA384:AES256-SHA256:AES256-SHA` },
+  // The well-run ALB, except that last year's certificate is still served to SNI clients asking for www. (It is ECDSA like the
+  // default one on purpose: OpenSSL keeps an ECDSA default certificate when an SNI callback offers an RSA-only context.)
+  { loadBalancer: 'shop', port: 443, cert: 'shop.example.com', sni: { 'www.shop.example.com': 'www.shop.example.com-2025' }, minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3', ciphers: MODERN },
+  { loadBalancer: 'api', port: 443, cert: 'api.example.com', minVersion: 'TLSv1', maxVersion: 'TLSv1.2', ciphers: `${MODERN}:ECDHE-RSA-AES128-SHA256:ECDHE-RSA-AES128-SHA:AES128-GCM-SHA256:AES128-SHA@SECLEVEL=0` },
+  // TCP pass-through: the CloudHSM-backed web servers serve TLS themselves.
+  { loadBalancer: 'hsm-front', port: 443, cert: 'payments.example.com', minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3', ciphers: MODERN },
+  // The FIPS NLB also accepts TLS 1.1, which its policy does not allow.
+  { loadBalancer: 'mqtt-tls', port: 8883, cert: 'mqtt.example.com', minVersion: 'TLSv1.1', maxVersion: 'TLSv1.3', ciphers: `${MODERN}:ECDHE-RSA-AES128-SHA@SECLEVEL=0` },
+];
+
+function context(name: CertName, spec: EndpointSpec): SecureContext {
+  const c = pki.certificates[name];
+  return createSecureContext({ key: c.keyPem, cert: c.bodyPem + c.chainPem, minVersion: spec.minVersion, maxVersion: spec.maxVersion, ciphers: spec.ciphers });
+}
+
+export interface DemoEndpoints {
+  /** curl-style rules: every demo load balancer's DNS name and port to its local stand-in. */
+  connectTo: string[];
+  stop(): Promise<void>;
+}
+
+/** Starts one TLS server per demo endpoint on 127.0.0.1 and returns how to reach them. */
+export async function startDemoEndpoints(snapshot: Snapshot): Promise<DemoEndpoints> {
+  const servers: Server[] = [];
+  const connectTo: string[] = [];
+  try {
+    for (const spec of SPECS) {
+      const lb = snapshot.loadBalancers.find((l) => l.name === spec.loadBalancer);
+      if (!lb) continue;
+      const sni = new Map(Object.entries(spec.sni ?? {}).map(([host, cert]) => [host, context(cert, spec)]));
+      const fallback = context(spec.cert, spec);
+      const c = pki.certificates[spec.cert];
+      const server = createServer({
+        key: c.keyPem, cert: c.bodyPem + c.chainPem, minVersion: spec.minVersion, maxVersion: spec.maxVersion, ciphers: spec.ciphers,
+        SNICallback: (host, done) => done(null, sni.get(host) ?? fallback),
+      });
+      server.on('tlsClientError', () => {}); // probes abort handshakes on purpose
+      server.on('connection', (socket) => socket.on('error', () => {}));
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => resolve());
+      });
+      servers.push(server);
+      const address = server.address();
+      if (typeof address === 'object' && address) connectTo.push(`${lb.dnsName}:${spec.port}:127.0.0.1:${address.port}`);
+    }
+  } catch (error) {
+    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+    throw error;
+  }
+  return {
+    connectTo,
+    stop: async () => {
+      await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+    },
+  };
+}
