@@ -88,15 +88,15 @@ export function readTrustStore(path: string): string[] {
 }
 
 /** Counts for findings.json and every report. */
-export function summarise(findings: readonly Finding[], facts: FactsBySubject): FindingsSummary {
-  const byStatus = { pass: 0, fail: 0, not_applicable: 0, error: 0, waived: 0 };
+export function summarise(findings: readonly Finding[], facts: FactsBySubject, notApplicable = 0): FindingsSummary {
+  const byStatus = { pass: 0, fail: 0, not_applicable: notApplicable, error: 0, waived: 0 };
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const f of findings) {
     byStatus[f.status]++;
     if (f.status === 'fail' || f.status === 'error') bySeverity[f.severity]++;
   }
   return {
-    total: findings.length,
+    total: findings.length + notApplicable,
     byStatus,
     bySeverity,
     resources: {
@@ -152,7 +152,7 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
 
   const asOf = options.asOf ?? snapshot.capturedAt;
   const facts = enrich(snapshot, { asOf, trustAnchorsPem, hostnames: options.hostnames ?? new Map() });
-  const findings = await evaluate(snapshot, facts, { rules: selected, waivers, asOf });
+  const { findings, notApplicable } = await evaluate(snapshot, facts, { rules: selected, waivers, asOf });
   const complete = snapshot.attempts.every((a) => a.status !== 'error') && findings.every((f) => f.status !== 'error');
   const result: AuditResult = {
     tool: { name: 'elb-tls-audit', version: TOOL_VERSION },
@@ -163,7 +163,7 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
     asOf,
     complete,
     scope: snapshot.scope,
-    summary: summarise(findings, facts),
+    summary: summarise(findings, facts, notApplicable),
     findings,
     attempts: snapshot.attempts,
   };

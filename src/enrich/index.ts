@@ -28,7 +28,9 @@ function certificateUsage(snapshot: Snapshot, extra: Map<string, string[]>) {
     const tagged = (lb.tags[HOSTNAMES_TAG] ?? '').split(/[\s,]+/).filter(Boolean);
     for (const listener of lb.listeners) {
       for (const cert of listener.certificates) {
-        usedBy.set(cert.arn, [...(usedBy.get(cert.arn) ?? []), { listenerArn: listener.arn, loadBalancerType: lb.type }]);
+        let users = usedBy.get(cert.arn);
+        if (!users) usedBy.set(cert.arn, (users = []));
+        users.push({ listenerArn: listener.arn, loadBalancerType: lb.type });
         if (cert.isDefault && tagged.length > 0) hostnames.set(cert.arn, [...new Set([...(hostnames.get(cert.arn) ?? []), ...tagged])]);
       }
     }

@@ -19,11 +19,12 @@ export function resolveDotPath(value: unknown, path: string): unknown {
   return current;
 }
 
-/** Like resolveDotPath but returns undefined instead of throwing (for message templates). */
+/** Like resolveDotPath but returns undefined for an absent path; never throws (it runs once per subject per rule read). */
 export function readDotPath(value: unknown, path: string): unknown {
-  try {
-    return resolveDotPath(value, path);
-  } catch {
-    return undefined;
+  let current: unknown = value;
+  for (const segment of path.split('.')) {
+    if (current === null || typeof current !== 'object' || !(segment in (current as object))) return undefined;
+    current = (current as Record<string, unknown>)[segment];
   }
+  return current;
 }
