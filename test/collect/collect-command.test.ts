@@ -2,15 +2,18 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { UploadServerCertificateCommand } from '@aws-sdk/client-iam';
 import { Command } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sdkClientFactory } from '../../src/collect/index.ts';
 import { parseRegions, registerCollectCommand } from '../../src/entry/commands/collect.ts';
 import { AuditError } from '../../src/model/errors.ts';
+import type { CertificateRecord } from '../../src/model/snapshot.ts';
 import { validateSnapshot } from '../../src/snapshot/io.ts';
 import { startFaultProxy } from '../helpers/fault-proxy.ts';
 import { MOTO_CREDENTIALS, startMoto, type MotoServer } from '../helpers/moto.ts';
 import { buildSeedEstate, type SeedEstate } from './estate.ts';
+import { issueChain } from './pki.ts';
 
 let moto: MotoServer;
 let estate: SeedEstate;
@@ -86,6 +89,21 @@ describe('collect command', () => {
     const hsmSkipped = snapshot.attempts.filter((a) => a.service === 'cloudhsmv2' && a.status === 'skipped');
     expect(hsmSkipped.length).toBeGreaterThan(0);
     expect(snapshot.attempts.filter((a) => a.status === 'error')).toEqual([]);
+  });
+
+  it('fetches unused certificates in full only with --all-certificates', async () => {
+    const spare = issueChain('spare.example.test');
+    await sdkClientFactory({ endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS })('iam', 'us-east-1').send(
+      new UploadServerCertificateCommand({ ServerCertificateName: 'spare-cert', CertificateBody: spare.leafPem, PrivateKey: spare.keyPem }),
+    );
+    const spareOf = async (flags: string[]): Promise<CertificateRecord | undefined> => {
+      const out = join(dir, `spare${flags.length}.json`);
+      await runCollect(moto.endpoint, ['--regions', 'us-east-1', '--quiet', ...flags, '--out', out]);
+      return validateSnapshot(JSON.parse(readFileSync(out, 'utf8')), out).certificates.find((c) => c.name === 'spare-cert');
+    };
+    // Listed (so it is known) but not fetched: no listener serves it.
+    expect(await spareOf([])).toMatchObject({ source: 'iam', inUseBy: [], bodyPem: null });
+    expect((await spareOf(['--all-certificates']))?.bodyPem?.trim()).toBe(spare.leafPem.trim());
   });
 
   it('rejects region lists that are not region names, and needs a region from somewhere', () => {
