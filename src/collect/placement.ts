@@ -6,7 +6,8 @@ import type { CollectContext } from './context.ts';
 import { chunk, collectPages, isoDate, mapLimit } from './paging.ts';
 import { endpointMissing } from './retry.ts';
 
-// EC2 caps the values of one filter at 200; a filter (unlike InstanceIds) tolerates ids that no longer exist.
+// 200 values per filter: the EC2 cap as commonly documented (not verified against the current API reference).
+// A filter, unlike InstanceIds, tolerates ids that no longer exist instead of failing the whole call.
 const INSTANCE_FILTER_BATCH = 200;
 
 /** The account id of the caller (STS GetCallerIdentity), or null when STS did not answer. */

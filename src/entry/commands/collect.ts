@@ -54,7 +54,11 @@ export function registerCollectCommand(program: Command): void {
         concurrency,
         ...(showProgress ? { onProgress: (line: string) => process.stderr.write(`${line}\n`) } : {}),
       });
-      writeSnapshot(opts.out, snapshot);
+      try {
+        writeSnapshot(opts.out, snapshot);
+      } catch (error) {
+        throw new AuditError('IO', `cannot write the snapshot: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, opts.out, { cause: error });
+      }
       const failed = snapshot.attempts.filter((a) => a.status === 'error');
       if (failed.length === 0) return;
       // Fail closed: the snapshot is written either way, but a partial read is not a clean result.
