@@ -47,6 +47,12 @@ function jsonBlockAfter(file: string, heading: string): { Statement: Statement[]
 let moto: MotoServer;
 const recorded = new Set<string>();
 
+type Handler = (args: unknown) => Promise<unknown>;
+/** The part of the SDK middleware stack used here (the union of every client's stack type is not callable). */
+interface RecordableStack {
+  add(middleware: (next: Handler, context: { commandName?: string }) => Handler, options: { step: 'initialize'; name: string }): void;
+}
+
 /** The standard factory, with a middleware on every client that records `prefix:Operation` per call. */
 function recordingFactory(endpoint: string): ClientFactory {
   const inner = sdkClientFactory({ endpoint, credentials: MOTO_CREDENTIALS });
@@ -55,7 +61,7 @@ function recordingFactory(endpoint: string): ClientFactory {
     const client = inner(service, region);
     if (!seen.has(client)) {
       seen.add(client);
-      client.middlewareStack.add(
+      (client.middlewareStack as unknown as RecordableStack).add(
         (next, context) => (args) => {
           recorded.add(`${PREFIX_OF_SERVICE[service]}:${String(context.commandName).replace(/Command$/, '')}`);
           return next(args);
