@@ -7,6 +7,7 @@ import {
   type CertificateSummary,
 } from '@aws-sdk/client-acm';
 import { GetServerCertificateCommand, ListServerCertificatesCommand, type ServerCertificateMetadata } from '@aws-sdk/client-iam';
+import { X509Certificate } from 'node:crypto';
 import type { CertificateRecord } from '../model/snapshot.ts';
 import type { CollectContext } from './context.ts';
 import { collectPages, isoDate, mapLimit } from './paging.ts';
@@ -46,6 +47,36 @@ export function iamCertificateName(arn: string): string {
   return resource.split('/').pop() ?? '';
 }
 
+/**
+ * IAM metadata lacks what ACM's DescribeCertificate gives (names, validity start, key type), so it is read
+ * from the body, in ACM's vocabulary, so rules need not care where a certificate came from. The body is
+ * also the truth for validity (emulators answer a fixed Expiration).
+ */
+export function iamBodyFacts(pem: string): Partial<CertificateRecord> {
+  try {
+    const cert = new X509Certificate(pem);
+    const names = (cert.subjectAltName ?? '')
+      .split(', ')
+      .filter((n) => n.startsWith('DNS:'))
+      .map((n) => n.slice(4));
+    const commonName = /(?:^|\n)CN=([^\n]+)/.exec(cert.subject)?.[1] ?? null;
+    const details = cert.publicKey.asymmetricKeyDetails;
+    const type = cert.publicKey.asymmetricKeyType;
+    const keyAlgorithm =
+      type === 'rsa' && details?.modulusLength ? `RSA_${details.modulusLength}` : type === 'ec' && details?.namedCurve ? `EC_${details.namedCurve}` : null;
+    return {
+      domainName: commonName,
+      subjectAlternativeNames: names,
+      keyAlgorithm,
+      notBefore: new Date(cert.validFrom).toISOString(),
+      notAfter: new Date(cert.validTo).toISOString(),
+    };
+  } catch {
+    // An unparsable body stays as stored; enrich reports it.
+    return {};
+  }
+}
+
 /** Lists IAM server certificates (global) and fetches body and chain of the used ones (or all). */
 export async function collectIamCertificates(ctx: CollectContext, homeRegion: string, scope: CertificateScope, fanOut: number): Promise<CertificateRecord[]> {
   const wanted = [...scope.usedBy.keys()].filter((arn) => arn.startsWith('arn:aws') && arn.includes(':iam::'));
@@ -83,6 +114,7 @@ export async function collectIamCertificates(ctx: CollectContext, homeRegion: st
     record.bodyPem = cert.CertificateBody ?? null;
     record.chainPem = cert.CertificateChain ?? null;
     record.notAfter = isoDate(cert.ServerCertificateMetadata?.Expiration) ?? record.notAfter;
+    if (record.bodyPem) Object.assign(record, iamBodyFacts(record.bodyPem));
     record.tags = Object.fromEntries((cert.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
   });
   for (const record of records.values()) record.inUseBy = [...(scope.usedBy.get(record.arn) ?? [])].sort();

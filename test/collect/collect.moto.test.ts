@@ -82,7 +82,16 @@ describe('collectSnapshot against moto', () => {
 
   it('fetches each used certificate once, with body and chain as uploaded', () => {
     const iam = seed.clean.snapshot.certificates.find((c) => c.arn === seed.estate.iamCertArn);
-    expect(iam).toMatchObject({ source: 'iam', region: 'global', name: 'legacy-cert' });
+    expect(iam).toMatchObject({
+      source: 'iam',
+      region: 'global',
+      name: 'legacy-cert',
+      // From the body, in ACM's vocabulary (IAM metadata has none of these; moto's Expiration is a fixed 2012 date).
+      domainName: 'legacy.example.test',
+      subjectAlternativeNames: ['legacy.example.test'],
+      keyAlgorithm: 'RSA_2048',
+    });
+    expect(Date.parse(iam?.notAfter ?? '') - Date.parse(iam?.notBefore ?? '')).toBe(365 * 24 * 3600 * 1000);
     expect(iam?.bodyPem?.trim()).toBe(seed.estate.iamChain.leafPem.trim());
     expect(iam?.chainPem).toContain(seed.estate.iamChain.intermediatePem.trim());
     // Used by the Classic LB and (as SNI) by the ALB, yet fetched once.
