@@ -15,6 +15,7 @@ import type { FactsBySubject } from './model/facts.ts';
 import type { AuditResult, Finding, FindingsSummary } from './model/finding.ts';
 import { SEVERITIES, type RuleDefinition, type Severity } from './model/rule.ts';
 import type { Snapshot } from './model/snapshot.ts';
+import { probeAttempts } from './probe/attempts.ts';
 import { probeEstate, type EstateOptions } from './probe/index.ts';
 import { ALL_FORMATS, writeReports } from './report/index.ts';
 import type { ReportFormat, ReportInput } from './report/reporter.ts';
@@ -146,7 +147,8 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   if (options.probe) {
     progress('probing endpoints…');
     const observations = await probeEstate(snapshot, options.probe);
-    snapshot = { ...snapshot, observations: [...snapshot.observations, ...observations] };
+    const attempts = probeAttempts(snapshot, observations, options.probe.includeInternal === true);
+    snapshot = { ...snapshot, observations: [...snapshot.observations, ...observations], attempts: [...snapshot.attempts, ...attempts] };
   }
   if (options.snapshotOut) writeSnapshot(options.snapshotOut, snapshot);
 
