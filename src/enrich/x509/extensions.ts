@@ -5,6 +5,7 @@ import {
   SubjectKeyIdentifier, type Extension,
 } from '@peculiar/asn1-x509';
 import * as asn1js from 'asn1js';
+import type { DecodedExtensions } from './types.ts';
 
 const OID = {
   keyUsage: '2.5.29.15',
@@ -33,17 +34,6 @@ const EKU_NAMES: Record<string, string> = {
 /** A certificate may carry each SCT at most a handful of times; stop counting early on junk. */
 const MAX_SCTS = 64;
 
-export interface DecodedExtensions {
-  dnsNames: string[];
-  ipAddresses: string[];
-  keyUsage: string[];
-  extendedKeyUsage: string[];
-  basicConstraints: { ca: boolean; pathLen: number | null } | null;
-  subjectKeyId: string | null;
-  authorityKeyId: string | null;
-  mustStaple: boolean;
-  sctCount: number;
-}
 
 /** Decode the extensions of one certificate; a malformed extension throws (the caller reports it). */
 export function decodeExtensions(extensions: readonly Extension[]): DecodedExtensions {

@@ -16,18 +16,10 @@ export interface SignatureInfo {
   hash: string | null;
 }
 
-/** Everything the analyser reads from one certificate; plain JSON. */
-export interface ParsedCertificate {
-  subject: string;
-  issuer: string;
-  commonName: string | null;
-  serialNumber: string;
-  notBefore: string;
-  notAfter: string;
+/** What the extensions of one certificate say. */
+export interface DecodedExtensions {
   dnsNames: string[];
   ipAddresses: string[];
-  key: KeyInfo;
-  signature: SignatureInfo;
   keyUsage: string[];
   extendedKeyUsage: string[];
   basicConstraints: { ca: boolean; pathLen: number | null } | null;
@@ -35,6 +27,18 @@ export interface ParsedCertificate {
   authorityKeyId: string | null;
   mustStaple: boolean;
   sctCount: number;
+}
+
+/** Everything the analyser reads from one certificate; plain JSON. */
+export interface ParsedCertificate extends DecodedExtensions {
+  subject: string;
+  issuer: string;
+  commonName: string | null;
+  serialNumber: string;
+  notBefore: string;
+  notAfter: string;
+  key: KeyInfo;
+  signature: SignatureInfo;
   /** Upper-case hex, no separators. */
   sha256: string;
   /** Subject equals issuer and the signature verifies with its own key. */
