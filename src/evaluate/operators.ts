@@ -32,6 +32,8 @@ export const messageFilters: Record<string, (value: unknown, arg: unknown) => un
   below: (protocols, min) => protocolsBelow(asArray(protocols) as string[], String(min)),
   failingBar: (suites, bar) => suitesFailingBar(asArray(suites) as string[], (bar ?? {}) as CipherBar),
   count: (list) => asArray(list).length,
+  /** -51 -> "51 days ago" (expiry messages) */
+  daysAgo: (days) => (typeof days === 'number' ? `${Math.abs(days)} day${Math.abs(days) === 1 ? '' : 's'} ago` : 'at an unknown time'),
   join: (list) => asArray(list).join(', '),
   /** certificate references ({ subject, reason? }) as "subject (reason)" for chain messages */
   subjects: (list) => asArray(list).map((x) => {
