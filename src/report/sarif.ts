@@ -72,6 +72,13 @@ function result(finding: Finding, ruleIndex: number) {
   };
 }
 
+function notifications(complete: boolean, truncated: number) {
+  const out: { level: 'error' | 'warning'; message: { text: string } }[] = [];
+  if (!complete) out.push({ level: 'error', message: { text: 'The audit was incomplete: part of the estate could not be collected or probed (see collection-incomplete and probe-failed results).' } });
+  if (truncated > 0) out.push({ level: 'warning', message: { text: `${truncated} lower-severity results were left out: GitHub accepts ${SARIF_MAX_RESULTS} results per run. Every finding is in findings.json and report.html.` } });
+  return out;
+}
+
 /** Builds the SARIF log object (exported for tests and the bench). */
 export function buildSarif(input: ReportInput): object {
   const { result: audit, rules } = input;
@@ -102,7 +109,7 @@ export function buildSarif(input: ReportInput): object {
       results,
       invocations: [{
         executionSuccessful: audit.complete,
-        ...(audit.complete ? {} : { toolExecutionNotifications: [{ level: 'error', message: { text: 'The audit was incomplete: part of the estate could not be collected or probed (see collection-incomplete and probe-failed results).' } }] }),
+        ...(notifications(audit.complete, truncated).length > 0 ? { toolExecutionNotifications: notifications(audit.complete, truncated) } : {}),
       }],
       properties: { profile: audit.profile, complete: audit.complete, asOf: audit.asOf, ...(truncated > 0 ? { truncatedResults: truncated } : {}) },
     }],
