@@ -3,6 +3,7 @@
  * listener would, plus the drift a real estate accumulates (an old certificate still served on an SNI name,
  * a protocol the policy does not allow). The demo probes them through curl-style --connect-to rules.
  */
+import { createServer as createTcpServer } from 'node:net';
 import { createServer, createSecureContext, type SecureContext, type SecureVersion, type Server } from 'node:tls';
 import type { Snapshot } from '../model/snapshot.ts';
 import pki from './pki.json' with { type: 'json' };
@@ -41,6 +42,15 @@ function context(name: CertName, spec: EndpointSpec): SecureContext {
   return createSecureContext({ key: c.keyPem, cert: c.bodyPem + c.chainPem, minVersion: spec.minVersion, maxVersion: spec.maxVersion, ciphers: spec.ciphers });
 }
 
+/** A loopback port nothing listens on (taken, then released). */
+async function closedPort(): Promise<number> {
+  const probe = createTcpServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const address = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  return typeof address === 'object' && address ? address.port : 9;
+}
+
 export interface DemoEndpoints {
   /** curl-style rules: every demo load balancer's DNS name and port to its local stand-in. */
   connectTo: string[];
@@ -72,6 +82,9 @@ export async function startDemoEndpoints(snapshot: Snapshot): Promise<DemoEndpoi
       const address = server.address();
       if (typeof address === 'object' && address) connectTo.push(`${lb.dnsName}:${spec.port}:127.0.0.1:${address.port}`);
     }
+    // The Classic SSL listener on 8443 has no stand-in: its probe meets a closed port, as with a dead endpoint.
+    const payments = snapshot.loadBalancers.find((l) => l.name === 'payments-classic');
+    if (payments?.listeners.some((l) => l.port === 8443)) connectTo.push(`${payments.dnsName}:8443:127.0.0.1:${await closedPort()}`);
   } catch (error) {
     await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
     throw error;

@@ -46,6 +46,15 @@ function hsmClusters(): HsmCluster[] {
   }];
 }
 
+/** The gap the demo command adds to show failing closed: the auditor role may not read one load balancer's attributes. */
+export function demoCollectionGap(snapshot: Snapshot): Snapshot['attempts'][number] {
+  const mqtt = snapshot.loadBalancers.find((lb) => lb.name === 'mqtt-tls');
+  return {
+    service: 'elbv2', account: ACCOUNT, region: REGION, operation: 'DescribeLoadBalancerAttributes', status: 'error',
+    reason: 'AccessDenied: not authorized to perform elasticloadbalancing:DescribeLoadBalancerAttributes (simulated in the demo)', covers: mqtt ? [mqtt.arn] : [],
+  };
+}
+
 /** Builds the demo snapshot (deterministic: fixed ids and capture time). */
 export function demoSnapshot(): Snapshot {
   const snapshot = emptySnapshot(DEMO_CAPTURED_AT, { accounts: [ACCOUNT], regions: [REGION] }, TOOL_VERSION);
@@ -77,7 +86,11 @@ export function demoSnapshot(): Snapshot {
     backendServers: [{ instancePort: 443, policyNames: ['my-authentication-policy'] }],
     registeredInstances: [{ instanceId: 'i-0shop000000000a01', state: 'healthy' }, { instanceId: 'i-0shop000000000b01', state: 'healthy' }],
   });
-  secureClassic.listeners = [classicListener(secureClassic, 443, 'HTTPS', 'HTTPS', 443, { policyNames: ['ELBSecurityPolicy-TLS-1-2-2017-01'], certificates: [{ arn: cert('payments.example.com'), isDefault: true }] })];
+  secureClassic.listeners = [
+    classicListener(secureClassic, 443, 'HTTPS', 'HTTPS', 443, { policyNames: ['ELBSecurityPolicy-TLS-1-2-2017-01'], certificates: [{ arn: cert('payments.example.com'), isDefault: true }] }),
+    // Its stand-in endpoint is down in the demo: the probe cannot connect, which is an error, never a pass.
+    classicListener(secureClassic, 8443, 'SSL', 'SSL', 8443, { policyNames: ['ELBSecurityPolicy-TLS-1-2-2017-01'], certificates: [{ arn: cert('payments.example.com'), isDefault: true }] }),
+  ];
 
   // A well-run ALB: TLS 1.3 restricted PQ policy, HTTP redirects, HTTPS to targets, SNI certificate list.
   const shop = loadBalancer('application', 'shop', {

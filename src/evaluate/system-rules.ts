@@ -50,6 +50,13 @@ export const systemRules: readonly RuleDefinition[] = [collectionIncompleteRule,
 
 type Draft = Omit<Finding, 'fingerprint'>;
 
+/** A readable name for an ARN a failed attempt covers: the load balancer's name, else the last segment. */
+function coveredResource(arn: string): { name: string; loadBalancerArn: string | null } {
+  const lb = /:loadbalancer\/(?:(?:app|net|gwy)\/)?([^/]+)/.exec(arn);
+  if (lb) return { name: lb[1]!, loadBalancerArn: arn.replace(/(:loadbalancer\/(?:(?:app|net|gwy)\/[^/]+\/[^/]+|[^/]+)).*$/, '$1') };
+  return { name: arn.split(/[:/]/).pop() ?? arn, loadBalancerArn: null };
+}
+
 /** One error finding per resource a failed collection attempt would have covered (or one per attempt when unknown). */
 export function collectionFindings(attempts: readonly Attempt[]): Draft[] {
   const rule = collectionIncompleteRule;
@@ -63,7 +70,7 @@ export function collectionFindings(attempts: readonly Attempt[]): Draft[] {
         category: rule.category,
         severity: rule.severity,
         status: 'error' as const,
-        resource: { arn, kind: 'loadBalancer' as const, name: arn.split(/[:/]/).pop() ?? arn, region: a.region, account: a.account, loadBalancerArn: null, loadBalancerType: null },
+        resource: { arn, kind: 'loadBalancer' as const, ...coveredResource(arn), region: a.region, account: a.account, loadBalancerType: null },
         message,
         messageId: 'default',
         evidence: [{ fact: 'attempt', path: null, operator: 'status', expected: 'ok', actual: { service: a.service, operation: a.operation, reason: a.reason }, result: false }],

@@ -172,7 +172,13 @@ describe('demo with live probes', () => {
     const run = runCli(['demo', '--out', out, '--format', 'json']);
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8'));
-    expect(result.complete).toBe(true);
+    // The demo fails closed on purpose: one dead endpoint and one simulated AccessDenied, each an error finding.
+    expect(result.complete).toBe(false);
+    const errors = result.findings.filter((f: { status: string }) => f.status === 'error');
+    expect(errors.map((f: { ruleId: string; resource: { name: string } }) => `${f.ruleId} ${f.resource.name}`).sort()).toEqual([
+      'collection-incomplete mqtt-tls',
+      expect.stringMatching(/^endpoint-probe-failed payments-classic-.*:8443/),
+    ]);
     expect(result.summary.resources.endpoints).toBeGreaterThanOrEqual(5);
     const drift = result.findings.filter((f: { category: string; status: string }) => f.category === 'drift' && f.status === 'fail');
     const protocol = drift.find((f: { ruleId: string; resource: { name: string } }) => f.ruleId === 'endpoint-protocol-drift' && f.resource.name.includes('mqtt'));

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { audit } from '../../audit.ts';
 import { startDemoEndpoints } from '../../demo/endpoints.ts';
-import { demoSnapshot, demoTrustAnchors } from '../../demo/estate.ts';
+import { demoCollectionGap, demoSnapshot, demoTrustAnchors } from '../../demo/estate.ts';
 import { addReportFlags, printSummary, reportOptions, type ReportFlags } from '../options.ts';
 
 /** `demo`: the full audit of the embedded demo estate, probing local stand-ins of its endpoints; exits 0 when the audit itself worked. */
@@ -11,6 +11,8 @@ export function registerDemoCommand(program: Command): void {
     .action(async (flags: ReportFlags & { probe: boolean }) => {
       const options = reportOptions(flags);
       const snapshot = demoSnapshot();
+      // Fail closed, shown: one simulated AccessDenied (and, when probing, one dead endpoint) make the run incomplete.
+      snapshot.attempts.push(demoCollectionGap(snapshot));
       const endpoints = flags.probe ? await startDemoEndpoints(snapshot) : null;
       try {
         const outcome = await audit({
