@@ -23,16 +23,18 @@ interface EndpointSpec {
 
 const MODERN = 'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384';
 const SPECS: EndpointSpec[] = [
-  // Classic with the custom SSLv3/TLSv1 policy: OpenSSL 3 serves neither SSLv3 nor RC4, and with this root-first chain it answers
-  // TLS 1.0 with an internal-error alert, so the probe sees less than is configured: drift in the other direction.
-  { loadBalancer: 'legacy-web', port: 443, cert: 'legacy-web-2019', minVersion: 'TLSv1', maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-SHA:AES128-SHA:DES-CBC3-SHA@SECLEVEL=0' },
+  // Classic with the custom SSLv3/TLSv1 policy. A Node stand-in can serve neither SSLv3, RC4 nor 3DES, nor RSA key exchange
+  // at all (Node 20 refuses RSA PKCS#1 v1.5 decryption since CVE-2023-46809 and answers internal_error), so it offers an
+  // ECDHE suite instead: the probe sees drift both ways, configured suites never chosen and a served suite not configured.
+  { loadBalancer: 'legacy-web', port: 443, cert: 'legacy-web-2019', minVersion: 'TLSv1', maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-SHA@SECLEVEL=0' },
   { loadBalancer: 'payments-classic', port: 443, cert: 'payments.example.com', minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2', ciphers: `${MODERN}:ECDHE-RSA-AES128-SHA256:ECDHE-RSA-AES128-SHA:AES128-GCM-SHA256:AES128-SHA256:AES128-SHA:ECDHE-RSA-AES256-SHA384:ECDHE-RSA-AES256-SHA:AES256-GCM-SHA384:AES256-SHA256:AES256-SHA` },
   // The well-run ALB, except that last year's certificate is still served to SNI clients asking for www. (It is ECDSA like the
   // default one on purpose: OpenSSL keeps an ECDSA default certificate when an SNI callback offers an RSA-only context.)
   { loadBalancer: 'shop', port: 443, cert: 'shop.example.com', sni: { 'www.shop.example.com': 'www.shop.example.com-2025' }, minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3', ciphers: MODERN },
   { loadBalancer: 'api', port: 443, cert: 'api.example.com', minVersion: 'TLSv1', maxVersion: 'TLSv1.2', ciphers: `${MODERN}:ECDHE-RSA-AES128-SHA256:ECDHE-RSA-AES128-SHA:AES128-GCM-SHA256:AES128-SHA@SECLEVEL=0` },
-  // TCP pass-through: the CloudHSM-backed web servers serve TLS themselves.
-  { loadBalancer: 'hsm-front', port: 443, cert: 'payments.example.com', minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3', ciphers: MODERN },
+  // TCP pass-through: the CloudHSM-backed web servers serve TLS themselves, with an old server default still
+  // allowing TLS 1.1: no load-balancer policy covers them, only the probe sees it.
+  { loadBalancer: 'hsm-front', port: 443, cert: 'payments.example.com', minVersion: 'TLSv1.1', maxVersion: 'TLSv1.3', ciphers: `${MODERN}:ECDHE-RSA-AES128-SHA@SECLEVEL=0` },
   // The FIPS NLB also accepts TLS 1.1, which its policy does not allow.
   { loadBalancer: 'mqtt-tls', port: 8883, cert: 'mqtt.example.com', minVersion: 'TLSv1.1', maxVersion: 'TLSv1.3', ciphers: `${MODERN}:ECDHE-RSA-AES128-SHA@SECLEVEL=0` },
 ];

@@ -188,5 +188,9 @@ describe('demo with live probes', () => {
     // TCP pass-through on 443 is confirmed by the probe, so the cleartext rule passes for hsm-front.
     const tcp = result.findings.find((f: { ruleId: string; resource: { name: string } }) => f.ruleId === 'listener-tcp-on-tls-port' && f.resource.name === 'hsm-front:443');
     expect(tcp.status).toBe('pass');
+    // ...and what its web servers serve is judged directly, since no load-balancer policy covers it.
+    const served = result.findings.find((f: { ruleId: string; resource: { name: string } }) => f.ruleId === 'endpoint-weak-protocol' && f.resource.name.startsWith('hsm-front'));
+    expect(served.status).toBe('fail');
+    expect(served.message).toMatch(/accepts TLSv1\.1/);
   });
 });
