@@ -147,7 +147,7 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   if (options.probe) {
     progress('probing endpoints…');
     const observations = await probeEstate(snapshot, options.probe);
-    const attempts = probeAttempts(snapshot, observations, options.probe.includeInternal === true);
+    const attempts = probeAttempts(snapshot, observations, options.probe);
     snapshot = { ...snapshot, observations: [...snapshot.observations, ...observations], attempts: [...snapshot.attempts, ...attempts] };
   }
   if (options.snapshotOut) writeSnapshot(options.snapshotOut, snapshot);

@@ -4,6 +4,9 @@ import type { LoadBalancer, Listener, ListenerAction, ListenerProtocol, ProbeObs
 import { resolveClassicPolicy, resolveElbv2Policy, type PolicyCatalogue } from './policy.ts';
 
 const TLS_FRONT: ReadonlySet<ListenerProtocol> = new Set(['HTTPS', 'SSL', 'TLS']);
+
+/** HTTPS, SSL or TLS: the load balancer itself terminates TLS on this listener. */
+export const terminatesTls = (protocol: ListenerProtocol): boolean => TLS_FRONT.has(protocol);
 const ENCRYPTED_BACK: ReadonlySet<ListenerProtocol> = new Set(['HTTPS', 'SSL', 'TLS', 'QUIC', 'TCP_QUIC']);
 const CLEARTEXT_FRONT: ReadonlySet<ListenerProtocol> = new Set(['HTTP', 'TCP', 'UDP', 'TCP_UDP']);
 
@@ -97,9 +100,9 @@ function observedTls(observations: ProbeObservation[] | undefined): boolean | nu
 
 /** Facts for one listener. */
 export function listenerFacts(lb: LoadBalancer, listener: Listener, context: ListenerContext): ListenerFacts {
-  const terminatesTls = TLS_FRONT.has(listener.protocol);
+  const tls = terminatesTls(listener.protocol);
   let policy: ResolvedPolicy | null = null;
-  if (terminatesTls) {
+  if (tls) {
     policy = lb.type === 'classic'
       ? resolveClassicPolicy(lb, listener, context.catalogue)
       : resolveElbv2Policy(lb.region, listener.sslPolicy, context.catalogue);
@@ -118,7 +121,7 @@ export function listenerFacts(lb: LoadBalancer, listener: Listener, context: Lis
     scheme: lb.scheme,
     port: listener.port,
     protocol: listener.protocol,
-    terminatesTls,
+    terminatesTls: tls,
     acceptsCleartext: CLEARTEXT_FRONT.has(listener.protocol) && !redirects && tlsPassthrough !== true,
     redirectsToHttps: redirects,
     tlsPassthrough,

@@ -1,6 +1,7 @@
 /** Load-balancer facts: placement, healthy-target zones and hardening attributes. */
 import type { LoadBalancerFacts } from '../model/facts.ts';
 import type { InstanceRecord, LoadBalancer } from '../model/snapshot.ts';
+import { terminatesTls } from './listener.ts';
 
 function flag(attributes: Record<string, string>, ...keys: string[]): boolean | null {
   for (const key of keys) {
@@ -50,7 +51,7 @@ export function loadBalancerFacts(lb: LoadBalancer, instances: Map<string, Insta
     healthyTargetZones: healthy,
     healthyTargetZoneCount: healthy === null ? null : healthy.length,
     listenerCount: lb.listeners.length,
-    tlsListenerCount: lb.listeners.filter((l) => l.protocol === 'HTTPS' || l.protocol === 'SSL' || l.protocol === 'TLS').length,
+    tlsListenerCount: lb.listeners.filter((l) => terminatesTls(l.protocol)).length,
     deletionProtection: flag(a, 'deletion_protection.enabled'),
     dropInvalidHeaderFields: flag(a, 'routing.http.drop_invalid_header_fields.enabled'),
     desyncMitigationMode: a['routing.http.desync_mitigation_mode'] ?? a['desync_mitigation_mode'] ?? null,

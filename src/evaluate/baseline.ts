@@ -3,9 +3,9 @@
  * again. Matched by the finding fingerprint, the identity SARIF carries as primaryLocationLineHash
  * (rule + account + region + resource), so a baseline from either file means the same thing.
  */
-import { readFileSync } from 'node:fs';
 import { AuditError } from '../model/errors.ts';
 import type { Finding, FindingStatus } from '../model/finding.ts';
+import { readJsonFile } from '../snapshot/io.ts';
 
 /** The fingerprints a baseline accepts, and where they came from. */
 export interface Baseline {
@@ -18,12 +18,7 @@ const KNOWN_STATUSES: readonly FindingStatus[] = ['fail', 'error', 'waived'];
 
 /** Reads a baseline: findings.json ({ findings: [{ fingerprint, status }] }) or SARIF 2.1.0 (partialFingerprints). */
 export function loadBaseline(path: string): Baseline {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new AuditError('BAD_INPUT', `cannot read baseline: ${(error as Error).message}`, path);
-  }
+  const parsed = readJsonFile(path, 'baseline');
   const fingerprints = fromFindingsJson(parsed) ?? fromSarif(parsed);
   if (fingerprints === null) {
     throw new AuditError('BAD_INPUT', 'not a baseline: expected a findings.json ({"findings":[...]}) or a SARIF log ({"runs":[...]}) written by elb-tls-audit', path);

@@ -1,8 +1,9 @@
 /** Profiles select rules and override their params and severities (rules/profiles/<name>.json). */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuditError } from '../model/errors.ts';
 import type { Profile, RuleDefinition, Severity } from '../model/rule.ts';
+import { readJsonFile } from '../snapshot/io.ts';
 import { validateAgainst } from './validation.ts';
 
 const profileSchema = {
@@ -34,12 +35,7 @@ export function loadProfile(rulesDir: string, nameOrPath: string): Profile {
   if (!existsSync(path)) {
     throw new AuditError('BAD_USAGE', `unknown rules profile "${nameOrPath}" (shipped: ${listProfiles(rulesDir).join(', ')})`, '--rules-profile');
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new AuditError('BAD_INPUT', `not valid JSON: ${(error as Error).message}`, path);
-  }
+  const parsed = readJsonFile(path, 'profile');
   const problems = validateAgainst(profileSchema, parsed);
   if (problems.length > 0) throw new AuditError('BAD_INPUT', `invalid profile: ${problems.join('; ')}`, path);
   return parsed as Profile;

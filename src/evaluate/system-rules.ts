@@ -52,8 +52,9 @@ type Draft = Omit<Finding, 'fingerprint'>;
 
 /** A readable name for an ARN a failed attempt covers: the load balancer's name, else the last segment. */
 function coveredResource(arn: string): { name: string; loadBalancerArn: string | null } {
-  const lb = /:loadbalancer\/(?:(?:app|net|gwy)\/)?([^/]+)/.exec(arn);
-  if (lb) return { name: lb[1]!, loadBalancerArn: arn.replace(/(:loadbalancer\/(?:(?:app|net|gwy)\/[^/]+\/[^/]+|[^/]+)).*$/, '$1') };
+  // Classic: …:loadbalancer/NAME; ELBv2: …:loadbalancer/app|net|gwy/NAME/ID. Group 0 is the load balancer's own ARN.
+  const lb = /^.*:loadbalancer\/(?:(?:app|net|gwy)\/([^/]+)\/[^/]+|([^/]+))/.exec(arn);
+  if (lb) return { name: (lb[1] ?? lb[2])!, loadBalancerArn: lb[0] };
   return { name: arn.split(/[:/]/).pop() ?? arn, loadBalancerArn: null };
 }
 

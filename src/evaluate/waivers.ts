@@ -1,7 +1,7 @@
 /** Waivers: a rule, a resource pattern, a reason and an expiry. An expired waiver stops waiving and says so. */
-import { readFileSync } from 'node:fs';
 import { AuditError } from '../model/errors.ts';
 import type { Finding } from '../model/finding.ts';
+import { readJsonFile } from '../snapshot/io.ts';
 import { validateAgainst } from './validation.ts';
 
 export interface Waiver {
@@ -36,12 +36,7 @@ const waiverFileSchema = {
 
 /** Reads and validates a waivers file: {"waivers":[{"rule","resource","reason","expires":"YYYY-MM-DD"}]}. */
 export function loadWaivers(path: string): Waiver[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new AuditError('BAD_INPUT', `cannot read waivers: ${(error as Error).message}`, path);
-  }
+  const parsed = readJsonFile(path, 'waivers');
   const problems = validateAgainst(waiverFileSchema, parsed);
   if (problems.length > 0) throw new AuditError('BAD_INPUT', `invalid waivers: ${problems.join('; ')}`, path);
   const waivers = (parsed as { waivers: Waiver[] }).waivers;

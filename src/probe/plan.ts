@@ -1,4 +1,5 @@
 /** Which endpoints of an estate to probe, and probing them all with bounded concurrency. */
+import { terminatesTls } from '../enrich/listener.ts';
 import type { LoadBalancer, Listener, ProbeObservation, Snapshot } from '../model/snapshot.ts';
 import { parseConnectTo, resolveConnectTo, type ConnectToRule } from './connect-to.ts';
 import { probeEndpoint, type ProbeOptions, type ProbeTarget } from './endpoint.ts';
@@ -20,8 +21,10 @@ export interface EstateOptions extends PlanOptions, ProbeOptions {
   concurrency?: number;
 }
 
-function terminatesTls(listener: Listener): boolean {
-  return listener.protocol === 'HTTPS' || listener.protocol === 'SSL' || listener.protocol === 'TLS';
+/** The listeners worth probing: the load balancer terminates TLS, or passes TCP through on a TLS port. */
+export function servesTls(listener: Listener, tlsPorts: readonly number[] = TLS_PORTS): boolean {
+  const passthrough = (listener.protocol === 'TCP' || listener.protocol === 'TCP_UDP') && tlsPorts.includes(listener.port);
+  return terminatesTls(listener.protocol) || passthrough;
 }
 
 /** A wildcard cannot be sent as SNI; any single label under it is covered by the same certificate. */
@@ -47,7 +50,7 @@ export function listenerSniNames(listener: Listener, snapshot: Snapshot): string
 }
 
 function targetFor(lb: LoadBalancer, listener: Listener, snapshot: Snapshot): ProbeTarget {
-  const names = terminatesTls(listener) ? listenerSniNames(listener, snapshot) : [];
+  const names = terminatesTls(listener.protocol) ? listenerSniNames(listener, snapshot) : [];
   return {
     host: lb.dnsName, port: listener.port, sni: names[0] ?? null, sniNames: names.slice(1),
     loadBalancerArn: lb.arn, listenerArn: listener.arn,
@@ -61,8 +64,7 @@ export function planProbes(snapshot: Snapshot, options: PlanOptions = {}): Probe
   for (const lb of snapshot.loadBalancers) {
     if (lb.scheme === 'internal' && !options.includeInternal) continue;
     for (const listener of lb.listeners) {
-      const passthrough = (listener.protocol === 'TCP' || listener.protocol === 'TCP_UDP') && tlsPorts.includes(listener.port);
-      if (terminatesTls(listener) || passthrough) targets.push(targetFor(lb, listener, snapshot));
+      if (servesTls(listener, tlsPorts)) targets.push(targetFor(lb, listener, snapshot));
     }
   }
   return targets.sort((a, b) => a.host.localeCompare(b.host) || a.port - b.port);

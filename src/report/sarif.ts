@@ -92,6 +92,7 @@ export function buildSarif(input: ReportInput): object {
     truncated = results.length - SARIF_MAX_RESULTS;
     results = results.slice(0, SARIF_MAX_RESULTS); // findings are already sorted most severe first
   }
+  const notes = notifications(audit.complete, truncated);
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -109,7 +110,7 @@ export function buildSarif(input: ReportInput): object {
       results,
       invocations: [{
         executionSuccessful: audit.complete,
-        ...(notifications(audit.complete, truncated).length > 0 ? { toolExecutionNotifications: notifications(audit.complete, truncated) } : {}),
+        ...(notes.length > 0 ? { toolExecutionNotifications: notes } : {}),
       }],
       properties: { profile: audit.profile, complete: audit.complete, asOf: audit.asOf, ...(truncated > 0 ? { truncatedResults: truncated } : {}) },
     }],

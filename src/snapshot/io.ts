@@ -23,21 +23,24 @@ export function validateSnapshot(value: unknown, where: string): Snapshot {
   return migrated as unknown as Snapshot;
 }
 
-/** Reads and validates a snapshot file. */
-export function readSnapshot(path: string): Snapshot {
+/** Reads and parses a JSON input file; a missing or malformed file is BAD_INPUT naming the file. */
+export function readJsonFile(path: string, what: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new AuditError('BAD_INPUT', `cannot read snapshot: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, path);
+    throw new AuditError('BAD_INPUT', `cannot read ${what}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, path);
   }
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new AuditError('BAD_INPUT', `not valid JSON: ${(error as Error).message}`, path);
   }
-  return validateSnapshot(parsed, path);
+}
+
+/** Reads and validates a snapshot file. */
+export function readSnapshot(path: string): Snapshot {
+  return validateSnapshot(readJsonFile(path, 'snapshot'), path);
 }
 
 /** Writes a file whole or not at all: a temp file in the same folder, then a rename. */
