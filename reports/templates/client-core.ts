@@ -109,17 +109,23 @@ function computeRows() {
   state.rows = rows;
 }
 
+// Shared by every paged list: clamps the page, adds the visible rows, updates the count line and the pager (ids prefix-*).
+function renderPage(st, prefix, total, noun, add) {
+  var rows = st.rows, pages = Math.max(1, Math.ceil(rows.length / st.size));
+  if (st.page >= pages) st.page = pages - 1;
+  var start = st.page * st.size, end = Math.min(rows.length, start + st.size);
+  for (var n = start; n < end; n++) add(rows[n]);
+  $(prefix + '-count').textContent = fmt(rows.length) + ' of ' + fmt(total) + ' ' + noun + (rows.length ? ' — showing ' + fmt(start + 1) + '–' + fmt(end) : '');
+  $(prefix + '-page').textContent = 'Page ' + fmt(st.page + 1) + ' of ' + fmt(pages);
+  $(prefix + '-prev').disabled = st.page === 0;
+  $(prefix + '-next').disabled = st.page >= pages - 1;
+}
+
 function renderTable() {
-  var body = $('findings-body'), rows = state.rows, pages = Math.max(1, Math.ceil(rows.length / state.size));
-  if (state.page >= pages) state.page = pages - 1;
-  var start = state.page * state.size, end = Math.min(rows.length, start + state.size);
+  var body = $('findings-body');
   body.textContent = '';
-  for (var n = start; n < end; n++) renderRow(body, rows[n]);
-  if (rows.length === 0) body.appendChild(h('tr', null, h('td', { colspan: 7, class: 'empty' }, 'No finding matches these filters.')));
-  $('f-count').textContent = fmt(rows.length) + ' of ' + fmt(F.length) + ' findings' + (rows.length ? ' — showing ' + fmt(start + 1) + '–' + fmt(end) : '');
-  $('f-page').textContent = 'Page ' + fmt(state.page + 1) + ' of ' + fmt(pages);
-  $('f-prev').disabled = state.page === 0;
-  $('f-next').disabled = state.page >= pages - 1;
+  renderPage(state, 'f', F.length, 'findings', function (i) { renderRow(body, i); });
+  if (state.rows.length === 0) body.appendChild(h('tr', null, h('td', { colspan: 7, class: 'empty' }, 'No finding matches these filters.')));
   var ths = document.querySelectorAll('#findings-table th[data-sort]');
   for (var t = 0; t < ths.length; t++) {
     var key = ths[t].getAttribute('data-sort');

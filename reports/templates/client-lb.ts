@@ -18,16 +18,10 @@ function computeLbRows() {
 }
 
 function renderLbs() {
-  var list = $('lb-list'), rows = lbState.rows, pages = Math.max(1, Math.ceil(rows.length / lbState.size));
-  if (lbState.page >= pages) lbState.page = pages - 1;
-  var start = lbState.page * lbState.size, end = Math.min(rows.length, start + lbState.size);
+  var list = $('lb-list');
   list.textContent = '';
-  for (var n = start; n < end; n++) list.appendChild(lbCard(rows[n]));
-  if (!rows.length) list.appendChild(h('p', { class: 'empty' }, 'No load balancer matches.'));
-  $('lb-count').textContent = fmt(rows.length) + ' of ' + fmt(LBS.length) + ' load balancers' + (rows.length ? ' — showing ' + fmt(start + 1) + '–' + fmt(end) : '');
-  $('lb-page').textContent = 'Page ' + fmt(lbState.page + 1) + ' of ' + fmt(pages);
-  $('lb-prev').disabled = lbState.page === 0;
-  $('lb-next').disabled = lbState.page >= pages - 1;
+  renderPage(lbState, 'lb', LBS.length, 'load balancers', function (i) { list.appendChild(lbCard(i)); });
+  if (!lbState.rows.length) list.appendChild(h('p', { class: 'empty' }, 'No load balancer matches.'));
 }
 
 function kvList(pairs, empty) {
