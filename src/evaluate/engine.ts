@@ -8,7 +8,7 @@ import { Engine, type RuleResult, type TopLevelCondition } from 'json-rules-engi
 import type { SubjectKind } from '../model/facts.ts';
 import type { ConditionEvidence } from '../model/finding.ts';
 import type { ProfiledRule } from './profiles.ts';
-import { customOperators } from './operators.ts';
+import { customOperators, nullAwareOperators } from './operators.ts';
 import { readDotPath, resolveDotPath } from './path.ts';
 
 export interface RuleOutcome {
@@ -53,11 +53,12 @@ function collectRefs(node: unknown, into: Map<string, FactRef>): void {
 
 function newEngine(): Engine {
   const engine = new Engine([], { allowUndefinedFacts: false, pathResolver: resolveDotPath });
-  for (const [name, fn] of Object.entries(customOperators)) engine.addOperator(name, fn);
+  // A three-valued operator's null reaches the condition's result (json-rules-engine treats it as false); verdict() reads it as unknown.
+  for (const [name, fn] of Object.entries(customOperators)) engine.addOperator(name, fn as (a: unknown, b: unknown) => boolean);
   return engine;
 }
 
-type ConditionNode = Record<string, unknown> & { result?: boolean };
+type ConditionNode = Record<string, unknown> & { result?: boolean | null };
 
 function leaves(node: ConditionNode, out: ConditionEvidence[]): void {
   for (const key of ['all', 'any'] as const) {
@@ -65,7 +66,7 @@ function leaves(node: ConditionNode, out: ConditionEvidence[]): void {
     if (Array.isArray(list)) for (const child of list) leaves(child as ConditionNode, out);
   }
   if (node.not) leaves(node.not as ConditionNode, out);
-  if (typeof node.fact === 'string' && node.result !== undefined) {
+  if (typeof node.fact === 'string' && node.result !== undefined && node.result !== null) {
     out.push({
       fact: node.fact,
       path: typeof node.path === 'string' ? node.path : null,
@@ -96,15 +97,20 @@ interface CompiledRule {
 }
 
 /**
- * json-rules-engine hands back null for a path under a null fact without asking the resolver, which would
- * judge "could not read" as a value. Such a leaf is unknown; all/any/not combine unknowns Kleene-style, so
- * a rule is an error only when an unreadable value could change its verdict.
+ * Facts say "could not be known" with null. json-rules-engine would judge null as a value (null == true is
+ * false: a fail; null != false is true: a pass), so a leaf that reads null is unknown, unless it asks about
+ * null itself (`"value": null`, the rule giving null a meaning such as "no trust store") or its operator
+ * is null-aware. A path under a null fact is unknown too. all/any/not combine unknowns Kleene-style, so a
+ * rule is an error only when an unobserved value could change its verdict.
  */
 type Verdict = true | false | 'unknown';
 function verdict(node: ConditionNode, facts: Record<string, unknown>, unread: string[]): Verdict {
   if (Array.isArray(node.all) || Array.isArray(node.any)) {
     const isAll = Array.isArray(node.all);
+    const mark = unread.length;
     const parts = ((isAll ? node.all : node.any) as ConditionNode[]).map((c) => verdict(c, facts, unread));
+    // Only an unknown that decides the verdict is worth naming.
+    if (!parts.includes('unknown') || parts.includes(!isAll)) unread.length = mark;
     if (parts.includes(!isAll)) return !isAll;
     return parts.includes('unknown') ? 'unknown' : isAll;
   }
@@ -112,12 +118,23 @@ function verdict(node: ConditionNode, facts: Record<string, unknown>, unread: st
     const inner = verdict(node.not as ConditionNode, facts, unread);
     return inner === 'unknown' ? inner : !inner;
   }
-  if (typeof node.fact === 'string' && typeof node.path === 'string' && facts[node.fact] === null) {
+  if (typeof node.fact === 'string') {
     const why = typeof facts.parseError === 'string' ? ` (${facts.parseError})` : '';
-    unread.push(`"${node.fact}" is null, so "${node.fact}.${node.path}" cannot be read${why}`);
+    if (typeof node.path === 'string' && facts[node.fact] === null) {
+      unread.push(`"${node.fact}" is null, so "${node.fact}.${node.path}" cannot be read${why}`);
+      return 'unknown';
+    }
+    if (node.result !== undefined && node.factResult === null && node.value !== null && !nullAwareOperators.has(String(node.operator))) {
+      const name = typeof node.path === 'string' ? `${node.fact}.${node.path}` : node.fact;
+      unread.push(`"${name}" is null: it was not observed or the API did not report it${why}`);
+      return 'unknown';
+    }
+  }
+  if (node.result === null && typeof node.fact === 'string') {
+    unread.push(`${String(node.operator)} found a value in "${typeof node.path === 'string' ? `${node.fact}.${node.path}` : node.fact}" that was not observed`);
     return 'unknown';
   }
-  return node.result === undefined ? 'unknown' : node.result;
+  return node.result === undefined || node.result === null ? 'unknown' : node.result;
 }
 
 
