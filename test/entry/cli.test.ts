@@ -30,7 +30,8 @@ function cleanSnapshot(): Snapshot {
 describe('evaluate exit codes', () => {
   it('exits 1 when findings at or above --fail-on fail, and writes every report', () => {
     const out = join(dir, 'out-fail');
-    const run = runCli(['evaluate', '--snapshot', file('demo.json', demoSnapshot()), '--out', out, '--quiet']);
+    // The demo estate leaves attributes of one load balancer unread (errors, so incomplete): allow that here.
+    const run = runCli(['evaluate', '--snapshot', file('demo.json', demoSnapshot()), '--out', out, '--quiet', '--allow-partial']);
     expect(run.code, run.stderr).toBe(1);
     expect(readdirSync(out).sort()).toEqual(['findings.json', 'report.html', 'results.sarif', 'summary.md']);
     expect(run.stdout).toMatch(/findings: \d+ fail/);
@@ -178,6 +179,11 @@ describe('demo with live probes', () => {
     expect(errors.map((f: { ruleId: string; resource: { name: string } }) => `${f.ruleId} ${f.resource.name}`).sort()).toEqual([
       'collection-incomplete mqtt-tls',
       expect.stringMatching(/^endpoint-probe-failed payments-classic-.*:8443/),
+      // attributes the denied call would have read are unknown, not a fail
+      'lb-access-logs mqtt-tls',
+      'lb-cross-zone mqtt-tls',
+      // staging-old has no targets, which enrich reports as "targets unknown" (null)
+      'lb-single-az staging-old',
     ]);
     expect(result.summary.resources.endpoints).toBeGreaterThanOrEqual(5);
     const drift = result.findings.filter((f: { category: string; status: string }) => f.category === 'drift' && f.status === 'fail');

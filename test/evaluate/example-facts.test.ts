@@ -29,7 +29,7 @@ describe('unknown examples', () => {
       'cert-unsupported-key', 'cert-weak-key', 'cert-weak-signature', 'cert-wildcard', 'chain-extraneous', 'chain-incomplete', 'chain-misordered', 'chain-untrusted',
       'classic-backend-auth-missing', 'classic-connection-draining', 'endpoint-certificate-drift', 'endpoint-chain-drift', 'lb-access-logs', 'lb-cross-zone',
       'lb-deletion-protection', 'lb-desync-mitigation', 'lb-single-az', 'listener-backend-unencrypted', 'listener-health-check-unencrypted',
-      'listener-tcp-on-tls-port', 'mtls-ignores-client-expiry', 'mtls-no-revocation'];
+      'mtls-ignores-client-expiry', 'mtls-no-revocation'];
     const withUnknown = rules.filter((r) => (r.examples.unknown ?? []).length > 0).map((r) => r.id);
     expect(withUnknown).toEqual(expect.arrayContaining(expected));
   });
