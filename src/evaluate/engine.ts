@@ -8,7 +8,7 @@ import { Engine, type RuleResult, type TopLevelCondition } from 'json-rules-engi
 import type { SubjectKind } from '../model/facts.ts';
 import type { ConditionEvidence } from '../model/finding.ts';
 import type { ProfiledRule } from './profiles.ts';
-import { customOperators } from './operators.ts';
+import { customOperators, nullAwareOperators } from './operators.ts';
 import { readDotPath, resolveDotPath } from './path.ts';
 
 export interface RuleOutcome {
@@ -53,11 +53,12 @@ function collectRefs(node: unknown, into: Map<string, FactRef>): void {
 
 function newEngine(): Engine {
   const engine = new Engine([], { allowUndefinedFacts: false, pathResolver: resolveDotPath });
-  for (const [name, fn] of Object.entries(customOperators)) engine.addOperator(name, fn);
+  // A three-valued operator's null reaches the condition's result (json-rules-engine treats it as false); verdict() reads it as unknown.
+  for (const [name, fn] of Object.entries(customOperators)) engine.addOperator(name, fn as (a: unknown, b: unknown) => boolean);
   return engine;
 }
 
-type ConditionNode = Record<string, unknown> & { result?: boolean };
+type ConditionNode = Record<string, unknown> & { result?: boolean | null };
 
 function leaves(node: ConditionNode, out: ConditionEvidence[]): void {
   for (const key of ['all', 'any'] as const) {
@@ -65,7 +66,7 @@ function leaves(node: ConditionNode, out: ConditionEvidence[]): void {
     if (Array.isArray(list)) for (const child of list) leaves(child as ConditionNode, out);
   }
   if (node.not) leaves(node.not as ConditionNode, out);
-  if (typeof node.fact === 'string' && node.result !== undefined) {
+  if (typeof node.fact === 'string' && node.result !== undefined && node.result !== null) {
     out.push({
       fact: node.fact,
       path: typeof node.path === 'string' ? node.path : null,
@@ -96,11 +97,14 @@ interface CompiledRule {
 }
 
 /**
- * json-rules-engine hands back null for a path under a null fact without asking the resolver, which would
- * judge "could not read" as a value. Such a leaf is unknown, and so is a leaf whose fact enrich listed in
- * the subject's `unknown` map (it was not observed: a call failed, or the answer lacked it). all/any/not
- * combine unknowns Kleene-style, so a rule is undecided only when an unseen value could change its verdict.
- * Undecided on an error is an error; undecided only on what was skipped on purpose is not applicable.
+ * Facts say "could not be known" with null. json-rules-engine would judge null as a value (null == true is
+ * false: a fail; null != false is true: a pass), so a leaf that reads null is unknown, unless it asks about
+ * null itself (`"value": null`, the rule giving null a meaning such as "no trust store") or its operator
+ * is null-aware. A path under a null fact is unknown too. all/any/not combine unknowns Kleene-style, so a
+ * rule is an error only when an unobserved value could change its verdict.
+ * A leaf whose fact enrich listed in the subject's `unknown` map (it was not observed: a call failed, or the
+ * answer lacked it) is unknown whatever its value. Undecided on an error is an error; undecided only on what
+ * was skipped on purpose is not applicable.
  */
 type Verdict = true | false | 'unknown' | 'skipped';
 type UnknownFacts = Record<string, { status: 'error' | 'skipped'; reason: string }>;
@@ -122,7 +126,10 @@ export function unknownEntry(unknown: UnknownFacts | undefined, fact: string, pa
 function verdict(node: ConditionNode, facts: Record<string, unknown>, unread: string[]): Verdict {
   if (Array.isArray(node.all) || Array.isArray(node.any)) {
     const isAll = Array.isArray(node.all);
+    const mark = unread.length;
     const parts = ((isAll ? node.all : node.any) as ConditionNode[]).map((c) => verdict(c, facts, unread));
+    // Only an unknown that decides the verdict is worth naming.
+    if ((!parts.includes('unknown') && !parts.includes('skipped')) || parts.includes(!isAll)) unread.length = mark;
     if (parts.includes(!isAll)) return !isAll;
     if (parts.includes('unknown')) return 'unknown';
     return parts.includes('skipped') ? 'skipped' : isAll;
@@ -133,18 +140,27 @@ function verdict(node: ConditionNode, facts: Record<string, unknown>, unread: st
   }
   if (typeof node.fact === 'string') {
     const path = typeof node.path === 'string' ? node.path : null;
+    const name = path === null ? node.fact : `${node.fact}.${path}`;
     const entry = unknownEntry(facts.unknown as UnknownFacts | undefined, node.fact, path);
     if (entry) {
-      unread.push(`${path === null ? node.fact : `${node.fact}.${path}`} was not observed: ${entry.reason}`);
+      unread.push(`${name} was not observed: ${entry.reason}`);
       return entry.status === 'skipped' ? 'skipped' : 'unknown';
     }
+    const why = typeof facts.parseError === 'string' ? ` (${facts.parseError})` : '';
     if (path !== null && facts[node.fact] === null) {
-      const why = typeof facts.parseError === 'string' ? ` (${facts.parseError})` : '';
-      unread.push(`"${node.fact}" is null, so "${node.fact}.${path}" cannot be read${why}`);
+      unread.push(`"${node.fact}" is null, so "${name}" cannot be read${why}`);
+      return 'unknown';
+    }
+    if (node.result !== undefined && node.factResult === null && node.value !== null && !nullAwareOperators.has(String(node.operator))) {
+      unread.push(`"${name}" is null: it was not observed or the API did not report it${why}`);
       return 'unknown';
     }
   }
-  return node.result === undefined ? 'unknown' : node.result;
+  if (node.result === null && typeof node.fact === 'string') {
+    unread.push(`${String(node.operator)} found a value in "${typeof node.path === 'string' ? `${node.fact}.${node.path}` : node.fact}" that was not observed`);
+    return 'unknown';
+  }
+  return node.result === undefined || node.result === null ? 'unknown' : node.result;
 }
 
 /** Judges every facts object of one subject kind against that kind's rules. */

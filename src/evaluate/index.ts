@@ -76,7 +76,6 @@ export async function evaluateFacts(facts: FactsBySubject, options: EvaluateOpti
     const evaluator = evaluators.get(kind)!;
     const profiled = evaluator.compiledRules;
     if (profiled.length === 0) continue;
-    const passMessages = profiled.map(({ rule }) => `Passed: ${rule.title}`);
     for (const subject of facts[kind] as SubjectIdentity[]) {
       const outcomes = await evaluator.evaluate(subject);
       // Shared by every finding of this subject: built and hashed once.
@@ -85,7 +84,7 @@ export async function evaluateFacts(facts: FactsBySubject, options: EvaluateOpti
         loadBalancerArn: subject.loadBalancerArn, loadBalancerType: subject.loadBalancerType,
       };
       const state = resourceState(resource);
-      profiled.forEach(({ rule, params, severity }, i) => {
+      profiled.forEach(({ rule, params, severity }) => {
         let outcome = outcomes.get(rule.id)!;
         if (outcome.status === 'not_applicable') {
           notApplicable++;
@@ -97,7 +96,7 @@ export async function evaluateFacts(facts: FactsBySubject, options: EvaluateOpti
         let message: string;
         if (outcome.status === 'fail' || (outcome.status === 'error' && visibility)) message = renderMessage(rule.messages[outcome.messageId ?? ''] ?? rule.title, subject, params);
         else if (outcome.status === 'error') message = `Could not judge ${rule.title.toLowerCase()}: ${outcome.reason ?? 'unknown error'}`;
-        else message = rule.passMessage ? renderMessage(rule.passMessage, subject, params) : passMessages[i]!;
+        else message = renderMessage(rule.passMessage, subject, params);
         findings.push({
           ruleId: rule.id, category: rule.category, severity, status: outcome.status, resource, message,
           messageId: outcome.messageId, evidence: outcome.evidence, controls: rule.controls,

@@ -4,7 +4,8 @@
  */
 import { protocolsBelow, suitesFailingBar, type CipherBar } from '../enrich/cipher-suites.ts';
 
-export type OperatorFn = (factValue: unknown, ruleValue: unknown) => boolean;
+/** true / false, or null for "unknown" (only the three-valued operators below return it). */
+export type OperatorFn = (factValue: unknown, ruleValue: unknown) => boolean | null;
 
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
@@ -25,7 +26,14 @@ export const customOperators: Record<string, OperatorFn> = {
   atLeastOrNull: (value, min) => value === null || (typeof value === 'number' && value >= Number(min)),
   /** the fact list has at least the rule value's number of distinct elements (e.g. AZs) */
   distinctAtLeast: (list, min) => new Set(asArray(list)).size >= Number(min),
+  /** the value was observed: true for any value; a null never gets here, the engine makes it unknown */
+  observed: () => true,
+  /** three-valued: true when no element's field (the rule value) is null, else null = unknown (engine.ts) */
+  everyObserved: (list, field) => (asArray(list).some((x) => (x as Record<string, unknown> | null)?.[String(field)] === null) ? null : true),
 };
+
+/** Operators that give a null fact value a meaning of their own; for every other operator null is unknown (engine.ts). */
+export const nullAwareOperators: ReadonlySet<string> = new Set(['atLeastOrNull']);
 
 /** Filters message templates may apply: `{{policy.protocols | below:params.minVersion}}`. */
 export const messageFilters: Record<string, (value: unknown, arg: unknown) => unknown> = {

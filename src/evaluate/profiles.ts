@@ -1,27 +1,13 @@
-/** Profiles select rules and override their params and severities (rules/profiles/<name>.json). */
+/** Profiles select rules and override their params and severities (rules/profiles/<name>.json, or a file). */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import profileSchema from '../../rules/profile.schema.json' with { type: 'json' };
 import { AuditError } from '../model/errors.ts';
 import type { Profile, RuleDefinition, Severity } from '../model/rule.ts';
 import { readJsonFile } from '../io/json-file.ts';
 import { validateAgainst } from '../io/schema.ts';
-
-const profileSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['name', 'title', 'description', 'include', 'exclude', 'params', 'defaults', 'severity'],
-  properties: {
-    $schema: { type: 'string' },
-    name: { type: 'string', pattern: '^[a-z0-9.-]+$' },
-    title: { type: 'string' },
-    description: { type: 'string' },
-    include: { type: 'array', items: { type: 'string' } },
-    exclude: { type: 'array', items: { type: 'string' } },
-    params: { type: 'object', additionalProperties: { type: 'object' } },
-    defaults: { type: 'object' },
-    severity: { type: 'object', additionalProperties: { enum: ['critical', 'high', 'medium', 'low', 'info'] } },
-  },
-};
+import { globMatcher, isGlob } from './glob.ts';
+import { paramProblems } from './params.ts';
 
 /** Names of the profiles shipped in rules/profiles. */
 export function listProfiles(rulesDir: string): string[] {
@@ -29,7 +15,7 @@ export function listProfiles(rulesDir: string): string[] {
   return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort() : [];
 }
 
-/** Loads a shipped profile by name, or a profile file by path. */
+/** Loads a shipped profile by name, or a profile file by path; its shape is checked here, its params when applied. */
 export function loadProfile(rulesDir: string, nameOrPath: string): Profile {
   const path = nameOrPath.endsWith('.json') ? nameOrPath : join(rulesDir, 'profiles', `${nameOrPath}.json`);
   if (!existsSync(path)) {
@@ -38,7 +24,7 @@ export function loadProfile(rulesDir: string, nameOrPath: string): Profile {
   const parsed = readJsonFile(path, 'profile');
   const problems = validateAgainst(profileSchema, parsed);
   if (problems.length > 0) throw new AuditError('BAD_INPUT', `invalid profile: ${problems.join('; ')}`, path);
-  return parsed as Profile;
+  return { ...(parsed as Profile), source: path };
 }
 
 /** A rule as one profile runs it: resolved params and severity. */
@@ -48,15 +34,53 @@ export interface ProfiledRule {
   severity: Severity;
 }
 
-/** Selects and parameterises rules for a profile; a profile naming a rule that does not exist is an error. */
-export function applyProfile(rules: readonly RuleDefinition[], profile: Profile): ProfiledRule[] {
-  const ids = new Set(rules.map((r) => r.id));
-  for (const id of [...profile.include, ...profile.exclude, ...Object.keys(profile.params), ...Object.keys(profile.severity)]) {
-    if (id !== '*' && !ids.has(id)) throw new AuditError('BAD_INPUT', `profile "${profile.name}" names unknown rule "${id}"`, `profile ${profile.name}`);
+/** Every problem of a profile against the rule catalogue, each with its JSON path. */
+export function profileProblems(rules: readonly RuleDefinition[], profile: Profile): string[] {
+  const problems: string[] = [];
+  const byId = new Map(rules.map((r) => [r.id, r]));
+  const patterns = (key: 'include' | 'exclude') => profile[key].forEach((pattern, i) => {
+    const matches = globMatcher(pattern);
+    if (!rules.some((r) => matches(r.id))) problems.push(`/${key}/${i} "${pattern}" ${isGlob(pattern) ? 'matches no rule' : 'names no rule'}`);
+  });
+  patterns('include');
+  patterns('exclude');
+  for (const [id, params] of Object.entries(profile.params)) {
+    const rule = byId.get(id);
+    if (!rule) problems.push(`/params/${id} names no rule`);
+    else problems.push(...paramProblems(rule, params, `/params/${id}`, { partial: true }));
   }
-  const all = profile.include.includes('*');
+  for (const id of Object.keys(profile.severity)) if (!byId.has(id)) problems.push(`/severity/${id} names no rule`);
+  // A default must be a param some rule declares (a misspelling is not), and fit every rule declaring it;
+  // one the selection does not use is allowed, so a narrowed copy of a shipped profile still loads.
+  for (const [key, value] of Object.entries(profile.defaults)) {
+    const declaring = rules.filter((r) => key in r.paramsSchema);
+    if (declaring.length === 0) {
+      const known = [...new Set(rules.flatMap((r) => Object.keys(r.paramsSchema)))].sort();
+      problems.push(`/defaults/${key} is not a param of any rule (params: ${known.join(', ')})`);
+    }
+    for (const rule of declaring) problems.push(...paramProblems(rule, { [key]: value }, '/defaults', { partial: true }));
+  }
+  // The same mistake against several rules declaring one param is one line naming them all.
+  const byText = new Map<string, string[]>();
+  for (const line of problems) {
+    const [, text = line, rule] = /^(.*?)(?: \(rule (\S+)\))?$/.exec(line) ?? [];
+    const list = byText.get(text) ?? [];
+    if (rule && !list.includes(rule)) list.push(rule);
+    byText.set(text, list);
+  }
+  return [...byText].map(([text, ids]) => (ids.length === 0 ? text : `${text} (${ids.length === 1 ? 'rule' : 'rules'} ${ids.join(', ')})`));
+}
+
+/** Selects and parameterises rules for a profile; any unknown rule, unknown param or mistyped value is BAD_INPUT naming the file and path. */
+export function applyProfile(rules: readonly RuleDefinition[], profile: Profile): ProfiledRule[] {
+  const problems = profileProblems(rules, profile);
+  if (problems.length > 0) {
+    throw new AuditError('BAD_INPUT', `invalid profile "${profile.name}":\n  ${problems.join('\n  ')}`, profile.source ?? `profile ${profile.name}`);
+  }
+  const include = profile.include.map(globMatcher);
+  const exclude = profile.exclude.map(globMatcher);
   return rules
-    .filter((r) => (all || profile.include.includes(r.id)) && !profile.exclude.includes(r.id))
+    .filter((r) => include.some((m) => m(r.id)) && !exclude.some((m) => m(r.id)))
     .map((rule) => {
       const params: Record<string, unknown> = { ...rule.params };
       for (const key of Object.keys(rule.params)) if (key in profile.defaults) params[key] = profile.defaults[key];

@@ -1,12 +1,14 @@
 /**
- * The generic rule tester: every example of every rule runs through the production evaluator
- * (SubjectEvaluator, the same operators and resolver) and must land on its expected status and message.
+ * The generic rule tester: every example of every rule (its patch over the subject's base facts) runs
+ * through the production evaluator (SubjectEvaluator, the same operators and resolver) and must land on
+ * its expected status and message. `unknown` examples carry an unobserved (null) value and must be errors.
  */
 import type { RuleDefinition, RuleExample } from '../model/rule.ts';
 import { SubjectEvaluator } from './engine.ts';
+import { exampleFacts } from './example-facts.ts';
 import { renderMessage } from './messages.ts';
 
-export type ExpectedStatus = 'pass' | 'fail' | 'not_applicable';
+export type ExpectedStatus = 'pass' | 'fail' | 'not_applicable' | 'error';
 
 export interface ExampleResult {
   ruleId: string;
@@ -18,21 +20,31 @@ export interface ExampleResult {
   message: string | null;
 }
 
-const KINDS: [keyof RuleDefinition['examples'], ExpectedStatus][] = [['pass', 'pass'], ['fail', 'fail'], ['notApplicable', 'not_applicable']];
+export const EXAMPLE_KINDS: readonly [keyof RuleDefinition['examples'], ExpectedStatus][] = [
+  ['pass', 'pass'], ['fail', 'fail'], ['notApplicable', 'not_applicable'], ['unknown', 'error'],
+];
+
+const unresolved = (message: string) => /\bunknown\b.*\bunknown\b|\{\{/.test(message);
 
 /** Runs one example of one rule and says whether it behaved as declared. */
 export async function runExample(rule: RuleDefinition, example: RuleExample, expected: ExpectedStatus): Promise<ExampleResult> {
   const params = { ...rule.params, ...(example.params ?? {}) };
+  const facts = exampleFacts(rule.subject, example);
   const evaluator = new SubjectEvaluator(rule.subject, [{ rule, params, severity: rule.severity }]);
-  const outcome = (await evaluator.evaluate(example.facts)).get(rule.id)!;
+  const outcome = (await evaluator.evaluate(facts)).get(rule.id)!;
   let problem: string | null = null;
   let message: string | null = null;
   if (outcome.status !== expected) {
     problem = `expected ${expected}, got ${outcome.status}${outcome.reason ? ` (${outcome.reason})` : ''}`;
   } else if (expected === 'fail') {
     if (outcome.messageId !== example.messageId) problem = `expected message "${example.messageId}", got "${outcome.messageId}"`;
-    message = renderMessage(rule.messages[outcome.messageId ?? ''] ?? '', example.facts, params);
-    if (/\bunknown\b.*\bunknown\b|\{\{/.test(message)) problem ??= `message renders with unresolved placeholders: ${message}`;
+    message = renderMessage(rule.messages[outcome.messageId ?? ''] ?? '', facts, params);
+    if (unresolved(message)) problem ??= `message renders with unresolved placeholders: ${message}`;
+  } else if (expected === 'pass') {
+    message = renderMessage(rule.passMessage, facts, params);
+    if (unresolved(message)) problem = `pass message renders with unresolved placeholders: ${message}`;
+  } else if (expected === 'error' && !outcome.reason) {
+    problem = 'an error must say which value could not be read';
   }
   return { ruleId: rule.id, example: example.name, expected, actual: outcome.status, ok: problem === null, problem, message };
 }
@@ -41,7 +53,7 @@ export async function runExample(rule: RuleDefinition, example: RuleExample, exp
 export async function testRules(rules: readonly RuleDefinition[]): Promise<ExampleResult[]> {
   const results: ExampleResult[] = [];
   for (const rule of rules) {
-    for (const [key, expected] of KINDS) {
+    for (const [key, expected] of EXAMPLE_KINDS) {
       for (const example of rule.examples[key] ?? []) results.push(await runExample(rule, example, expected));
     }
   }

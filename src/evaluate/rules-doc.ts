@@ -19,7 +19,16 @@ export function renderRulesDoc(rules: readonly RuleDefinition[]): string {
     if (r.remediation.cli) lines.push('```sh', r.remediation.cli, '```', '');
     if (r.remediation.cloudformation) lines.push('```yaml', r.remediation.cloudformation, '```', '');
     if (r.remediation.terraform) lines.push('```hcl', r.remediation.terraform, '```', '');
-    if (Object.keys(r.params).length > 0) lines.push(`**Parameters** (profiles override): \`${JSON.stringify(r.params)}\``, '');
+    lines.push(`**Pass means.** ${cell(r.passMessage)}`, '');
+    const params = Object.entries(r.paramsSchema);
+    if (params.length > 0) {
+      lines.push('**Parameters** (profiles override them; values are checked against the schema):', '', '| param | default | schema | meaning |', '| --- | --- | --- | --- |');
+      for (const [name, schema] of params) {
+        const { description, ...shape } = schema;
+        lines.push(`| \`${name}\` | \`${cell(JSON.stringify(r.params[name]))}\` | \`${cell(JSON.stringify(shape))}\` | ${cell(description)} |`);
+      }
+      lines.push('');
+    }
     if (r.references.length > 0) lines.push(...r.references.map((ref) => `- ${ref}`), '');
   }
   return lines.join('\n');

@@ -22,9 +22,11 @@ export const collectionIncompleteRule: RuleDefinition = {
   references: ['https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/elb-api-permissions.html'],
   controls: {},
   params: {},
+  paramsSchema: {},
   appliesTo: trivial,
   conditions: trivial,
   messages: { default: 'Could not read {{operation}} ({{service}}, {{region}}): {{reason}}' },
+  passMessage: 'Every API call family covering this resource was read',
   examples: { pass: [], fail: [] },
 };
 
@@ -40,9 +42,11 @@ export const estateEmptyRule: RuleDefinition = {
   references: [],
   controls: {},
   params: {},
+  paramsSchema: {},
   appliesTo: trivial,
   conditions: trivial,
   messages: { default: 'No load balancers were found in {{scope}}.' },
+  passMessage: 'The scope holds load balancers to judge',
   examples: { pass: [], fail: [] },
 };
 

@@ -3,6 +3,7 @@ import { AuditError } from '../model/errors.ts';
 import type { Finding } from '../model/finding.ts';
 import { readJsonFile } from '../io/json-file.ts';
 import { validateAgainst } from '../io/schema.ts';
+import { globMatcher } from './glob.ts';
 
 export interface Waiver {
   rule: string;
@@ -34,7 +35,7 @@ const waiverFileSchema = {
   },
 };
 
-/** Reads and validates a waivers file: {"waivers":[{"rule","resource","reason","expires":"YYYY-MM-DD"}]}. */
+/** Reads and validates a waivers file: {"waivers":[{"rule","resource","reason","expires":"YYYY-MM-DD"}]}; rule and resource are globs (glob.ts). */
 export function loadWaivers(path: string): Waiver[] {
   const parsed = readJsonFile(path, 'waivers');
   const problems = validateAgainst(waiverFileSchema, parsed);
@@ -46,19 +47,15 @@ export function loadWaivers(path: string): Waiver[] {
   return waivers;
 }
 
-function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-}
-
 /** Marks failing and error findings waived when a live waiver matches rule and resource (its ARN, name, or its load balancer's ARN); asOf decides expiry. */
 export function applyWaivers(findings: Finding[], waivers: readonly Waiver[], asOf: string): Finding[] {
   if (waivers.length === 0) return findings;
-  const compiled = waivers.map((w) => ({ w, rule: globToRegExp(w.rule), resource: globToRegExp(w.resource) }));
+  const compiled = waivers.map((w) => ({ w, rule: globMatcher(w.rule), resource: globMatcher(w.resource) }));
   const now = Date.parse(asOf);
   return findings.map((finding) => {
     if (finding.status !== 'fail' && finding.status !== 'error') return finding;
     const { arn, name, loadBalancerArn } = finding.resource;
-    const match = compiled.find((c) => c.rule.test(finding.ruleId) && (c.resource.test(arn) || c.resource.test(name) || (loadBalancerArn !== null && c.resource.test(loadBalancerArn))));
+    const match = compiled.find((c) => c.rule(finding.ruleId) && (c.resource(arn) || c.resource(name) || (loadBalancerArn !== null && c.resource(loadBalancerArn))));
     if (!match) return finding;
     // A waiver is good through the end of its expiry day (UTC).
     const expired = Date.parse(`${match.w.expires}T23:59:59.999Z`) < now;

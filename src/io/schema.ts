@@ -13,18 +13,22 @@ function compiled(schema: object): ValidateFunction {
   return fn;
 }
 
-/** Human-readable schema errors, each naming the JSON path of the bad field. */
-export function describeErrors(errors: ErrorObject[] | null | undefined, limit = 5): string[] {
+/** Human-readable schema errors, each naming the JSON path of the bad field (under prefix, when given). */
+export function describeErrors(errors: ErrorObject[] | null | undefined, limit = 5, prefix = ''): string[] {
   return (errors ?? []).slice(0, limit).map((e) => {
-    const at = e.instancePath === '' ? '(root)' : e.instancePath;
-    const extra = e.keyword === 'additionalProperties' ? ` "${String((e.params as { additionalProperty?: string }).additionalProperty)}"` : '';
+    const at = prefix + e.instancePath || '(root)';
+    // An unknown key (often a misspelling) is named by its own path, not its parent's.
+    if (e.keyword === 'additionalProperties') {
+      const key = String((e.params as { additionalProperty?: string }).additionalProperty);
+      return `${prefix}${e.instancePath}/${key} is not allowed here (must NOT have additional properties "${key}")`;
+    }
     const allowed = e.keyword === 'enum' ? ` (${JSON.stringify((e.params as { allowedValues?: unknown[] }).allowedValues)})` : '';
-    return `${at} ${e.message ?? 'is invalid'}${extra}${allowed}`;
+    return `${at} ${e.message ?? 'is invalid'}${allowed}`;
   });
 }
 
-/** Validates against a schema; returns the error lines (empty when valid). */
-export function validateAgainst(schema: object, value: unknown): string[] {
+/** Validates against a schema; returns the error lines (empty when valid), paths under prefix. */
+export function validateAgainst(schema: object, value: unknown, prefix = ''): string[] {
   const fn = compiled(schema);
-  return fn(value) ? [] : describeErrors(fn.errors);
+  return fn(value) ? [] : describeErrors(fn.errors, 5, prefix);
 }

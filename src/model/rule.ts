@@ -16,7 +16,8 @@ export type ConditionTree = Record<string, unknown>;
 
 export interface RuleExample {
   name: string;
-  facts: Record<string, unknown>;
+  /** Merge patch over the subject's base facts (rules/examples/<subject>.json); null is a value. */
+  patch: Record<string, unknown>;
   /** fail examples: which message the failure must pick. */
   messageId?: string;
   params?: Record<string, unknown>;
@@ -33,26 +34,35 @@ export interface RuleDefinition {
   remediation: { text: string; cli?: string; cloudformation?: string; terraform?: string };
   references: string[];
   controls: Record<string, string[]>;
+  /** Default params; profiles override them within paramsSchema. */
   params: Record<string, unknown>;
+  /** JSON Schema of each param (name -> schema with a description); profiles are validated against it. */
+  paramsSchema: Record<string, ParamSchema>;
   appliesTo: ConditionTree;
   conditions: ConditionTree;
   /** messageId -> template; {{path}} reads facts, {{params.x}} reads params. The first is the default. */
   messages: Record<string, string>;
-  /** Message when the rule passes (optional). */
-  passMessage?: string;
-  examples: { pass: RuleExample[]; fail: RuleExample[]; notApplicable?: RuleExample[] };
+  /** What a pass verified, e.g. "TLS 1.2+ only through {{policy.name}}" (never the failing title). */
+  passMessage: string;
+  /** unknown: facts with an unobserved (null) value the verdict depends on; they must give status error. */
+  examples: { pass: RuleExample[]; fail: RuleExample[]; notApplicable?: RuleExample[]; unknown?: RuleExample[] };
 }
+
+/** A JSON Schema for one param; description is required so docs/rules.md can explain it. */
+export type ParamSchema = Record<string, unknown> & { description: string };
 
 /** A profile: which rules run, with which params and severities. */
 export interface Profile {
   name: string;
   title: string;
   description: string;
-  /** rule ids, or "*" for all; exclude wins. */
+  /** rule id globs (src/evaluate/glob.ts); exclude wins. */
   include: string[];
   exclude: string[];
   params: Record<string, Record<string, unknown>>;
   /** shared params given to every rule that declares them. */
   defaults: Record<string, unknown>;
   severity: Record<string, Severity>;
+  /** Where it was read from (set by the loader, not part of the file): errors name it. */
+  source?: string;
 }

@@ -23,6 +23,7 @@ import {
   ModifyLoadBalancerAttributesCommand as ModifyV2AttributesCommand,
   CreateLoadBalancerCommand,
   CreateTargetGroupCommand,
+  ModifyLoadBalancerAttributesCommand as ModifyLoadBalancerAttributesV2Command,
   RegisterTargetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { UploadServerCertificateCommand } from '@aws-sdk/client-iam';
@@ -155,6 +156,12 @@ export async function buildSeedEstate(clients: ClientFactory, region: string): P
   // ALB: HTTPS listener (ACM default + IAM SNI certificate) forwarding to an HTTP target group.
   const alb = await elbv2.send(new CreateLoadBalancerCommand({ Name: 'shop-alb', Type: 'application', Subnets: [subnetA.SubnetId ?? '', subnetB.SubnetId ?? ''] }));
   const albArn = alb.LoadBalancers?.[0]?.LoadBalancerArn ?? '';
+  // moto reports these only once set; AWS always does (an unreported attribute is unknown, an error).
+  await elbv2.send(new ModifyLoadBalancerAttributesV2Command({ LoadBalancerArn: albArn, Attributes: [
+    { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'false' },
+    { Key: 'routing.http.desync_mitigation_mode', Value: 'monitor' },
+    { Key: 'access_logs.s3.enabled', Value: 'false' },
+  ] }));
   const httpGroup = await elbv2.send(new CreateTargetGroupCommand({ Name: 'shop-http', Protocol: 'HTTP', Port: 80, VpcId: vpcId, TargetType: 'instance' }));
   const httpGroupArn = httpGroup.TargetGroups?.[0]?.TargetGroupArn ?? '';
   await elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: httpGroupArn, Targets: instanceIds.map((Id) => ({ Id, Port: 80 })) }));

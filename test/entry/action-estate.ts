@@ -4,11 +4,18 @@
  */
 import { ImportCertificateCommand } from '@aws-sdk/client-acm';
 import { DescribeSubnetsCommand, DescribeVpcsCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
-import { CreateListenerCommand, CreateLoadBalancerCommand, CreateTargetGroupCommand, RegisterTargetsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CreateListenerCommand, CreateLoadBalancerCommand, CreateTargetGroupCommand, ModifyLoadBalancerAttributesCommand, RegisterTargetsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { ClientFactory } from '../../src/collect/index.ts';
 import { issueChain } from '../collect/pki.ts';
 
 /** Builds the compliant estate in one region; answers the ALB's ARN and the private root (for trust-store). */
+/** AWS's defaults for the ALB attributes moto does not report unless they were set. */
+export const ALB_DEFAULT_ATTRIBUTES = [
+  { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'false' },
+  { Key: 'routing.http.desync_mitigation_mode', Value: 'monitor' },
+  { Key: 'access_logs.s3.enabled', Value: 'false' },
+];
+
 export async function buildCompliantEstate(clients: ClientFactory, region: string): Promise<{ albArn: string; rootPem: string }> {
   const ec2 = clients('ec2', region);
   const elbv2 = clients('elbv2', region);
@@ -26,6 +33,9 @@ export async function buildCompliantEstate(clients: ClientFactory, region: strin
   );
   const alb = await elbv2.send(new CreateLoadBalancerCommand({ Name: 'www-alb', Type: 'application', Subnets: [a.SubnetId, b.SubnetId] }));
   const albArn = alb.LoadBalancers?.[0]?.LoadBalancerArn ?? '';
+  // moto leaves these out of DescribeLoadBalancerAttributes unless set, and an unreported attribute is unknown
+  // (an error); AWS always reports them. Values as moto's defaults would be: low-severity hardening fails.
+  await elbv2.send(new ModifyLoadBalancerAttributesCommand({ LoadBalancerArn: albArn, Attributes: ALB_DEFAULT_ATTRIBUTES }));
   const group = await elbv2.send(new CreateTargetGroupCommand({ Name: 'www-https', Protocol: 'HTTPS', Port: 443, VpcId: vpcId, TargetType: 'instance' }));
   const groupArn = group.TargetGroups?.[0]?.TargetGroupArn ?? '';
   await elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: groupArn, Targets: ids.map((Id) => ({ Id, Port: 443 })) }));

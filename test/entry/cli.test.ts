@@ -30,7 +30,8 @@ function cleanSnapshot(): Snapshot {
 describe('evaluate exit codes', () => {
   it('exits 1 when findings at or above --fail-on fail, and writes every report', () => {
     const out = join(dir, 'out-fail');
-    const run = runCli(['evaluate', '--snapshot', file('demo.json', demoSnapshot()), '--out', out, '--quiet']);
+    // The demo estate leaves attributes of one load balancer unread (errors, so incomplete): allow that here.
+    const run = runCli(['evaluate', '--snapshot', file('demo.json', demoSnapshot()), '--out', out, '--quiet', '--allow-partial']);
     expect(run.code, run.stderr).toBe(1);
     expect(readdirSync(out).sort()).toEqual(['findings.json', 'report.html', 'results.sarif', 'summary.md']);
     expect(run.stdout).toMatch(/findings: \d+ fail/);

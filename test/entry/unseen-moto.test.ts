@@ -107,17 +107,20 @@ describe('what a denied call could not show is an error, never pass or fail', ()
     expect(outcome.exitCode).toBe(3);
   });
 
-  it('DescribeRules denied for the HTTPS listener: where its traffic goes is unknown, so backend encryption is an error', async () => {
-    const listenerArn = seed.estate.albHttpsListenerArn;
-    const snapshot = await collectDenying((r) => r.operation === 'DescribeRules' && r.params['ListenerArn'] === listenerArn);
+  it('DescribeRules denied for both ALB listeners: redirects are unknown; a plaintext target group already seen still settles the backend', async () => {
+    const alb = lbNamed(seed.clean.snapshot, 'shop-alb');
+    const arns = alb.listeners.map((l) => l.arn);
+    const snapshot = await collectDenying((r) => r.operation === 'DescribeRules' && arns.includes(String(r.params['ListenerArn'])));
     const outcome = await judge(snapshot);
     const findings = outcome.result.findings;
-    expect(on(findings, 'shop-alb:443', 'listener-backend-unencrypted')).toMatchObject({ status: 'error', message: expect.stringMatching(/listener rules \(DescribeRules\) could not be read/) });
-    // The policy, certificates and the HTTP listener's redirect do not depend on those rules.
-    for (const [name, rule] of [['shop-alb:443', 'listener-weak-protocol'], ['shop-alb:80', 'listener-http-without-redirect'], ['shop-alb:443', 'listener-no-certificate']] as const) {
+    expect(on(findings, 'shop-alb:80', 'listener-http-without-redirect')).toMatchObject({ status: 'error', message: expect.stringMatching(/listener rules \(DescribeRules\) could not be read/) });
+    expect(statusOf(clean.result.findings, 'shop-alb:80', 'listener-http-without-redirect')).toBe('pass');
+    // Whatever unseen rules add, the default action already forwards to plaintext HTTP: that fail is certain.
+    expect(statusOf(findings, 'shop-alb:443', 'listener-backend-unencrypted')).toBe('fail');
+    for (const [name, rule] of [['shop-alb:443', 'listener-weak-protocol'], ['shop-alb:443', 'listener-no-certificate']] as const) {
       expect(statusOf(findings, name, rule), `${name} ${rule}`).toBe(statusOf(clean.result.findings, name, rule));
     }
-    othersUnchanged(clean.result.findings, findings, (f) => f.resource.arn === listenerArn);
+    othersUnchanged(clean.result.findings, findings, (f) => arns.includes(f.resource.arn));
     expect(outcome.exitCode).toBe(3);
   });
 

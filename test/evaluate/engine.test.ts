@@ -4,6 +4,7 @@ import { SubjectEvaluator } from '../../src/evaluate/engine.ts';
 import { defaultRulesDir } from '../../src/evaluate/paths.ts';
 import { loadRules, ruleProblems } from '../../src/evaluate/rule-loader.ts';
 import { runExample } from '../../src/evaluate/rule-tester.ts';
+import { exampleFacts } from '../../src/evaluate/example-facts.ts';
 
 const rules = loadRules(defaultRulesDir());
 const weakProtocol = rules.find((r) => r.id === 'listener-weak-protocol')!;
@@ -31,9 +32,9 @@ describe('rule tester', () => {
 describe('rule loader', () => {
   it('rejects a rule whose examples do not match the facts schema, naming the path', () => {
     const broken = structuredClone(weakProtocol) as RuleDefinition;
-    (broken.examples.pass[0]!.facts as Record<string, unknown>).port = 'four-four-three';
+    broken.examples.pass[0]!.patch.port = 'four-four-three';
     const problems = ruleProblems(broken, 'listener-weak-protocol.json');
-    expect(problems.join('\n')).toMatch(/\/examples\/pass\/0 \(alb-tls13-res-policy\) facts\/port must be integer/);
+    expect(problems.join('\n')).toMatch(/\/examples\/pass\/0 \(alb-tls13-res-policy\) base facts \+ patch\/port must be integer/);
   });
 
   it('rejects an id that differs from the file name and an unknown operator', () => {
@@ -49,7 +50,7 @@ describe('SubjectEvaluator', () => {
   it('maps a rule that reads an absent fact path to error, leaving other rules judged', async () => {
     const listenerRules = rules.filter((r) => r.subject === 'listener').map((rule) => ({ rule, params: rule.params, severity: rule.severity }));
     const evaluator = new SubjectEvaluator('listener', listenerRules);
-    const facts = structuredClone(passing.facts) as Record<string, unknown>;
+    const facts = exampleFacts('listener', passing);
     delete (facts.policy as Record<string, unknown>).protocols;
     const outcomes = await evaluator.evaluate(facts);
     expect(outcomes.get('listener-weak-protocol')!.status).toBe('error');
@@ -60,7 +61,7 @@ describe('SubjectEvaluator', () => {
   it('judges identical rule inputs once and still reports each subject', async () => {
     const evaluator = new SubjectEvaluator('listener', [{ rule: weakProtocol, params: weakProtocol.params, severity: 'high' }]);
     for (let port = 1; port <= 50; port++) {
-      const facts = { ...(failing.facts as object), port, name: `lb-${port}:443` };
+      const facts = { ...exampleFacts('listener', failing), port, name: `lb-${port}:443` };
       expect((await evaluator.evaluate(facts)).get(weakProtocol.id)!.status).toBe('fail');
     }
     expect(evaluator.engineRuns).toBe(1);
@@ -70,10 +71,38 @@ describe('SubjectEvaluator', () => {
 describe('null facts', () => {
   it('turns a path read under a null fact into error, not a judgement on null', async () => {
     const evaluator = new SubjectEvaluator('listener', [{ rule: weakProtocol, params: weakProtocol.params, severity: 'high' }]);
-    const facts = { ...(passing.facts as object), policy: null };
+    const facts = { ...exampleFacts('listener', passing), policy: null };
     const outcome = (await evaluator.evaluate(facts)).get(weakProtocol.id)!;
     expect(outcome.status).toBe('error');
     expect(outcome.reason).toMatch(/"policy" is null, so "policy.known" cannot be read/);
+  });
+});
+
+describe('a leaf that reads null', () => {
+  const judge = async (conditions: Record<string, unknown>, facts: Record<string, unknown>) => {
+    const rule = { ...weakProtocol, id: 'probe-rule', appliesTo: { all: [] }, conditions, messages: { m: 'm' } } as RuleDefinition;
+    return (await new SubjectEvaluator('listener', [{ rule, params: {}, severity: 'low' }]).evaluate({ ...exampleFacts('listener', passing), ...facts })).get('probe-rule')!;
+  };
+
+  it('is unknown (error), never a pass or a fail, whatever the operator', async () => {
+    for (const [operator, value] of [['notEqual', false], ['equal', true], ['in', [true]], ['notIn', [false]], ['isEmpty', true], ['greaterThan', 0]] as const) {
+      const outcome = await judge({ all: [{ fact: 'tlsPassthrough', operator, value }] }, { tlsPassthrough: null });
+      expect(outcome.status, operator).toBe('error');
+      expect(outcome.reason, operator).toMatch(/"tlsPassthrough" is null: it was not observed/);
+    }
+  });
+
+  it('is a value when the condition asks about null itself, and an unknown that cannot change the verdict does not matter', async () => {
+    expect((await judge({ all: [{ fact: 'mtls', operator: 'equal', value: null }] }, {})).status).toBe('pass');
+    expect((await judge({ any: [{ fact: 'terminatesTls', operator: 'equal', value: true }, { fact: 'tlsPassthrough', operator: 'equal', value: true }] }, {})).status).toBe('pass');
+    expect((await judge({ all: [{ fact: 'terminatesTls', operator: 'equal', value: false }, { fact: 'tlsPassthrough', operator: 'equal', value: true }] }, {})).status).toBe('fail');
+  });
+
+  it('is unknown inside a list when a three-valued operator says so', async () => {
+    const certificates = [{ matches: true }, { matches: null }];
+    const outcome = await judge({ all: [{ fact: 'backend', path: 'certificates', operator: 'everyObserved', value: 'matches' }] }, { backend: { certificates } });
+    expect(outcome.status).toBe('error');
+    expect(outcome.reason).toMatch(/everyObserved found a value in "backend.certificates" that was not observed/);
   });
 });
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultRulesDir } from '../../src/evaluate/paths.ts';
 import { loadRules } from '../../src/evaluate/rule-loader.ts';
-import { runExample, type ExpectedStatus } from '../../src/evaluate/rule-tester.ts';
+import { EXAMPLE_KINDS, runExample } from '../../src/evaluate/rule-tester.ts';
 
 const rules = loadRules(defaultRulesDir());
 
@@ -19,9 +19,8 @@ describe('rule catalogue', () => {
 
 for (const rule of rules) {
   describe(`rule ${rule.id}`, () => {
-    const cases: [string, ExpectedStatus][] = [['pass', 'pass'], ['fail', 'fail'], ['notApplicable', 'not_applicable']];
-    for (const [key, expected] of cases) {
-      for (const example of rule.examples[key as 'pass'] ?? []) {
+    for (const [key, expected] of EXAMPLE_KINDS) {
+      for (const example of rule.examples[key] ?? []) {
         it(`${key}: ${example.name}`, async () => {
           const result = await runExample(rule, example, expected);
           expect(result.problem).toBeNull();
