@@ -2,10 +2,8 @@
 import type { EndpointCertificateDrift, EndpointFacts, ResolvedPolicy } from '../model/facts.ts';
 import type { CertificateRecord, Listener, LoadBalancer, ProbeObservation, ServedChain, Snapshot, TlsProtocol } from '../model/snapshot.ts';
 import { TLS_PROTOCOLS } from '../model/snapshot.ts';
-import { SUITE_ROWS } from '../probe/suites.ts';
+import { lookupSuite } from '../catalogue/tls.ts';
 import { pemFingerprints } from '../probe/served.ts';
-
-const AUTH_BY_IANA = new Map(SUITE_ROWS.map((row) => [row[1], row[4]]));
 
 /** DNS name coverage with one-label wildcards, as TLS clients match it. */
 function covers(pattern: string, name: string): boolean {
@@ -60,15 +58,17 @@ function endpointFor(o: ProbeObservation, lb: LoadBalancer | null, listener: Lis
   const ok = o.status === 'ok';
   const servedProtocols = TLS_PROTOCOLS.filter((p) => o.protocols[p] === true);
   const servedCipherSuites = [...new Set(TLS_PROTOCOLS.flatMap((p) => o.cipherSuites[p] ?? []))];
+  const servedCipherSuitesByProtocol: Partial<Record<TlsProtocol, string[]>> = {};
+  for (const p of servedProtocols) servedCipherSuitesByProtocol[p] = [...(o.cipherSuites[p] ?? [])];
   const configured = policy && policy.known ? policy : null;
   const keyTypes = new Set(o.certificates.map((c) => c.keyType));
   // A configured ECDSA suite cannot be chosen without an ECDSA certificate (and likewise RSA): not drift.
   const servable = (iana: string): boolean => {
-    const auth = AUTH_BY_IANA.get(iana);
-    if (auth === undefined) return false;
-    if (auth === 'ECDSA') return keyTypes.has('ec');
-    if (auth === 'RSA') return keyTypes.has('rsa') || keyTypes.has('rsa-pss');
-    return auth !== 'DSS' || keyTypes.has('dsa');
+    const needs = lookupSuite(iana)?.certificate;
+    if (needs === undefined) return false;
+    if (needs === 'ECDSA') return keyTypes.has('ec');
+    if (needs === 'RSA') return keyTypes.has('rsa') || keyTypes.has('rsa-pss');
+    return needs !== 'DSS' || keyTypes.has('dsa');
   };
   const certificates = ok ? o.certificates.map((c) => compareChain(c, listener, records)) : [];
   const certificateMismatches = certificates.filter((c) => c.matches === false).map((c) =>
@@ -93,6 +93,7 @@ function endpointFor(o: ProbeObservation, lb: LoadBalancer | null, listener: Lis
     probeReason: o.reason,
     servedProtocols,
     servedCipherSuites,
+    servedCipherSuitesByProtocol,
     configuredPolicy: policy?.name ?? null,
     configuredProtocols: configured ? [...configured.protocols] : null,
     configuredCipherSuites: configured ? [...configured.cipherSuites] : null,
@@ -112,10 +113,8 @@ function endpointFor(o: ProbeObservation, lb: LoadBalancer | null, listener: Lis
 
 /** A suite only counts as missing when a protocol that could carry it is both configured and served. */
 function configuredProtocolServes(iana: string, configured: readonly TlsProtocol[], served: readonly TlsProtocol[]): boolean {
-  const row = SUITE_ROWS.find((r) => r[1] === iana);
-  if (!row) return false;
-  const bits: [TlsProtocol, number][] = [['SSLv3', 1], ['TLSv1.0', 2], ['TLSv1.1', 4], ['TLSv1.2', 8], ['TLSv1.3', 16]];
-  return bits.some(([p, bit]) => (row[3] & bit) !== 0 && configured.includes(p) && served.includes(p));
+  const carriers = lookupSuite(iana)?.protocols ?? [];
+  return carriers.some((p) => configured.includes(p) && served.includes(p));
 }
 
 /** One EndpointFacts per probe observation, judged against the listener's resolved policy and certificates. */

@@ -37,6 +37,8 @@ export interface ResolvedPolicy {
   minProtocol: TlsProtocol | null;
   /** IANA names in the policy's preference order; unknown OpenSSL names are kept as given. */
   cipherSuites: string[];
+  /** The policy's suites under each of its protocols that can carry them (per the TLS catalogue), policy order. */
+  cipherSuitesByProtocol: Partial<Record<TlsProtocol, string[]>>;
   /** Cipher names the project's cipher table does not know (judged as insecure). */
   unknownCipherSuites: string[];
   insecureCipherSuites: string[];
@@ -288,6 +290,8 @@ export interface EndpointFacts extends SubjectIdentity {
   servedProtocols: TlsProtocol[];
   /** IANA names, union over protocols. */
   servedCipherSuites: string[];
+  /** IANA names per served protocol, in the order the server chose them (what the HTML matrix draws). */
+  servedCipherSuitesByProtocol: Partial<Record<TlsProtocol, string[]>>;
   configuredPolicy: string | null;
   /** null when the listener has no known policy (TCP pass-through, unknown policy). */
   configuredProtocols: TlsProtocol[] | null;

@@ -1,16 +1,15 @@
 /** Probes one endpoint: protocols, suites, order, groups, DH size and the chains served per SNI name. */
 import type { ProbeObservation, ServedChain, TlsProtocol } from '../model/snapshot.ts';
 import { TLS_PROTOCOLS } from '../model/snapshot.ts';
+import { groupName, suiteName as catalogueName } from '../catalogue/tls.ts';
 import { ConnectionCounter, type Dial } from './connection.ts';
 import {
   detectServerOrder, EndpointUnreachable, fetchLegacyChain, scanLegacy, scanSslv2, scanTls13,
-  SUITE_BY_CODE, type ProbeContext, type ProtocolScan, type RawChain,
+  type ProbeContext, type ProtocolScan, type RawChain,
 } from './enumerate.ts';
 import { Limiter } from './limiter.ts';
 import { fetchTls13Chain } from './node-chain.ts';
 import { describeCertificate, leafKeyType } from './served.ts';
-import { SSLV2_SPECS } from './suites.ts';
-import { GROUP_NAMES } from './wire.ts';
 
 export interface ProbeTarget {
   host: string;
@@ -48,10 +47,7 @@ function emptyProtocols(): Record<TlsProtocol, boolean | null> {
   return { SSLv2: null, SSLv3: null, 'TLSv1.0': null, 'TLSv1.1': null, 'TLSv1.2': null, 'TLSv1.3': null };
 }
 
-const suiteName = (protocol: TlsProtocol, code: number): string =>
-  protocol === 'SSLv2'
-    ? SSLV2_SPECS.find(([c]) => c === code)?.[1] ?? `SSL_CK_0x${code.toString(16)}`
-    : SUITE_BY_CODE.get(code)?.[1] ?? `0x${code.toString(16).padStart(4, '0')}`;
+const suiteName = (protocol: TlsProtocol, code: number): string => catalogueName(code, protocol === 'SSLv2');
 
 function toServedChain(sni: string | null, raw: { chain: Buffer[]; ocspStapled: boolean }, protocol: TlsProtocol | null): ServedChain {
   return { sni, chain: raw.chain.map(describeCertificate), ocspStapled: raw.ocspStapled, protocol, keyType: leafKeyType(raw.chain[0]) };
@@ -110,7 +106,7 @@ export async function probeEndpoint(target: ProbeTarget, options: ProbeOptions =
       if (scan.dhBits !== null) observation.dhBits = observation.dhBits === null ? scan.dhBits : Math.min(observation.dhBits, scan.dhBits);
       for (const note of scan.notes) observation.notes.push(`${scan.protocol}: ${note}`);
     }
-    observation.groups = [...groups].map((g) => GROUP_NAMES.get(g) ?? `0x${g.toString(16).padStart(4, '0')}`);
+    observation.groups = [...groups].map(groupName);
     if (!scans.some((s) => s.accepted)) {
       observation.status = 'error';
       observation.reason = `no SSL/TLS protocol accepted (${[...new Set(scans.map((s) => s.lastRefusal ?? 'refused'))].join('; ')})`;

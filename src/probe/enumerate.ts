@@ -5,7 +5,8 @@
 import type { TlsProtocol } from '../model/snapshot.ts';
 import { sendHello, type ConnectionCounter, type Dial, type HelloOutcome } from './connection.ts';
 import type { Limiter } from './limiter.ts';
-import { SSLV2_SPECS, SUITE_ROWS, type SuiteRow } from './suites.ts';
+import { suiteByCode, wireVersion } from '../catalogue/tls.ts';
+import { offerSuites } from './offer-order.ts';
 import {
   buildClientHello, buildSslv2ClientHello, decodeServerKeyExchange, LEGACY_GROUPS, TLS13_GROUPS,
   type ServerFlight, type WireVersion,
@@ -45,17 +46,11 @@ export interface ProtocolScan {
   lastRefusal: string | null;
 }
 
-const WIRE: Record<Exclude<TlsProtocol, 'SSLv2'>, { version: WireVersion; bit: number }> = {
-  SSLv3: { version: 0x0300, bit: 1 }, 'TLSv1.0': { version: 0x0301, bit: 2 }, 'TLSv1.1': { version: 0x0302, bit: 4 },
-  'TLSv1.2': { version: 0x0303, bit: 8 }, 'TLSv1.3': { version: 0x0304, bit: 16 },
-};
+const versionOf = (protocol: TlsProtocol): WireVersion => wireVersion(protocol) as WireVersion;
 
-export const SUITE_BY_CODE: ReadonlyMap<number, SuiteRow> = new Map(SUITE_ROWS.map((row) => [row[0], row]));
-
-/** Suites the table knows for a protocol, in offer order. */
+/** Suites the catalogue knows for a protocol, in offer order. */
 export function suitesFor(protocol: Exclude<TlsProtocol, 'SSLv2'>): number[] {
-  const bit = WIRE[protocol].bit;
-  return SUITE_ROWS.filter((row) => (row[3] & bit) !== 0).map((row) => row[0]);
+  return offerSuites(protocol);
 }
 
 async function offer(ctx: ProbeContext, hello: Buffer, sslv2 = false): Promise<Exclude<HelloOutcome, { kind: 'unreachable' }>> {
@@ -78,7 +73,7 @@ function keepChain(scan: ProtocolScan, flight: ServerFlight): void {
 /** SSLv2: one CLIENT-HELLO; the SERVER-HELLO lists every spec the server shares with us. */
 export async function scanSslv2(ctx: ProbeContext): Promise<ProtocolScan> {
   const scan = emptyScan('SSLv2');
-  const offered = SSLV2_SPECS.map(([code]) => code);
+  const offered = offerSuites('SSLv2');
   const outcome = await offer(ctx, buildSslv2ClientHello(offered), true);
   if (outcome.kind !== 'answered') { scan.lastRefusal = `${outcome.refusal}: ${outcome.detail}`; return scan; }
   if (outcome.flight.version !== 0x0002) { scan.lastRefusal = 'answered with a non-SSLv2 hello'; return scan; }
@@ -91,7 +86,7 @@ export async function scanSslv2(ctx: ProbeContext): Promise<ProtocolScan> {
 /** SSLv3 to TLS 1.2: offer bundles, remove what the server picked, until it refuses. */
 export async function scanLegacy(ctx: ProbeContext, protocol: 'SSLv3' | 'TLSv1.0' | 'TLSv1.1' | 'TLSv1.2'): Promise<ProtocolScan> {
   const scan = emptyScan(protocol);
-  const version = WIRE[protocol].version;
+  const version = versionOf(protocol);
   const all = suitesFor(protocol);
   const bundles: number[][] = [];
   for (let i = 0; i < all.length; i += MAX_BUNDLE) bundles.push(all.slice(i, i + MAX_BUNDLE));
@@ -127,9 +122,8 @@ export async function scanLegacy(ctx: ProbeContext, protocol: 'SSLv3' | 'TLSv1.0
       scan.suites.push(flight.suite);
       keepChain(scan, flight);
       if (flight.serverKeyExchange) {
-        const row = SUITE_BY_CODE.get(flight.suite);
         try {
-          const kx = decodeServerKeyExchange(flight.serverKeyExchange, row?.[5] ?? false);
+          const kx = decodeServerKeyExchange(flight.serverKeyExchange, suiteByCode(flight.suite)?.ephemeral === 'DH');
           if (kx.group !== null && !scan.groups.includes(kx.group)) scan.groups.push(kx.group);
           if (kx.dhBits !== null) scan.dhBits = scan.dhBits === null ? kx.dhBits : Math.min(scan.dhBits, kx.dhBits);
         } catch {
@@ -205,7 +199,7 @@ export async function scanTls13(ctx: ProbeContext): Promise<ProtocolScan> {
 export async function detectServerOrder(ctx: ProbeContext, scan: ProtocolScan): Promise<boolean | null> {
   if (scan.suites.length < 2 || scan.protocol === 'SSLv2') return null;
   const reversed = [...scan.suites].reverse();
-  const version = WIRE[scan.protocol].version;
+  const version = versionOf(scan.protocol);
   const groups = version === 0x0304 ? TLS13_GROUPS : LEGACY_GROUPS;
   const outcome = await offer(ctx, buildClientHello({ version, suites: reversed, sni: ctx.sni, groups, keyShares: [] }));
   if (outcome.kind !== 'answered') return null;
@@ -217,7 +211,7 @@ export async function detectServerOrder(ctx: ProbeContext, scan: ProtocolScan): 
 /** One hello for the certificate a name gets (TLS <= 1.2), reusing suites known to be accepted. */
 export async function fetchLegacyChain(ctx: ProbeContext, scan: ProtocolScan): Promise<RawChain | null> {
   if (scan.protocol === 'SSLv2' || scan.protocol === 'TLSv1.3' || !scan.accepted) return null;
-  const outcome = await offer(ctx, buildClientHello({ version: WIRE[scan.protocol].version, suites: scan.suites, sni: ctx.sni, groups: LEGACY_GROUPS }));
+  const outcome = await offer(ctx, buildClientHello({ version: versionOf(scan.protocol), suites: scan.suites, sni: ctx.sni, groups: LEGACY_GROUPS }));
   if (outcome.kind !== 'answered' || outcome.flight.certificates.length === 0) return null;
   return { chain: outcome.flight.certificates, ocspStapled: outcome.flight.ocspStapled, protocol: scan.protocol };
 }
