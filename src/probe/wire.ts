@@ -11,6 +11,8 @@ export type WireVersion = 0x0300 | 0x0301 | 0x0302 | 0x0303 | 0x0304;
 export const TLS13_GROUPS: readonly number[] = [0x11ec, 0x11eb, 0x11ed, 29, 23, 24, 25, 30, 31, 32, 33, 256, 257, 258, 259, 260];
 /** Offer order of the catalogue's groups for TLS <= 1.2 ECDHE (the ML-KEM hybrids do not exist there). */
 export const LEGACY_GROUPS: readonly number[] = [29, 23, 24, 25, 30, 26, 27, 28, 22, 21, 19, 14, 10, 9, 3, 1, 256, 257, 258, 259, 260];
+/** The same without the RFC 7919 ffdhe groups, as legacy clients send it (the server then picks its own DH group). */
+export const LEGACY_EC_GROUPS: readonly number[] = LEGACY_GROUPS.filter((g) => g < 256 || g > 511);
 
 const SIGNATURE_ALGORITHMS = [
   0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x0804, 0x0805, 0x0806, 0x0809, 0x080a, 0x080b,
