@@ -71,6 +71,7 @@ function endpointFor(o: ProbeObservation, lb: LoadBalancer | null, listener: Lis
     return needs !== 'DSS' || keyTypes.has('dsa');
   };
   const certificates = ok ? o.certificates.map((c) => compareChain(c, listener, records)) : [];
+  const incomplete = o.incomplete ?? [];
   const certificateMismatches = certificates.filter((c) => c.matches === false).map((c) =>
     `${sniLabel(c.sni)} (${c.protocol ?? '?'}): served ${short(c.servedSha256)} ${c.servedSubject ?? ''}, configured ${short(c.configuredSha256)} ${c.configuredArn ?? ''}`.trim());
   const chainMismatches = certificates.filter((c) => c.chainMatches === false).map((c) =>
@@ -91,6 +92,13 @@ function endpointFor(o: ProbeObservation, lb: LoadBalancer | null, listener: Lis
     listenerArn: o.listenerArn,
     probeStatus: o.status,
     probeReason: o.reason,
+    probeIncomplete: incomplete.map((i) => `${i.field}: ${i.reason}`),
+    chainsComplete: ok && !incomplete.some((i) => i.field === 'certificates'),
+    dhBits: o.dhBits,
+    dhBitsWithFfdhe: o.dhBitsWithFfdhe ?? null,
+    servedGroups: [...o.groups],
+    serverCipherOrder: o.serverCipherOrder,
+    chachaPriority: o.chachaPriority ?? null,
     servedProtocols,
     servedCipherSuites,
     servedCipherSuitesByProtocol,

@@ -287,6 +287,18 @@ export interface EndpointFacts extends SubjectIdentity {
   listenerArn: string | null;
   probeStatus: 'ok' | 'error' | 'skipped';
   probeReason: string | null;
+  /** What the probe could not determine, "field: reason" (endpoint-probe-incomplete turns each into an error). */
+  probeIncomplete: string[];
+  /** The served chain of every name probed was read (false: the chain rules cannot judge; see probeIncomplete). */
+  chainsComplete: boolean;
+  /** Smallest DH modulus served to a client without ffdhe groups (Logjam exposure); null when no DHE suite. */
+  dhBits: number | null;
+  /** The same for a client listing the RFC 7919 ffdhe groups. */
+  dhBitsWithFfdhe: number | null;
+  /** Named groups seen in key exchange, IANA names. */
+  servedGroups: string[];
+  serverCipherOrder: boolean | null;
+  chachaPriority: boolean | null;
   servedProtocols: TlsProtocol[];
   /** IANA names, union over protocols. */
   servedCipherSuites: string[];

@@ -112,10 +112,29 @@ export async function scanLegacy(ctx: ProbeContext, protocol: 'SSLv3' | 'TLSv1.0
   for (const cls of CERTIFICATE_CLASSES) {
     const suites = all.filter((code) => cls.includes(suiteByCode(code)?.certificate ?? 'none'));
     if (suites.length > 0) await enumerateSuites(ctx, scan, suites, state);
+    // A peer that let the first offer time out will not answer the next class either: one timeout, not four.
+    if (scan.suites.length === 0 && scan.lastRefusal?.startsWith('timeout')) break;
   }
   scan.accepted = scan.suites.length > 0;
   await measureFfdhe(ctx, scan);
+  if (ctx.enumerateGroups && protocol === 'TLSv1.2') await enumerateLegacyGroups(ctx, scan);
   return scan;
+}
+
+/** TLS 1.2 groups: the accepted ECDHE suites with the curve list, removing each group the server picks. */
+async function enumerateLegacyGroups(ctx: ProbeContext, scan: ProtocolScan): Promise<void> {
+  const ecdhe = scan.suites.filter((code) => suiteByCode(code)?.ephemeral === 'ECDH');
+  if (ecdhe.length === 0) return;
+  const left = LEGACY_EC_GROUPS.filter((g) => !scan.groups.includes(g));
+  while (left.length > 0) {
+    const outcome = await offer(ctx, buildClientHello({ version: 0x0303, suites: ecdhe, sni: ctx.sni, groups: left }));
+    if (outcome.kind !== 'answered' || !outcome.flight.serverKeyExchange) break;
+    const before = scan.groups.length;
+    readKeyExchange(scan, outcome.flight, 'legacy');
+    const chosen = scan.groups[scan.groups.length - 1];
+    if (scan.groups.length === before || chosen === undefined || !left.includes(chosen)) break;
+    left.splice(left.indexOf(chosen), 1);
+  }
 }
 
 async function enumerateSuites(ctx: ProbeContext, scan: ProtocolScan, suites: number[], state: { first: boolean }): Promise<void> {
