@@ -299,6 +299,10 @@ export interface EndpointFacts extends SubjectIdentity {
   servedGroups: string[];
   serverCipherOrder: boolean | null;
   chachaPriority: boolean | null;
+  /** The chain served for the probed name, judged as configured chains are (pass-through endpoints included); null when not read or unparseable. */
+  servedChain: ChainFacts | null;
+  /** The probed name (SNI, else the host name) against the served leaf; null when there is no parsed leaf. */
+  servedHostnameCoverage: { checked: string[]; uncovered: string[] } | null;
   servedProtocols: TlsProtocol[];
   /** IANA names, union over protocols. */
   servedCipherSuites: string[];

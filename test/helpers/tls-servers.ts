@@ -90,7 +90,7 @@ export async function startSServer(pki: Pki, args: string[]): Promise<RunningSer
   return {
     port,
     stop: async () => {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       await exited;

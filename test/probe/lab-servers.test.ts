@@ -15,6 +15,9 @@ import {
 } from '../helpers/lab-servers.ts';
 import { sslscan } from '../helpers/sslscan.ts';
 import { makePki, startHostilePeer, startSServer, type Pki, type RunningServer } from '../helpers/tls-servers.ts';
+import { pemBundle, TestPki } from '../helpers/pki.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const probe = (port: number, options: ProbeOptions = {}): Promise<ProbeObservation> =>
   probeEndpoint({ host: 'localhost', port, sni: 'localhost', connectTo: `127.0.0.1:${port}` }, { timeoutMs: 3000, ...options });
@@ -102,6 +105,35 @@ describe('probe against a lab of real servers', () => {
     expect(o.cipherSuites['TLSv1.2']).toEqual(['TLS_ECDH_anon_WITH_AES_128_CBC_SHA']);
     expect(o.dhBits).toBeNull();
     expect(o.groups).toContain('x25519');
+  }, 120_000);
+
+  it('judges the chain a pass-through endpoint serves: an expired intermediate and a misordered chain fail, the name passes', async () => {
+    const snapshot = demoSnapshot();
+    snapshot.loadBalancers = snapshot.loadBalancers.filter((lb) => lb.name === 'hsm-front');
+    const dns = snapshot.loadBalancers[0]!.dnsName;
+    const lab = new TestPki();
+    const root = lab.root('Lab Root CA');
+    const int1 = lab.intermediate('Lab Intermediate 1', root);
+    const int2 = lab.intermediate('Lab Intermediate 2', int1, { notBeforeDays: -60, notAfterDays: -2 });
+    const leaf = lab.leaf('hsm-web.example.com', int2, { dnsNames: [dns, 'hsm-web.example.com'] });
+    // served leaf, then I1 before I2: out of issuing order, and I2 expired two days ago
+    writeFileSync(join(lab.dir, 'served-chain.pem'), pemBundle([int1, int2]));
+    const labPki: Pki = { dir: lab.dir, path: (n) => join(lab.dir, n), pem: () => '', cleanup: () => lab.cleanup() };
+    const s = keep(await startSServer(labPki, ['-cert', leaf.certPath, '-key', leaf.keyPath, '-cert_chain', 'served-chain.pem']));
+    const [o, oracle] = await Promise.all([probe(s.port), sClient(s.port, 'TLSv1.3', 'TLS_AES_128_GCM_SHA256', ['-showcerts'])]);
+    expect(o.certificates[0]!.chain.map((c) => c.subject)).toEqual(['CN=hsm-web.example.com', 'CN=Lab Intermediate 1', 'CN=Lab Intermediate 2']);
+    expect([...oracle.output.matchAll(/^ \d s:(.+)$/gm)].map((m) => m[1])).toEqual(['CN = hsm-web.example.com', 'CN = Lab Intermediate 1', 'CN = Lab Intermediate 2']);
+    const outcome = await audit({
+      source: { kind: 'snapshot', snapshot }, profile: 'default', failOn: 'none', allowPartial: true,
+      trustAnchorsPem: [...demoTrustAnchors(), root.pem], asOf: lab.now.toISOString(),
+      probe: { connectTo: [`${dns}:443:127.0.0.1:${s.port}`], timeoutMs: 3000 },
+    });
+    const status = (id: string) => outcome.result.findings.filter((f) => f.ruleId === id).map((f) => [f.status, f.message]);
+    expect(status('endpoint-served-chain-expired')).toEqual([['fail', expect.stringMatching(/expired certificates: .*Lab Intermediate 2/)]]);
+    expect(status('endpoint-served-chain-misordered')).toEqual([['fail', expect.stringMatching(/out of issuing order/)]]);
+    expect(status('endpoint-served-hostname-mismatch').map(([st]) => st)).toEqual(['pass']);
+    expect(status('endpoint-probe-incomplete').map(([st]) => st)).toEqual(['pass']);
+    lab.cleanup();
   }, 120_000);
 
   it('stops a silent peer at the per-endpoint deadline and says so', async () => {
