@@ -5,7 +5,7 @@
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
-import { freePort, waitForPort, type Pki, type RunningServer } from './tls-servers.ts';
+import { freePort, serverProcess, type Pki, type RunningServer } from './tls-servers.ts';
 
 /** Runs a client with stdin closed (s_client and gnutls-cli hang up at EOF) and returns its stdout, whatever the exit code. */
 function run(command: string, args: string[]): Promise<string> {
@@ -20,18 +20,8 @@ export function requireBinary(path: string): string {
   return path;
 }
 
-async function startProcess(command: string, args: string[], port: number, cwd: string): Promise<RunningServer> {
-  const child = spawn(requireBinary(command), args, { cwd, stdio: 'ignore' });
-  await waitForPort(port, child);
-  return {
-    port,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+function startProcess(command: string, args: string[], port: number, cwd: string): Promise<RunningServer> {
+  return serverProcess(spawn(requireBinary(command), args, { cwd, stdio: 'ignore' }), port);
 }
 
 /** HAProxy with an RSA and an ECDSA certificate for one bind (a multi-cert bundle): it picks by the offered suites. */

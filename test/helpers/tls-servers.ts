@@ -85,7 +85,11 @@ export interface RunningServer {
 /** Starts `openssl s_server -www` on a free loopback port with extra arguments (paths relative to the PKI dir). */
 export async function startSServer(pki: Pki, args: string[]): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-www', '-quiet', ...args], { cwd: pki.dir, stdio: 'ignore' });
+  return serverProcess(spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-www', '-quiet', ...args], { cwd: pki.dir, stdio: 'ignore' }), port);
+}
+
+/** Waits until a spawned server listens on the port; stop() ends it (once, however often it is called). */
+export async function serverProcess(child: ChildProcess, port: number): Promise<RunningServer> {
   await waitForPort(port, child);
   return {
     port,
