@@ -46,6 +46,11 @@ export async function run(): Promise<void> {
     const testsslSeconds = await toolSeconds(await exec('which', ['testssl.sh']).then(() => 'testssl.sh', () => 'testssl'),
       ['--color', '0', '--warnings', 'batch', '-p', '-E', `127.0.0.1:${server.port}`]);
     const s = median(seconds);
+    // Whole process against whole process: the committed CLI bundle, and Node's own start-up floor.
+    const processRuns: number[] = [];
+    for (let i = 0; i < 3; i++) processRuns.push(await timed(() => exec('node', ['dist/cli.js', 'probe', `127.0.0.1:${server.port}`, '--json'], { maxBuffer: 1 << 24 }).catch(() => undefined)));
+    const nodeFloor = median(await Promise.all([0, 1, 2].map(() => timed(() => exec('node', ['-e', '0'])))));
+    const processSeconds = median(processRuns);
     console.log([
       'BENCH name=probe', `connections=${observation.connections}`, `lowerBound=${lowerBound}`,
       `ratio=${(observation.connections / lowerBound).toFixed(2)}`, `acceptedSuites=${accepted}`, `seconds=${s.toFixed(3)}`,
@@ -53,6 +58,9 @@ export async function run(): Promise<void> {
       `vsSslscan=${typeof sslscanSeconds === 'number' ? (sslscanSeconds / s).toFixed(1) : 'n/a'}x`,
       `vsTestssl=${typeof testsslSeconds === 'number' ? (testsslSeconds / s).toFixed(1) : 'n/a'}x`,
       `connectionsWithGroups=${withGroups.connections}`, `groups=${withGroups.groups.length}`,
+      `processSeconds=${processSeconds.toFixed(3)}`, `nodeFloorSeconds=${nodeFloor.toFixed(3)}`,
+      `processVsSslscan=${typeof sslscanSeconds === 'number' ? (sslscanSeconds / processSeconds).toFixed(2) : 'n/a'}x`,
+      `processVsTestssl=${typeof testsslSeconds === 'number' ? (testsslSeconds / processSeconds).toFixed(1) : 'n/a'}x`,
     ].join(' '));
   } finally {
     await server.stop();

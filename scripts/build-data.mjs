@@ -4,34 +4,15 @@
 //   node scripts/build-data.mjs [path/to/shared/reference]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildTlsCatalogue } from './tls-catalogue.mjs';
 
 const ref = process.argv[2] ?? join(import.meta.dirname, '..', '..', 'shared', 'reference');
 const load = (f) => JSON.parse(readFileSync(join(ref, f), 'utf8'));
 const out = (f, data) => writeFileSync(join(import.meta.dirname, '..', 'rules', 'data', f), JSON.stringify(data, null, 1) + '\n');
 const PROTO = { SSLv2: 'SSLv2', SSLv3: 'SSLv3', TLSv1: 'TLSv1.0', 'TLSv1.1': 'TLSv1.1', 'TLSv1.2': 'TLSv1.2', 'TLSv1.3': 'TLSv1.3' };
 
-const suites = load('cipher-suites.json');
-out('cipher-suites.json', {
-  source: suites.source.map((s) => s.ref),
-  derivedFrom: 'shared/reference/cipher-suites.json (retrieved ' + suites.retrieved + ')',
-  strengthConvention: suites.strength_convention.rules,
-  suites: suites.ciphers.map((c) => ({
-    iana: c.iana_name,
-    openssl: c.openssl_name,
-    code: c.code_point,
-    protocols: c.protocols.map((p) => PROTO[p] ?? p),
-    kx: c.key_exchange,
-    enc: c.encryption,
-    strength: c.strength,
-    reasons: c.strength_reasons,
-    forwardSecrecy: c.forward_secrecy,
-    aead: c.aead,
-    cbc: /CBC/.test(c.encryption) || (!c.aead && /AES|CAMELLIA|ARIA|SEED|IDEA|DES/.test(c.encryption)),
-    export: c.export_grade,
-    mozilla: c.mozilla_6_0_lowest_profile ?? null,
-    ...(c.sslv2_variant_code_point ? { sslv2Code: c.sslv2_variant_code_point, sslv2Name: c.sslv2_variant_name } : {}),
-  })),
-});
+buildTlsCatalogue(load('cipher-suites.json'), readFileSync(join(import.meta.dirname, 'data', 'iana-cipher-suites-supplement.csv'), 'utf8'),
+  (f, text) => writeFileSync(join(import.meta.dirname, '..', 'rules', 'data', f), text));
 
 const clb = load('clb-predefined-policies.json');
 out('classic-policies.json', {

@@ -40,7 +40,7 @@ function hydrate(t) {
   return t.r.map(function (row) { var o = {}; for (var k = 0; k < t.c.length; k++) o[t.c[k]] = row[k]; return o; });
 }
 D.loadBalancers = hydrate(D.loadBalancers); D.listeners = hydrate(D.listeners); D.certificates = hydrate(D.certificates);
-D.served = hydrate(D.served).map(function (s) { var p = D.servedProfiles[s.profile]; s.protocols = p.protocols; s.suites = p.suites; return s; });
+D.served = hydrate(D.served);
 // Resource rows become [arn, kind, name, account, region, loadBalancer, lbType].
 var R = D.resources.map(function (r) { return [D.arnPrefixes[r[0]] + r[1], r[2], r[3], r[4], r[5], r[6], r[7]]; });
 // Column access for a finding row: [rule, resource, status, severity, message, detail].

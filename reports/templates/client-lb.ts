@@ -78,39 +78,23 @@ function listenerTable(lb) {
     }))));
 }
 
-// Which protocols a suite can be negotiated under; display only, the judgement is in the findings.
-function suiteProtocols(name) {
-  if (/^TLS_(AES|CHACHA20)_/.test(name) && name.indexOf('_WITH_') < 0) return ['TLSv1.3'];
-  if (/GCM|CHACHA20|SHA256|SHA384|CCM/.test(name)) return ['TLSv1.2'];
-  return ['SSLv3', 'TLSv1.0', 'TLSv1.1', 'TLSv1.2'];
-}
+var FLAG_CLASS = { insecure: 'flag flag-bad', weak: 'flag flag-warn', unknown: 'flag flag-bad', 'not in policy': 'flag flag-bad', 'never chosen': 'flag flag-warn' };
 
+// The cells come from enrich's facts (src/report/html/matrix.ts); the page only draws them.
 function matrix(l) {
-  if (l.policy < 0 && !l.served.length) return null;
-  var p = l.policy >= 0 ? D.policies[l.policy] : null, s = l.served.length ? D.served[l.served[0]] : null;
-  var protos = D.protocols.filter(function (x) { return (p && p.protocols.indexOf(x) >= 0) || (s && s.protocols[x]); });
-  var suites = p ? p.suites.slice() : [];
-  if (s) protos.forEach(function (x) { (s.suites[x] || []).forEach(function (c) { if (suites.indexOf(c) < 0) suites.push(c); }); });
-  var cols = s ? 2 : 1;
-  var head1 = h('tr', null, h('th', { scope: 'col', rowspan: 2 }, 'Cipher suite'), protos.map(function (x) { return h('th', { scope: 'colgroup', colspan: cols }, x); }));
-  var head2 = h('tr', null, protos.map(function () { return s ? [h('th', { scope: 'col' }, 'Configured'), h('th', { scope: 'col' }, 'Served')] : h('th', { scope: 'col' }, 'Configured'); }));
-  function mark(on, title) { return h('td', { class: 'cell ' + (on ? 'cell-on' : 'cell-off') }, on ? h('span', { 'aria-label': title }, '●') : h('span', { class: 'sr-only' }, 'no')); }
-  var protoRow = h('tr', { class: 'proto-row' }, h('th', { scope: 'row' }, 'Protocol enabled'), protos.map(function (x) {
-    var c = p ? p.protocols.indexOf(x) >= 0 : false;
-    return s ? [mark(c, 'configured'), mark(!!s.protocols[x], 'served')] : mark(c, 'configured');
-  }));
-  var rows = suites.map(function (c) {
-    var tags = [];
-    if (p && p.insecure.indexOf(c) >= 0) tags.push(h('span', { class: 'flag flag-bad' }, 'insecure'));
-    else if (p && p.weak.indexOf(c) >= 0) tags.push(h('span', { class: 'flag flag-warn' }, 'weak'));
-    if (p && p.unknown.indexOf(c) >= 0) tags.push(h('span', { class: 'flag flag-bad' }, 'unknown'));
-    var fits = suiteProtocols(c);
-    return h('tr', null, h('th', { scope: 'row' }, h('code', null, c), tags), protos.map(function (x) {
-      var conf = !!p && p.suites.indexOf(c) >= 0 && p.protocols.indexOf(x) >= 0 && fits.indexOf(x) >= 0;
-      return s ? [mark(conf, 'configured'), mark((s.suites[x] || []).indexOf(c) >= 0, 'served')] : mark(conf, 'configured');
-    }));
+  if (l.matrix < 0) return null;
+  var m = D.matrices[l.matrix], p = l.policy >= 0 ? D.policies[l.policy] : null, s = l.served.length ? D.served[l.served[0]] : null;
+  var probed = m.servedProtocols !== null;
+  var cols = probed ? 2 : 1;
+  var head1 = h('tr', null, h('th', { scope: 'col', rowspan: 2 }, 'Cipher suite'), m.protocols.map(function (x) { return h('th', { scope: 'colgroup', colspan: cols }, x); }));
+  var head2 = h('tr', null, m.protocols.map(function () { return probed ? [h('th', { scope: 'col' }, 'Configured'), h('th', { scope: 'col' }, 'Served')] : h('th', { scope: 'col' }, 'Configured'); }));
+  function mark(on, title) { return h('td', { class: 'cell ' + (on ? 'cell-on' : 'cell-off'), 'data-cell': title + ':' + (on ? 'on' : 'off') }, on ? h('span', { 'aria-label': title }, '●') : h('span', { class: 'sr-only' }, 'no')); }
+  function cells(conf, served) { return m.protocols.map(function (x, i) { return probed ? [mark(conf[i], 'configured'), mark(served[i], 'served')] : mark(conf[i], 'configured'); }); }
+  var protoRow = h('tr', { class: 'proto-row' }, h('th', { scope: 'row' }, 'Protocol enabled'), cells(m.configuredProtocols, m.servedProtocols));
+  var rows = m.rows.map(function (r) {
+    return h('tr', { 'data-suite': r[0] }, h('th', { scope: 'row' }, h('code', null, r[0]), r[1].map(function (f) { return h('span', { class: FLAG_CLASS[f] || 'flag' }, f); })), cells(r[2], r[3]));
   });
-  var title = 'Port ' + l.port + ': ' + (p ? (p.name || 'unnamed policy') : 'no policy') + (s ? ' — configured vs served' : ' — configured (not probed)');
+  var title = 'Port ' + l.port + ': ' + (p ? (p.name || 'unnamed policy') : 'no policy') + (probed ? ' — configured vs served' : s ? ' — configured (probe did not complete)' : ' — configured (not probed)');
   var chains = s ? s.chains.map(function (c) {
     return h('div', { class: 'chain' }, h('div', { class: 'sub' }, 'Chain served' + (c.sni ? ' for SNI ' + c.sni : ' without SNI')),
       h('ol', null, c.chain.map(function (x) { return h('li', null, h('code', null, x.subject), h('span', { class: 'sub' }, ' issued by '), h('code', null, x.issuer)); })));

@@ -2,10 +2,15 @@
 import type { EndpointCertificateDrift, EndpointFacts, ResolvedPolicy } from '../model/facts.ts';
 import type { CertificateRecord, Listener, LoadBalancer, ProbeObservation, ServedChain, Snapshot, TlsProtocol } from '../model/snapshot.ts';
 import { TLS_PROTOCOLS } from '../model/snapshot.ts';
-import { SUITE_ROWS } from '../probe/suites.ts';
+import { lookupSuite } from '../catalogue/tls.ts';
 import { pemFingerprints } from '../probe/served.ts';
+import { analyseServedChain } from './certificate.ts';
 
-const AUTH_BY_IANA = new Map(SUITE_ROWS.map((row) => [row[1], row[4]]));
+/** What judging a served chain needs: the audit's clock and trust store. */
+export interface ServedChainContext {
+  asOf: string;
+  trustAnchorsPem: string[];
+}
 
 /** DNS name coverage with one-label wildcards, as TLS clients match it. */
 function covers(pattern: string, name: string): boolean {
@@ -55,22 +60,34 @@ function diff<T>(a: readonly T[], b: readonly T[]): T[] {
   return a.filter((x) => !b.includes(x));
 }
 
+/** The chain served for the probed name, judged like a configured one; null when none was read or it cannot be parsed. */
+function servedChainFacts(o: ProbeObservation, context: ServedChainContext | null): Pick<EndpointFacts, 'servedChain' | 'servedHostnameCoverage'> {
+  const served = o.certificates.find((c) => c.sni === o.target.sni) ?? o.certificates[0];
+  if (o.status !== 'ok' || !served || served.chain.length === 0 || context === null) return { servedChain: null, servedHostnameCoverage: null };
+  const names = [o.target.sni ?? (/^[\d.:]+$/.test(o.target.host) ? null : o.target.host)].filter((n): n is string => n !== null);
+  const analysis = analyseServedChain(served.chain.map((c) => c.pem), { ...context, hostnames: names });
+  return { servedChain: analysis.parseError === null ? analysis.chain : null, servedHostnameCoverage: analysis.hostnameCoverage };
+}
+
 function endpointFor(o: ProbeObservation, lb: LoadBalancer | null, listener: Listener | null, policy: ResolvedPolicy | null,
-  records: Map<string, CertificateRecord>): EndpointFacts {
+  records: Map<string, CertificateRecord>, context: ServedChainContext | null): EndpointFacts {
   const ok = o.status === 'ok';
   const servedProtocols = TLS_PROTOCOLS.filter((p) => o.protocols[p] === true);
   const servedCipherSuites = [...new Set(TLS_PROTOCOLS.flatMap((p) => o.cipherSuites[p] ?? []))];
+  const servedCipherSuitesByProtocol: Partial<Record<TlsProtocol, string[]>> = {};
+  for (const p of servedProtocols) servedCipherSuitesByProtocol[p] = [...(o.cipherSuites[p] ?? [])];
   const configured = policy && policy.known ? policy : null;
   const keyTypes = new Set(o.certificates.map((c) => c.keyType));
   // A configured ECDSA suite cannot be chosen without an ECDSA certificate (and likewise RSA): not drift.
   const servable = (iana: string): boolean => {
-    const auth = AUTH_BY_IANA.get(iana);
-    if (auth === undefined) return false;
-    if (auth === 'ECDSA') return keyTypes.has('ec');
-    if (auth === 'RSA') return keyTypes.has('rsa') || keyTypes.has('rsa-pss');
-    return auth !== 'DSS' || keyTypes.has('dsa');
+    const needs = lookupSuite(iana)?.certificate;
+    if (needs === undefined) return false;
+    if (needs === 'ECDSA') return keyTypes.has('ec');
+    if (needs === 'RSA') return keyTypes.has('rsa') || keyTypes.has('rsa-pss');
+    return needs !== 'DSS' || keyTypes.has('dsa');
   };
   const certificates = ok ? o.certificates.map((c) => compareChain(c, listener, records)) : [];
+  const incomplete = o.incomplete ?? [];
   const certificateMismatches = certificates.filter((c) => c.matches === false).map((c) =>
     `${sniLabel(c.sni)} (${c.protocol ?? '?'}): served ${short(c.servedSha256)} ${c.servedSubject ?? ''}, configured ${short(c.configuredSha256)} ${c.configuredArn ?? ''}`.trim());
   const chainMismatches = certificates.filter((c) => c.chainMatches === false).map((c) =>
@@ -91,8 +108,17 @@ function endpointFor(o: ProbeObservation, lb: LoadBalancer | null, listener: Lis
     listenerArn: o.listenerArn,
     probeStatus: o.status,
     probeReason: o.reason,
+    probeIncomplete: incomplete.map((i) => `${i.field}: ${i.reason}`),
+    chainsComplete: ok && !incomplete.some((i) => i.field === 'certificates'),
+    dhBits: o.dhBits,
+    dhBitsWithFfdhe: o.dhBitsWithFfdhe ?? null,
+    servedGroups: [...o.groups],
+    serverCipherOrder: o.serverCipherOrder,
+    chachaPriority: o.chachaPriority ?? null,
+    ...servedChainFacts(o, context),
     servedProtocols,
     servedCipherSuites,
+    servedCipherSuitesByProtocol,
     configuredPolicy: policy?.name ?? null,
     configuredProtocols: configured ? [...configured.protocols] : null,
     configuredCipherSuites: configured ? [...configured.cipherSuites] : null,
@@ -112,14 +138,12 @@ function endpointFor(o: ProbeObservation, lb: LoadBalancer | null, listener: Lis
 
 /** A suite only counts as missing when a protocol that could carry it is both configured and served. */
 function configuredProtocolServes(iana: string, configured: readonly TlsProtocol[], served: readonly TlsProtocol[]): boolean {
-  const row = SUITE_ROWS.find((r) => r[1] === iana);
-  if (!row) return false;
-  const bits: [TlsProtocol, number][] = [['SSLv3', 1], ['TLSv1.0', 2], ['TLSv1.1', 4], ['TLSv1.2', 8], ['TLSv1.3', 16]];
-  return bits.some(([p, bit]) => (row[3] & bit) !== 0 && configured.includes(p) && served.includes(p));
+  const carriers = lookupSuite(iana)?.protocols ?? [];
+  return carriers.some((p) => configured.includes(p) && served.includes(p));
 }
 
 /** One EndpointFacts per probe observation, judged against the listener's resolved policy and certificates. */
-export function endpointFacts(snapshot: Snapshot, listenerPolicies: Map<string, ResolvedPolicy | null>): EndpointFacts[] {
+export function endpointFacts(snapshot: Snapshot, listenerPolicies: Map<string, ResolvedPolicy | null>, context: ServedChainContext | null = null): EndpointFacts[] {
   const records = new Map(snapshot.certificates.map((c) => [c.arn, c]));
   const listeners = new Map<string, { lb: LoadBalancer; listener: Listener }>();
   for (const lb of snapshot.loadBalancers) for (const listener of lb.listeners) listeners.set(listener.arn, { lb, listener });
@@ -127,7 +151,7 @@ export function endpointFacts(snapshot: Snapshot, listenerPolicies: Map<string, 
     const found = o.listenerArn ? listeners.get(o.listenerArn) : undefined;
     const lb = found?.lb ?? snapshot.loadBalancers.find((l) => l.arn === o.loadBalancerArn) ?? null;
     const policy = o.listenerArn ? listenerPolicies.get(o.listenerArn) ?? null : null;
-    return endpointFor(o, lb, found?.listener ?? null, policy, records);
+    return endpointFor(o, lb, found?.listener ?? null, policy, records, context);
   });
   return facts.sort((a, b) => a.arn.localeCompare(b.arn));
 }

@@ -66,6 +66,6 @@ export function enrich(snapshot: Snapshot, options: EnrichOptions): FactsBySubje
     loadBalancer: snapshot.loadBalancers.map((lb) => loadBalancerFacts(lb, instances)).sort(byArn),
     certificate: certificateFacts(snapshot, { asOf: options.asOf, trustAnchorsPem: options.trustAnchorsPem, ...usage }).sort(byArn),
     hsmCluster: snapshot.hsmClusters.map((c) => hsmClusterFacts(c, snapshot.instances)).sort(byArn),
-    endpoint: endpointFacts(snapshot, policies).sort(byArn),
+    endpoint: endpointFacts(snapshot, policies, { asOf: options.asOf, trustAnchorsPem: options.trustAnchorsPem }).sort(byArn),
   };
 }

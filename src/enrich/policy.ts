@@ -68,6 +68,8 @@ function build(
   }
   const sorted = sortProtocols(protocols);
   const known = source !== 'unknown';
+  const cipherSuitesByProtocol: Partial<Record<TlsProtocol, string[]>> = {};
+  for (const p of sorted) cipherSuitesByProtocol[p] = cipherSuites.filter((s) => lookupCipherSuite(s)?.protocols.includes(p) ?? false);
   return {
     name,
     source,
@@ -76,6 +78,7 @@ function build(
     protocols: sorted,
     minProtocol: sorted[0] ?? null,
     cipherSuites,
+    cipherSuitesByProtocol,
     unknownCipherSuites: unknown,
     insecureCipherSuites: suitesFailingBar(cipherSuites, { minStrength: 'weak' }),
     weakCipherSuites: suitesFailingBar(cipherSuites, { minStrength: 'secure' }),

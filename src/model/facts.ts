@@ -46,6 +46,8 @@ export interface ResolvedPolicy {
   minProtocol: TlsProtocol | null;
   /** IANA names in the policy's preference order; unknown OpenSSL names are kept as given. */
   cipherSuites: string[];
+  /** The policy's suites under each of its protocols that can carry them (per the TLS catalogue), policy order. */
+  cipherSuitesByProtocol: Partial<Record<TlsProtocol, string[]>>;
   /** Cipher names the project's cipher table does not know (judged as insecure). */
   unknownCipherSuites: string[];
   insecureCipherSuites: string[];
@@ -294,9 +296,27 @@ export interface EndpointFacts extends SubjectIdentity {
   listenerArn: string | null;
   probeStatus: 'ok' | 'error' | 'skipped';
   probeReason: string | null;
+  /** What the probe could not determine, "field: reason" (endpoint-probe-incomplete turns each into an error). */
+  probeIncomplete: string[];
+  /** The served chain of every name probed was read (false: the chain rules cannot judge; see probeIncomplete). */
+  chainsComplete: boolean;
+  /** Smallest DH modulus served to a client without ffdhe groups (Logjam exposure); null when no DHE suite. */
+  dhBits: number | null;
+  /** The same for a client listing the RFC 7919 ffdhe groups. */
+  dhBitsWithFfdhe: number | null;
+  /** Named groups seen in key exchange, IANA names. */
+  servedGroups: string[];
+  serverCipherOrder: boolean | null;
+  chachaPriority: boolean | null;
+  /** The chain served for the probed name, judged as configured chains are (pass-through endpoints included); null when not read or unparseable. */
+  servedChain: ChainFacts | null;
+  /** The probed name (SNI, else the host name) against the served leaf; null when there is no parsed leaf. */
+  servedHostnameCoverage: { checked: string[]; uncovered: string[] } | null;
   servedProtocols: TlsProtocol[];
   /** IANA names, union over protocols. */
   servedCipherSuites: string[];
+  /** IANA names per served protocol, in the order the server chose them (what the HTML matrix draws). */
+  servedCipherSuitesByProtocol: Partial<Record<TlsProtocol, string[]>>;
   configuredPolicy: string | null;
   /** null when the listener has no known policy (TCP pass-through, unknown policy). */
   configuredProtocols: TlsProtocol[] | null;

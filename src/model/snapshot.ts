@@ -305,4 +305,14 @@ export interface ProbeObservation {
   notes: string[];
   connections: number;
   durationMs: number;
+  /**
+   * What the probe could not determine although the endpoint answered, and why: `field` names the part
+   * of this observation that is missing or may be short (certificates, cipherSuites.TLSv1.2, dhBits,
+   * serverCipherOrder, ...). Empty or absent: everything recorded was determined. Never judged as a pass.
+   */
+  incomplete?: { field: string; reason: string }[];
+  /** DH modulus bits a client offering the RFC 7919 ffdhe groups gets (dhBits is what a client without them gets). */
+  dhBitsWithFfdhe?: number | null;
+  /** Server order holds except that a client listing ChaCha20-Poly1305 first gets it (OpenSSL PRIORITIZE_CHACHA). */
+  chachaPriority?: boolean | null;
 }

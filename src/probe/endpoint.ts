@@ -1,16 +1,15 @@
 /** Probes one endpoint: protocols, suites, order, groups, DH size and the chains served per SNI name. */
 import type { ProbeObservation, ServedChain, TlsProtocol } from '../model/snapshot.ts';
 import { TLS_PROTOCOLS } from '../model/snapshot.ts';
+import { groupName, suiteName as catalogueName } from '../catalogue/tls.ts';
 import { ConnectionCounter, type Dial } from './connection.ts';
 import {
-  detectServerOrder, EndpointUnreachable, fetchLegacyChain, scanLegacy, scanSslv2, scanTls13,
-  SUITE_BY_CODE, type ProbeContext, type ProtocolScan, type RawChain,
+  DeadlineExceeded, determineOrder, dialWithin, EndpointUnreachable, fetchLegacyChain, scanLegacy, scanSslv2, scanTls13,
+  type ProbeContext, type ProtocolScan, type RawChain,
 } from './enumerate.ts';
 import { Limiter } from './limiter.ts';
 import { fetchTls13Chain } from './node-chain.ts';
 import { describeCertificate, leafKeyType } from './served.ts';
-import { SSLV2_SPECS } from './suites.ts';
-import { GROUP_NAMES } from './wire.ts';
 
 export interface ProbeTarget {
   host: string;
@@ -36,7 +35,11 @@ export interface ProbeOptions {
   groups?: boolean;
   /** Fetch the certificate without SNI too when the target has an SNI name. */
   noSniCertificate?: boolean;
+  /** No connection starts after this long from the first one (default 60 s); what is missing is reported. */
+  deadlineMs?: number;
 }
+
+export const DEFAULT_DEADLINE_MS = 60_000;
 
 function splitHostPort(value: string): { host: string; port: number } {
   const match = /^\[?([^\]]*?)\]?:(\d+)$/.exec(value);
@@ -48,23 +51,28 @@ function emptyProtocols(): Record<TlsProtocol, boolean | null> {
   return { SSLv2: null, SSLv3: null, 'TLSv1.0': null, 'TLSv1.1': null, 'TLSv1.2': null, 'TLSv1.3': null };
 }
 
-const suiteName = (protocol: TlsProtocol, code: number): string =>
-  protocol === 'SSLv2'
-    ? SSLV2_SPECS.find(([c]) => c === code)?.[1] ?? `SSL_CK_0x${code.toString(16)}`
-    : SUITE_BY_CODE.get(code)?.[1] ?? `0x${code.toString(16).padStart(4, '0')}`;
+const suiteName = (protocol: TlsProtocol, code: number): string => catalogueName(code, protocol === 'SSLv2');
 
 function toServedChain(sni: string | null, raw: { chain: Buffer[]; ocspStapled: boolean }, protocol: TlsProtocol | null): ServedChain {
   return { sni, chain: raw.chain.map(describeCertificate), ocspStapled: raw.ocspStapled, protocol, keyType: leafKeyType(raw.chain[0]) };
 }
 
-/** The TLS 1.3 chain, or the best legacy hello's, for one name. */
-async function chainFor(ctx: ProbeContext, sni: string | null, scans: ProtocolScan[], notes: string[]): Promise<ServedChain[]> {
+type Incomplete = NonNullable<ProbeObservation['incomplete']>;
+
+/** The TLS 1.3 chain, or the best legacy hello's, for one name; a name whose chain could not be read is incomplete. */
+async function chainFor(ctx: ProbeContext, sni: string | null, scans: ProtocolScan[], notes: string[], incomplete: Incomplete): Promise<ServedChain[]> {
   const out: ServedChain[] = [];
   const tls13 = scans.find((s) => s.protocol === 'TLSv1.3' && s.accepted);
+  let tls13Error: string | null = null;
   if (tls13) {
-    const got = await ctx.limiter.run(() => fetchTls13Chain(ctx.dial, sni, ctx.counter));
-    if ('error' in got) notes.push(`TLS 1.3 chain for ${sni ?? '(no SNI)'}: ${got.error}`);
-    else out.push(toServedChain(sni, got, 'TLSv1.3'));
+    const got = await ctx.limiter.run(() => fetchTls13Chain(dialWithin(ctx), sni, ctx.counter));
+    if ('error' in got) {
+      tls13Error = got.error;
+      notes.push(`TLS 1.3 chain for ${sni ?? '(no SNI)'}: ${got.error}`);
+    } else {
+      out.push(toServedChain(sni, got, 'TLSv1.3'));
+      if (got.cut) incomplete.push({ field: 'certificates', reason: `TLS 1.3 chain for ${sni ?? '(no SNI)'} cut at ${got.chain.length} certificates` });
+    }
   }
   const legacy = [...scans].reverse().find((s) => s.accepted && s.protocol !== 'TLSv1.3' && s.protocol !== 'SSLv2');
   if (legacy && out.length === 0) {
@@ -72,6 +80,9 @@ async function chainFor(ctx: ProbeContext, sni: string | null, scans: ProtocolSc
     const known = sni === ctx.sni ? legacy.chains[0] : undefined;
     const raw = known ?? await fetchLegacyChain({ ...ctx, sni }, legacy);
     if (raw) out.push(toServedChain(sni, raw, raw.protocol));
+  }
+  if (out.length === 0 && scans.some((s) => s.accepted)) {
+    incomplete.push({ field: 'certificates', reason: `no chain could be read for ${sni ?? '(no SNI)'}${tls13Error ? `: ${tls13Error}` : ''}` });
   }
   return out;
 }
@@ -87,13 +98,16 @@ export async function probeEndpoint(target: ProbeTarget, options: ProbeOptions =
   const ctx: ProbeContext = {
     dial, sni: target.sni, counter, enumerateGroups: options.groups ?? true,
     limiter: new Limiter(options.perEndpointCap ?? 4, options.pacingMs ?? 0),
+    deadline: started + (options.deadlineMs ?? DEFAULT_DEADLINE_MS),
   };
+  const incomplete: Incomplete = [];
   const observation: ProbeObservation = {
     target: { host: target.host, port: target.port, sni: target.sni, connectedTo: target.connectTo ?? null },
     loadBalancerArn: target.loadBalancerArn ?? null,
     listenerArn: target.listenerArn ?? null,
     status: 'ok', reason: null, protocols: emptyProtocols(), cipherSuites: {}, serverCipherOrder: null,
     groups: [], dhBits: null, certificates: [], notes: [], connections: 0, durationMs: 0,
+    incomplete, dhBitsWithFfdhe: null, chachaPriority: null,
   };
   try {
     // Newest first: most endpoints accept it, and its scan is the one chains and order lean on.
@@ -108,9 +122,11 @@ export async function probeEndpoint(target: ProbeTarget, options: ProbeOptions =
       if (scan.accepted) observation.cipherSuites[scan.protocol] = scan.suites.map((code) => suiteName(scan.protocol, code));
       for (const g of scan.groups) groups.add(g);
       if (scan.dhBits !== null) observation.dhBits = observation.dhBits === null ? scan.dhBits : Math.min(observation.dhBits, scan.dhBits);
+      if (scan.dhBitsWithFfdhe !== null) observation.dhBitsWithFfdhe = Math.min(observation.dhBitsWithFfdhe ?? Infinity, scan.dhBitsWithFfdhe);
+      incomplete.push(...scan.incomplete);
       for (const note of scan.notes) observation.notes.push(`${scan.protocol}: ${note}`);
     }
-    observation.groups = [...groups].map((g) => GROUP_NAMES.get(g) ?? `0x${g.toString(16).padStart(4, '0')}`);
+    observation.groups = [...groups].map(groupName);
     if (!scans.some((s) => s.accepted)) {
       observation.status = 'error';
       observation.reason = `no SSL/TLS protocol accepted (${[...new Set(scans.map((s) => s.lastRefusal ?? 'refused'))].join('; ')})`;
@@ -118,11 +134,17 @@ export async function probeEndpoint(target: ProbeTarget, options: ProbeOptions =
     }
     const orderScan = [...scans].reverse().find((s) => s.protocol !== 'TLSv1.3' && s.protocol !== 'SSLv2' && s.suites.length >= 2)
       ?? scans.find((s) => s.protocol === 'TLSv1.3' && s.suites.length >= 2);
-    const [serverOrder, primary] = await Promise.all([
-      orderScan ? detectServerOrder(ctx, orderScan) : Promise.resolve(null),
-      chainFor(ctx, target.sni, scans, observation.notes),
+    const [order, primary] = await Promise.all([
+      orderScan ? determineOrder(ctx, orderScan) : Promise.resolve(null),
+      chainFor(ctx, target.sni, scans, observation.notes, incomplete),
     ]);
-    observation.serverCipherOrder = serverOrder;
+    if (orderScan && order) {
+      observation.serverCipherOrder = order.serverOrder;
+      observation.chachaPriority = order.chachaPriority;
+      // determineOrder re-sorts the scan when it was gathered over several offers
+      observation.cipherSuites[orderScan.protocol] = orderScan.suites.map((code) => suiteName(orderScan.protocol, code));
+      if (order.unknown) incomplete.push({ field: 'serverCipherOrder', reason: order.unknown });
+    }
     observation.certificates = primary;
     // Chains the enumeration already read (RSA and ECDSA deployments show up as different chains).
     const legacyChains: RawChain[] = [...scans].reverse().flatMap((s) => s.chains);
@@ -133,12 +155,19 @@ export async function probeEndpoint(target: ProbeTarget, options: ProbeOptions =
     await addDualTls13(ctx, target.sni, scans, observation);
     const others = [...(options.noSniCertificate !== false && target.sni !== null ? [null] : []), ...(target.sniNames ?? [])]
       .filter((name, i, all) => name !== target.sni && all.indexOf(name) === i);
-    const extra = await Promise.all(others.map((name) => chainFor(ctx, name, scans, observation.notes)));
+    const extra = await Promise.all(others.map((name) => chainFor(ctx, name, scans, observation.notes, incomplete)));
     observation.certificates.push(...extra.flat());
   } catch (error) {
-    if (!(error instanceof EndpointUnreachable)) throw error;
-    observation.status = 'error';
-    observation.reason = error.message;
+    if (error instanceof DeadlineExceeded) {
+      // What was determined stays in the observation; the verdict is still "could not see all of it".
+      observation.status = 'error';
+      observation.reason = `per-endpoint deadline of ${options.deadlineMs ?? DEFAULT_DEADLINE_MS} ms reached before the probe finished`;
+      incomplete.push({ field: 'observation', reason: observation.reason });
+    } else {
+      if (!(error instanceof EndpointUnreachable)) throw error;
+      observation.status = 'error';
+      observation.reason = error.message;
+    }
   } finally {
     observation.connections = counter.count;
     observation.durationMs = Math.round(performance.now() - started);
@@ -153,7 +182,7 @@ async function addDualTls13(ctx: ProbeContext, sni: string | null, scans: Protoc
   if (!(types.has('rsa') && types.has('ec'))) return;
   const have = observation.certificates.find((c) => c.protocol === 'TLSv1.3')?.keyType;
   const want = have === 'ec' ? 'RSA' : 'ECDSA';
-  const got = await ctx.limiter.run(() => fetchTls13Chain(ctx.dial, sni, ctx.counter, want));
+  const got = await ctx.limiter.run(() => fetchTls13Chain(dialWithin(ctx), sni, ctx.counter, want));
   if (!('error' in got)) {
     const served = toServedChain(sni, got, 'TLSv1.3');
     if (!observation.certificates.some((c) => c.protocol === 'TLSv1.3' && chainKey(c) === chainKey(served))) observation.certificates.push(served);

@@ -5,9 +5,10 @@
 import type { TlsProtocol } from '../model/snapshot.ts';
 import { sendHello, type ConnectionCounter, type Dial, type HelloOutcome } from './connection.ts';
 import type { Limiter } from './limiter.ts';
-import { SSLV2_SPECS, SUITE_ROWS, type SuiteRow } from './suites.ts';
+import { suiteByCode, wireVersion, type SuiteCertificate } from '../catalogue/tls.ts';
+import { offerSuites } from './offer-order.ts';
 import {
-  buildClientHello, buildSslv2ClientHello, decodeServerKeyExchange, LEGACY_GROUPS, TLS13_GROUPS,
+  buildClientHello, buildSslv2ClientHello, decodeServerKeyExchange, LEGACY_EC_GROUPS, LEGACY_GROUPS, TLS13_GROUPS,
   type ServerFlight, type WireVersion,
 } from './wire.ts';
 
@@ -21,10 +22,21 @@ export interface ProbeContext {
   limiter: Limiter;
   counter: ConnectionCounter;
   enumerateGroups: boolean;
+  /** performance.now() after which no new connection is started (the per-endpoint deadline). */
+  deadline: number;
 }
 
 /** TCP failed: the whole endpoint is unreachable, not just one offer refused. */
 export class EndpointUnreachable extends Error {}
+/** The per-endpoint deadline passed: what was determined so far is kept, the rest is unknown. */
+export class DeadlineExceeded extends Error {}
+
+/** The dial for one more connection: never waits past the endpoint's deadline. */
+export function dialWithin(ctx: ProbeContext): Dial {
+  const left = Math.floor(ctx.deadline - performance.now());
+  if (left <= 0) throw new DeadlineExceeded('per-endpoint deadline reached');
+  return { ...ctx.dial, timeoutMs: Math.min(ctx.dial.timeoutMs, left) };
+}
 
 export interface RawChain {
   chain: Buffer[];
@@ -40,32 +52,30 @@ export interface ProtocolScan {
   chains: RawChain[];
   groups: number[];
   dhBits: number | null;
+  /** DH bits when the hello also lists the RFC 7919 ffdhe groups (null: no DHE suite accepted). */
+  dhBitsWithFfdhe: number | null;
   notes: string[];
+  /** What this scan could not determine (field relative to the observation, reason). */
+  incomplete: { field: string; reason: string }[];
   /** Why the last offer was refused (what ended the enumeration). */
   lastRefusal: string | null;
 }
 
-const WIRE: Record<Exclude<TlsProtocol, 'SSLv2'>, { version: WireVersion; bit: number }> = {
-  SSLv3: { version: 0x0300, bit: 1 }, 'TLSv1.0': { version: 0x0301, bit: 2 }, 'TLSv1.1': { version: 0x0302, bit: 4 },
-  'TLSv1.2': { version: 0x0303, bit: 8 }, 'TLSv1.3': { version: 0x0304, bit: 16 },
-};
+const versionOf = (protocol: TlsProtocol): WireVersion => wireVersion(protocol) as WireVersion;
 
-export const SUITE_BY_CODE: ReadonlyMap<number, SuiteRow> = new Map(SUITE_ROWS.map((row) => [row[0], row]));
-
-/** Suites the table knows for a protocol, in offer order. */
+/** Suites the catalogue knows for a protocol, in offer order. */
 export function suitesFor(protocol: Exclude<TlsProtocol, 'SSLv2'>): number[] {
-  const bit = WIRE[protocol].bit;
-  return SUITE_ROWS.filter((row) => (row[3] & bit) !== 0).map((row) => row[0]);
+  return offerSuites(protocol);
 }
 
 async function offer(ctx: ProbeContext, hello: Buffer, sslv2 = false): Promise<Exclude<HelloOutcome, { kind: 'unreachable' }>> {
-  const outcome = await ctx.limiter.run(() => sendHello(ctx.dial, hello, sslv2, ctx.counter));
+  const outcome = await ctx.limiter.run(async () => sendHello(dialWithin(ctx), hello, sslv2, ctx.counter));
   if (outcome.kind === 'unreachable') throw new EndpointUnreachable(outcome.detail);
   return outcome;
 }
 
 function emptyScan(protocol: TlsProtocol): ProtocolScan {
-  return { protocol, accepted: false, suites: [], chains: [], groups: [], dhBits: null, notes: [], lastRefusal: null };
+  return { protocol, accepted: false, suites: [], chains: [], groups: [], dhBits: null, dhBitsWithFfdhe: null, notes: [], incomplete: [], lastRefusal: null };
 }
 
 function keepChain(scan: ProtocolScan, flight: ServerFlight): void {
@@ -78,7 +88,7 @@ function keepChain(scan: ProtocolScan, flight: ServerFlight): void {
 /** SSLv2: one CLIENT-HELLO; the SERVER-HELLO lists every spec the server shares with us. */
 export async function scanSslv2(ctx: ProbeContext): Promise<ProtocolScan> {
   const scan = emptyScan('SSLv2');
-  const offered = SSLV2_SPECS.map(([code]) => code);
+  const offered = offerSuites('SSLv2');
   const outcome = await offer(ctx, buildSslv2ClientHello(offered), true);
   if (outcome.kind !== 'answered') { scan.lastRefusal = `${outcome.refusal}: ${outcome.detail}`; return scan; }
   if (outcome.flight.version !== 0x0002) { scan.lastRefusal = 'answered with a non-SSLv2 hello'; return scan; }
@@ -88,20 +98,56 @@ export async function scanSslv2(ctx: ProbeContext): Promise<ProtocolScan> {
   return scan;
 }
 
-/** SSLv3 to TLS 1.2: offer bundles, remove what the server picked, until it refuses. */
+/**
+ * Enumeration runs once per certificate class: a server holding RSA and ECDSA certificates picks the one
+ * the offered suites favour (HAProxy does), so a mixed offer can hide every suite of the other class.
+ */
+const CERTIFICATE_CLASSES: readonly (readonly SuiteCertificate[])[] = [['ECDSA'], ['RSA'], ['DSS'], ['none', 'any']];
+
+/** SSLv3 to TLS 1.2: per certificate class, offer bundles, remove what the server picked, until it refuses. */
 export async function scanLegacy(ctx: ProbeContext, protocol: 'SSLv3' | 'TLSv1.0' | 'TLSv1.1' | 'TLSv1.2'): Promise<ProtocolScan> {
   const scan = emptyScan(protocol);
-  const version = WIRE[protocol].version;
   const all = suitesFor(protocol);
+  const state = { first: true };
+  for (const cls of CERTIFICATE_CLASSES) {
+    const suites = all.filter((code) => cls.includes(suiteByCode(code)?.certificate ?? 'none'));
+    if (suites.length > 0) await enumerateSuites(ctx, scan, suites, state);
+    // A peer that let the first offer time out will not answer the next class either: one timeout, not four.
+    if (scan.suites.length === 0 && scan.lastRefusal?.startsWith('timeout')) break;
+  }
+  scan.accepted = scan.suites.length > 0;
+  await measureFfdhe(ctx, scan);
+  if (ctx.enumerateGroups && protocol === 'TLSv1.2') await enumerateLegacyGroups(ctx, scan);
+  return scan;
+}
+
+/** TLS 1.2 groups: the accepted ECDHE suites with the curve list, removing each group the server picks. */
+async function enumerateLegacyGroups(ctx: ProbeContext, scan: ProtocolScan): Promise<void> {
+  const ecdhe = scan.suites.filter((code) => suiteByCode(code)?.ephemeral === 'ECDH');
+  if (ecdhe.length === 0) return;
+  const left = LEGACY_EC_GROUPS.filter((g) => !scan.groups.includes(g));
+  while (left.length > 0) {
+    const outcome = await offer(ctx, buildClientHello({ version: 0x0303, suites: ecdhe, sni: ctx.sni, groups: left }));
+    if (outcome.kind !== 'answered' || !outcome.flight.serverKeyExchange) break;
+    const before = scan.groups.length;
+    readKeyExchange(scan, outcome.flight, 'legacy');
+    const chosen = scan.groups[scan.groups.length - 1];
+    if (scan.groups.length === before || chosen === undefined || !left.includes(chosen)) break;
+    left.splice(left.indexOf(chosen), 1);
+  }
+}
+
+async function enumerateSuites(ctx: ProbeContext, scan: ProtocolScan, suites: number[], state: { first: boolean }): Promise<void> {
+  const version = versionOf(scan.protocol);
   const bundles: number[][] = [];
-  for (let i = 0; i < all.length; i += MAX_BUNDLE) bundles.push(all.slice(i, i + MAX_BUNDLE));
-  let first = true;
+  for (let i = 0; i < suites.length; i += MAX_BUNDLE) bundles.push(suites.slice(i, i + MAX_BUNDLE));
   while (bundles.length > 0) {
     const offerSet = bundles.shift() ?? [];
     while (offerSet.length > 0) {
-      const outcome = await offer(ctx, buildClientHello({ version, suites: offerSet, sni: ctx.sni, groups: LEGACY_GROUPS }));
-      const wasFirst = first;
-      first = false;
+      // Legacy clients list no ffdhe group, and RFC 7919 servers answer such a client with their own DH group.
+      const outcome = await offer(ctx, buildClientHello({ version, suites: offerSet, sni: ctx.sni, groups: LEGACY_EC_GROUPS }));
+      const wasFirst = state.first;
+      state.first = false;
       if (outcome.kind === 'refused') {
         scan.lastRefusal = `${outcome.refusal}: ${outcome.detail}`;
         // A server that hangs up (rather than alerting) on a long first hello may just dislike long hellos.
@@ -111,6 +157,9 @@ export async function scanLegacy(ctx: ProbeContext, protocol: 'SSLv3' | 'TLSv1.0
           bundles.length = 0;
           for (let i = 0; i < rest.length; i += SHORT_BUNDLE) bundles.push(rest.slice(i, i + SHORT_BUNDLE));
           offerSet.length = 0;
+        } else if (outcome.refusal === 'timeout' && scan.suites.length > 0) {
+          // A refusal by silence after accepting suites is not a clean "no more": the list may be short.
+          scan.incomplete.push({ field: `cipherSuites.${scan.protocol}`, reason: `enumeration ended by a timeout (${outcome.detail}); the list may be incomplete` });
         }
         break;
       }
@@ -120,26 +169,40 @@ export async function scanLegacy(ctx: ProbeContext, protocol: 'SSLv3' | 'TLSv1.0
       const at = offerSet.indexOf(flight.suite);
       if (at < 0) {
         scan.notes.push(`server chose suite 0x${flight.suite.toString(16)} that was not offered`);
+        scan.incomplete.push({ field: `cipherSuites.${scan.protocol}`, reason: `server chose suite 0x${flight.suite.toString(16)} that was not offered; enumeration stopped` });
         scan.lastRefusal = 'unoffered suite chosen';
         break;
       }
       offerSet.splice(at, 1);
       scan.suites.push(flight.suite);
       keepChain(scan, flight);
-      if (flight.serverKeyExchange) {
-        const row = SUITE_BY_CODE.get(flight.suite);
-        try {
-          const kx = decodeServerKeyExchange(flight.serverKeyExchange, row?.[5] ?? false);
-          if (kx.group !== null && !scan.groups.includes(kx.group)) scan.groups.push(kx.group);
-          if (kx.dhBits !== null) scan.dhBits = scan.dhBits === null ? kx.dhBits : Math.min(scan.dhBits, kx.dhBits);
-        } catch {
-          scan.notes.push('unreadable ServerKeyExchange');
-        }
-      }
+      readKeyExchange(scan, flight, 'legacy');
     }
   }
-  scan.accepted = scan.suites.length > 0;
-  return scan;
+}
+
+function readKeyExchange(scan: ProtocolScan, flight: ServerFlight, client: 'legacy' | 'ffdhe'): void {
+  if (!flight.serverKeyExchange) return;
+  const ephemeral = suiteByCode(flight.suite)?.ephemeral ?? null;
+  if (ephemeral === null) return;
+  try {
+    const kx = decodeServerKeyExchange(flight.serverKeyExchange, ephemeral === 'DH');
+    if (kx.group !== null && !scan.groups.includes(kx.group)) scan.groups.push(kx.group);
+    if (kx.dhBits === null) return;
+    if (client === 'legacy') scan.dhBits = scan.dhBits === null ? kx.dhBits : Math.min(scan.dhBits, kx.dhBits);
+    else scan.dhBitsWithFfdhe = scan.dhBitsWithFfdhe === null ? kx.dhBits : Math.min(scan.dhBitsWithFfdhe, kx.dhBits);
+  } catch {
+    scan.notes.push('unreadable ServerKeyExchange');
+  }
+}
+
+/** One more hello with the accepted DHE suites and the ffdhe groups listed, as a modern client sends it. */
+async function measureFfdhe(ctx: ProbeContext, scan: ProtocolScan): Promise<void> {
+  const dhe = scan.suites.filter((code) => suiteByCode(code)?.ephemeral === 'DH');
+  if (dhe.length === 0) return;
+  const outcome = await offer(ctx, buildClientHello({ version: versionOf(scan.protocol), suites: dhe, sni: ctx.sni, groups: LEGACY_GROUPS }));
+  if (outcome.kind === 'answered') readKeyExchange(scan, outcome.flight, 'ffdhe');
+  else scan.incomplete.push({ field: 'dhBitsWithFfdhe', reason: `hello with ffdhe groups refused (${outcome.detail})` });
 }
 
 /**
@@ -201,23 +264,71 @@ export async function scanTls13(ctx: ProbeContext): Promise<ProtocolScan> {
   return scan;
 }
 
-/** Offers the accepted suites reversed: a server that keeps its own order picks the same first suite again. */
-export async function detectServerOrder(ctx: ProbeContext, scan: ProtocolScan): Promise<boolean | null> {
-  if (scan.suites.length < 2 || scan.protocol === 'SSLv2') return null;
-  const reversed = [...scan.suites].reverse();
-  const version = WIRE[scan.protocol].version;
-  const groups = version === 0x0304 ? TLS13_GROUPS : LEGACY_GROUPS;
-  const outcome = await offer(ctx, buildClientHello({ version, suites: reversed, sni: ctx.sni, groups, keyShares: [] }));
-  if (outcome.kind !== 'answered') return null;
-  if (outcome.flight.suite === scan.suites[0]) return true;
-  if (outcome.flight.suite === reversed[0]) return false;
-  return null;
+export interface OrderResult {
+  serverOrder: boolean | null;
+  chachaPriority: boolean | null;
+  /** Why the order could not be told, else null. */
+  unknown: string | null;
+}
+
+const isChacha = (code: number): boolean => /CHACHA20/.test(suiteByCode(code)?.enc ?? '');
+
+/**
+ * Server order over the whole accepted list: the same suites offered in two orders (ChaCha20 last in both,
+ * so a ChaCha-priority server is not mistaken for client order). The same pick both times is server order;
+ * the client's first both times is client order. With server order, the accepted list is re-sorted by
+ * remove-chosen over all of it when it was gathered from more than one offer (bundles, certificate classes),
+ * and a hello with ChaCha20 first tells whether the server prioritises ChaCha20 for clients that prefer it.
+ */
+export async function determineOrder(ctx: ProbeContext, scan: ProtocolScan): Promise<OrderResult> {
+  const none: OrderResult = { serverOrder: null, chachaPriority: null, unknown: null };
+  if (scan.suites.length < 2 || scan.protocol === 'SSLv2') return none;
+  if (scan.suites.length > MAX_BUNDLE) return { ...none, unknown: `more than ${MAX_BUNDLE} suites accepted` };
+  const chachaLast = (list: number[]): number[] => [...list.filter((c) => !isChacha(c)), ...list.filter(isChacha)];
+  const forward = chachaLast(scan.suites);
+  let backward = chachaLast([...scan.suites].reverse());
+  if (backward.every((c, i) => c === forward[i])) backward = [...scan.suites].reverse();
+  const [a, b] = await Promise.all([pick(ctx, scan.protocol, forward), pick(ctx, scan.protocol, backward)]);
+  if (a === null || b === null) return { ...none, unknown: 'a hello offering only accepted suites was refused' };
+  let serverOrder: boolean | null = null;
+  if (a === b && !(a === forward[0] && b === backward[0])) serverOrder = true;
+  else if (a === forward[0] && b === backward[0]) serverOrder = false;
+  if (serverOrder === null) return { ...none, unknown: `the server chose 0x${a.toString(16)} and 0x${b.toString(16)}, neither its own nor the client's first` };
+  if (!serverOrder) return { serverOrder, chachaPriority: null, unknown: null };
+  if (scan.suites[0] !== a) scan.suites = await sortByServer(ctx, scan.protocol, forward, a);
+  const chacha = scan.suites.find(isChacha);
+  let chachaPriority: boolean | null = null;
+  if (chacha !== undefined && scan.suites[0] !== chacha) {
+    const c = await pick(ctx, scan.protocol, [chacha, ...scan.suites.filter((x) => x !== chacha)]);
+    chachaPriority = c === null ? null : c === chacha;
+  }
+  return { serverOrder, chachaPriority, unknown: null };
+}
+
+async function pick(ctx: ProbeContext, protocol: TlsProtocol, suites: number[]): Promise<number | null> {
+  const version = versionOf(protocol);
+  const groups = version === 0x0304 ? TLS13_GROUPS : LEGACY_EC_GROUPS;
+  const outcome = await offer(ctx, buildClientHello({ version, suites, sni: ctx.sni, groups, keyShares: [] }));
+  return outcome.kind === 'answered' && suites.includes(outcome.flight.suite) ? outcome.flight.suite : null;
+}
+
+/** Remove-chosen over the accepted list: the order a client offering all of them is served in. */
+async function sortByServer(ctx: ProbeContext, protocol: TlsProtocol, offered: number[], first: number): Promise<number[]> {
+  const order = [first];
+  const left = offered.filter((c) => c !== first);
+  while (left.length > 0) {
+    const next = await pick(ctx, protocol, left);
+    if (next === null) { order.push(...left); break; }
+    order.push(next);
+    left.splice(left.indexOf(next), 1);
+  }
+  return order;
 }
 
 /** One hello for the certificate a name gets (TLS <= 1.2), reusing suites known to be accepted. */
 export async function fetchLegacyChain(ctx: ProbeContext, scan: ProtocolScan): Promise<RawChain | null> {
   if (scan.protocol === 'SSLv2' || scan.protocol === 'TLSv1.3' || !scan.accepted) return null;
-  const outcome = await offer(ctx, buildClientHello({ version: WIRE[scan.protocol].version, suites: scan.suites, sni: ctx.sni, groups: LEGACY_GROUPS }));
+  const outcome = await offer(ctx, buildClientHello({ version: versionOf(scan.protocol), suites: scan.suites, sni: ctx.sni, groups: LEGACY_EC_GROUPS }));
   if (outcome.kind !== 'answered' || outcome.flight.certificates.length === 0) return null;
   return { chain: outcome.flight.certificates, ocspStapled: outcome.flight.ocspStapled, protocol: scan.protocol };
 }

@@ -13,6 +13,9 @@ export function probeJson(o: ProbeObservation): Record<string, unknown> {
     serverCipherOrder: o.serverCipherOrder,
     groups: o.groups,
     dhBits: o.dhBits,
+    dhBitsWithFfdhe: o.dhBitsWithFfdhe ?? null,
+    chachaPriority: o.chachaPriority ?? null,
+    incomplete: o.incomplete ?? [],
     certificates: o.certificates.map((c) => ({
       sni: c.sni, protocol: c.protocol, keyType: c.keyType, ocspStapled: c.ocspStapled,
       chain: c.chain.map(({ subject, issuer, sha256 }) => ({ subject, issuer, sha256 })),
@@ -38,7 +41,8 @@ export function probeText(o: ProbeObservation): string {
   }
   lines.push('', 'Protocols');
   for (const p of TLS_PROTOCOLS) lines.push(`  ${p.padEnd(8)} ${mark(o.protocols[p])}`);
-  const order = o.serverCipherOrder === null ? 'unknown' : o.serverCipherOrder ? "server's" : "client's";
+  const chacha = o.chachaPriority ? ', ChaCha20 first for clients that prefer it' : '';
+  const order = o.serverCipherOrder === null ? 'unknown' : o.serverCipherOrder ? `server's${chacha}` : "client's";
   lines.push('', `Cipher suites (order: ${order}${o.serverCipherOrder ? ', listed in server preference' : ''})`);
   for (const p of [...TLS_PROTOCOLS].reverse()) {
     const suites = o.cipherSuites[p];
@@ -48,7 +52,8 @@ export function probeText(o: ProbeObservation): string {
   }
   lines.push('', 'Key exchange');
   lines.push(`  groups  ${o.groups.length ? o.groups.join(', ') : '(none seen)'}`);
-  lines.push(`  DH      ${o.dhBits === null ? '(no DHE)' : `${o.dhBits} bits`}`);
+  const withFfdhe = o.dhBitsWithFfdhe != null && o.dhBitsWithFfdhe !== o.dhBits ? `; ${o.dhBitsWithFfdhe} bits to clients listing ffdhe groups` : '';
+  lines.push(`  DH      ${o.dhBits === null ? '(no DHE)' : `${o.dhBits} bits${withFfdhe}`}`);
   lines.push('', 'Certificates (as served, in order)');
   for (const c of o.certificates) {
     const ocsp = c.ocspStapled === null ? 'unknown' : c.ocspStapled ? 'yes' : 'no';
@@ -60,5 +65,7 @@ export function probeText(o: ProbeObservation): string {
     });
   }
   if (o.notes.length) lines.push('', 'Notes', ...o.notes.map((n) => `  ${n}`));
+  const unknown = o.incomplete ?? [];
+  if (unknown.length) lines.push('', 'NOT DETERMINED (the result is incomplete)', ...unknown.map((u) => `  ${u.field}: ${u.reason}`));
   return lines.join('\n');
 }

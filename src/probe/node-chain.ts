@@ -12,7 +12,15 @@ export interface NodeChain {
   chain: Buffer[];
   ocspStapled: boolean;
   protocol: string | null;
+  /** The server sent more certificates than MAX_SERVED_CHAIN; the rest were not read. */
+  cut: boolean;
 }
+
+/** Beyond any real deployment (the x509 analysis caps chains at 16): a longer chain is noted as cut, not dropped silently. */
+export const MAX_SERVED_CHAIN = 64;
+
+/** Every TLS 1.3 suite OpenSSL implements, CCM included: a server that enables only CCM still gets a client. */
+const TLS13_SUITES = 'TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_CCM_SHA256:TLS_AES_128_CCM_8_SHA256';
 
 const SIGALGS = {
   ECDSA: 'ecdsa_secp256r1_sha256:ecdsa_secp384r1_sha384:ecdsa_secp521r1_sha512:ed25519:ed448',
@@ -37,6 +45,7 @@ export function fetchTls13Chain(
       maxVersion: 'TLSv1.3',
       rejectUnauthorized: false,
       requestOCSP: true,
+      ciphers: TLS13_SUITES,
       ...(keyType ? { sigalgs: SIGALGS[keyType] } : {}),
     };
     const socket = tls.connect(options);
@@ -55,11 +64,11 @@ export function fetchTls13Chain(
       const chain: Buffer[] = [];
       // Must stay the last peer-certificate call on this socket (see the module comment).
       let cert = socket.getPeerX509Certificate();
-      while (cert && chain.length < 32) {
+      while (cert && chain.length < MAX_SERVED_CHAIN) {
         chain.push(cert.raw);
         cert = cert.issuerCertificate;
       }
-      finish({ chain, ocspStapled, protocol });
+      finish({ chain, ocspStapled, protocol, cut: cert !== undefined });
     });
     socket.on('error', (error: NodeJS.ErrnoException) => finish({ error: `TLS 1.3 handshake failed: ${error.code ?? error.message}` }));
     socket.on('close', () => finish({ error: 'connection closed during the TLS 1.3 handshake' }));

@@ -7,20 +7,12 @@ import { randomBytes } from 'node:crypto';
 
 export type WireVersion = 0x0300 | 0x0301 | 0x0302 | 0x0303 | 0x0304;
 
-/** Named groups the probe can offer; names as IANA's TLS Supported Groups registry spells them. */
-export const GROUP_NAMES: ReadonlyMap<number, string> = new Map([
-  [1, 'sect163k1'], [3, 'sect163r2'], [9, 'sect283k1'], [10, 'sect283r1'], [14, 'sect571r1'],
-  [19, 'secp192r1'], [21, 'secp224r1'], [22, 'secp256k1'],
-  [23, 'secp256r1'], [24, 'secp384r1'], [25, 'secp521r1'],
-  [26, 'brainpoolP256r1'], [27, 'brainpoolP384r1'], [28, 'brainpoolP512r1'],
-  [29, 'x25519'], [30, 'x448'], [31, 'brainpoolP256r1tls13'], [32, 'brainpoolP384r1tls13'], [33, 'brainpoolP512r1tls13'],
-  [256, 'ffdhe2048'], [257, 'ffdhe3072'], [258, 'ffdhe4096'], [259, 'ffdhe6144'], [260, 'ffdhe8192'],
-  [0x11eb, 'SecP256r1MLKEM768'], [0x11ec, 'X25519MLKEM768'], [0x11ed, 'SecP384r1MLKEM1024'],
-]);
-/** Groups valid in TLS 1.3 (the legacy binary and small curves are not). Hybrid PQ first, as ELB policies prefer them. */
+/** Offer order of the catalogue's TLS 1.3 groups (tls13: true). Hybrid PQ first, as ELB policies prefer them. */
 export const TLS13_GROUPS: readonly number[] = [0x11ec, 0x11eb, 0x11ed, 29, 23, 24, 25, 30, 31, 32, 33, 256, 257, 258, 259, 260];
-/** Groups for TLS <= 1.2 ECDHE (the ML-KEM hybrids do not exist there). */
+/** Offer order of the catalogue's groups for TLS <= 1.2 ECDHE (the ML-KEM hybrids do not exist there). */
 export const LEGACY_GROUPS: readonly number[] = [29, 23, 24, 25, 30, 26, 27, 28, 22, 21, 19, 14, 10, 9, 3, 1, 256, 257, 258, 259, 260];
+/** The same without the RFC 7919 ffdhe groups, as legacy clients send it (the server then picks its own DH group). */
+export const LEGACY_EC_GROUPS: readonly number[] = LEGACY_GROUPS.filter((g) => g < 256 || g > 511);
 
 const SIGNATURE_ALGORITHMS = [
   0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x0804, 0x0805, 0x0806, 0x0809, 0x080a, 0x080b,

@@ -1,11 +1,10 @@
 /** Runs the Debian sslscan against a loopback port and reads its XML: accepted protocols and suites (IANA names). */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { SUITE_ROWS } from '../../src/probe/suites.ts';
+import { lookupSuite } from '../../src/catalogue/tls.ts';
 import type { TlsProtocol } from '../../src/model/snapshot.ts';
 
 const run = promisify(execFile);
-const IANA_BY_OPENSSL = new Map(SUITE_ROWS.map((row) => [row[2], row[1]]));
 const PROTOCOL: Record<string, TlsProtocol> = {
   'ssl2.0': 'SSLv2', 'ssl3.0': 'SSLv3', 'tls1.0': 'TLSv1.0', 'tls1.1': 'TLSv1.1', 'tls1.2': 'TLSv1.2', 'tls1.3': 'TLSv1.3',
 };
@@ -27,7 +26,7 @@ export async function sslscan(port: number, extraArgs: string[] = []): Promise<S
   for (const m of stdout.matchAll(/<cipher status="(accepted|preferred)" sslversion="([^"]+)"[^>]*cipher="([^"]+)"/g)) {
     const p = ({ SSLv2: 'SSLv2', SSLv3: 'SSLv3', 'TLSv1.0': 'TLSv1.0', 'TLSv1.1': 'TLSv1.1', 'TLSv1.2': 'TLSv1.2', 'TLSv1.3': 'TLSv1.3' } as Record<string, TlsProtocol>)[m[2] ?? ''];
     if (!p) continue;
-    const name = IANA_BY_OPENSSL.get(m[3] ?? '') ?? m[3] ?? '';
+    const name = lookupSuite(m[3] ?? '')?.iana ?? m[3] ?? '';
     (view.cipherSuites[p] ??= []).push(name);
   }
   return view;

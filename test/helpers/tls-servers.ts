@@ -64,7 +64,7 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-async function waitForPort(port: number, child: ChildProcess): Promise<void> {
+export async function waitForPort(port: number, child: ChildProcess): Promise<void> {
   for (let i = 0; i < 100; i++) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
     const ok = await new Promise<boolean>((resolve) => {
@@ -85,12 +85,16 @@ export interface RunningServer {
 /** Starts `openssl s_server -www` on a free loopback port with extra arguments (paths relative to the PKI dir). */
 export async function startSServer(pki: Pki, args: string[]): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-www', '-quiet', ...args], { cwd: pki.dir, stdio: 'ignore' });
+  return serverProcess(spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-www', '-quiet', ...args], { cwd: pki.dir, stdio: 'ignore' }), port);
+}
+
+/** Waits until a spawned server listens on the port; stop() ends it (once, however often it is called). */
+export async function serverProcess(child: ChildProcess, port: number): Promise<RunningServer> {
   await waitForPort(port, child);
   return {
     port,
     stop: async () => {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       await exited;

@@ -44,6 +44,10 @@ const policy: ResolvedPolicy = {
   name: 'ELBSecurityPolicy-TLS13-1-2-2021-06', source: 'elbv2-predefined', known: true, referencePolicy: null, protocols: ['TLSv1.2', 'TLSv1.3'], minProtocol: 'TLSv1.2',
   cipherSuites: ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256', 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
     'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384'],
+  cipherSuitesByProtocol: {
+    'TLSv1.2': ['TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384'],
+    'TLSv1.3': ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'],
+  },
   unknownCipherSuites: [], insecureCipherSuites: [], weakCipherSuites: [], nonForwardSecretCipherSuites: [], cbcCipherSuites: [], serverCipherOrder: true, fips: false, postQuantum: false,
 };
 

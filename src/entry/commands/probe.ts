@@ -39,7 +39,7 @@ export function registerProbeCommand(program: Command): void {
         { timeoutMs },
       );
       process.stdout.write(`${opts.json ? JSON.stringify(probeJson(observation), null, 2) : probeText(observation)}\n`);
-      // Fail closed: a probe that could not see is not a clean result.
-      if (observation.status !== 'ok') process.exitCode = EXIT.INCOMPLETE;
+      // Fail closed: a probe that could not see, or could not see all of it, is not a clean result.
+      if (observation.status !== 'ok' || (observation.incomplete?.length ?? 0) > 0) process.exitCode = EXIT.INCOMPLETE;
     });
 }

@@ -5,11 +5,12 @@
  */
 import type { ReportInput } from '../reporter.ts';
 import type { Finding, FindingStatus } from '../../model/finding.ts';
-import type { ListenerFacts, ResolvedPolicy } from '../../model/facts.ts';
-import type { ProbeObservation, TlsProtocol } from '../../model/snapshot.ts';
+import type { EndpointFacts, ListenerFacts, ResolvedPolicy } from '../../model/facts.ts';
+import type { ProbeObservation } from '../../model/snapshot.ts';
 import { SEVERITIES } from '../../model/rule.ts';
 import { TLS_PROTOCOLS } from '../../model/snapshot.ts';
 import { columnar, splitArn, templateMessage, type Columnar } from './compact.ts';
+import { buildMatrix, type MatrixView } from './matrix.ts';
 
 export const STATUSES: readonly FindingStatus[] = ['fail', 'error', 'waived', 'pass', 'not_applicable'];
 
@@ -33,16 +34,15 @@ export interface PolicyView {
   protocols: string[]; suites: string[]; insecure: string[]; weak: string[]; unknown: string[];
   serverOrder: boolean | null; fips: boolean | null;
 }
-export interface ServedProfile {
-  protocols: Partial<Record<TlsProtocol, boolean | null>>; suites: Partial<Record<TlsProtocol, string[]>>;
-}
 export interface ServedView {
-  status: string; reason: string | null; host: string; port: number; profile: number;
+  status: string; reason: string | null; host: string; port: number;
   chains: { sni: string | null; chain: { subject: string; issuer: string }[] }[];
 }
 export interface ListenerView {
   r: number; port: number; protocol: string; backend: string | null; backendEncrypted: boolean | null;
   redirects: boolean; cleartext: boolean; policy: number; served: number[]; certs: number[]; mtls: string | null;
+  /** index into matrices, -1 when the listener has neither a policy nor a probe */
+  matrix: number;
 }
 export interface CertView {
   r: number; source: string; domain: string | null; sans: string[]; notAfter: string | null; days: number | null;
@@ -61,7 +61,7 @@ export interface ReportData {
   accounts: string[]; regions: string[]; lbTypes: string[]; categories: string[];
   arnPrefixes: string[]; settingLabels: string[];
   rules: RuleView[]; resources: ResourceRow[]; messages: string[]; details: DetailView[];
-  findings: FindingRow[]; policies: PolicyView[]; servedProfiles: ServedProfile[];
+  findings: FindingRow[]; policies: PolicyView[]; matrices: MatrixView[];
   /** columnar tables of LoadBalancerView, ListenerView, ServedView and CertView */
   loadBalancers: Columnar; listeners: Columnar; served: Columnar; certificates: Columnar;
 }
@@ -93,7 +93,7 @@ export function buildReportData(input: ReportInput): ReportData {
   const details = new Interner<DetailView>();
   const policies = new Interner<PolicyView>();
   const served = new Interner<ServedView>();
-  const servedProfiles = new Interner<ServedProfile>();
+  const matrices = new Interner<MatrixView>();
   const arnPrefixes = new Interner<string>(String);
   const listenerViews: ListenerView[] = [];
   const categories = new Interner<string>(String);
@@ -154,6 +154,14 @@ export function buildReportData(input: ReportInput): ReportData {
     list.push(o);
     observationsByListener.set(o.listenerArn, list);
   }
+  // The matrix shows the first completed probe of a listener (any probe when none completed).
+  const endpointsByListener = new Map<string, EndpointFacts>();
+  for (const e of facts.endpoint) {
+    if (e.listenerArn === null) continue;
+    const had = endpointsByListener.get(e.listenerArn);
+    if (!had || (had.probeStatus !== 'ok' && e.probeStatus === 'ok')) endpointsByListener.set(e.listenerArn, e);
+  }
+  const endpointFor = (listenerArn: string): EndpointFacts | null => endpointsByListener.get(listenerArn) ?? null;
   const certRecords = new Map(snapshot.certificates.map((c) => [c.arn, c]));
   const certIndex = new Map<string, number>();
   const certificates: CertView[] = facts.certificate.map((c, i) => {
@@ -190,7 +198,8 @@ export function buildReportData(input: ReportInput): ReportData {
       backend: l.backend.protocol === null ? null : `${l.backend.protocol}:${l.backend.port ?? '?'}`,
       backendEncrypted: l.backend.encrypted, redirects: l.redirectsToHttps, cleartext: l.acceptsCleartext,
       policy: l.policy === null ? -1 : policies.add(policyView(l.policy)),
-      served: (observationsByListener.get(l.arn) ?? []).map((o) => served.add(servedView(o, servedProfiles))),
+      served: (observationsByListener.get(l.arn) ?? []).map((o) => served.add(servedView(o))),
+      matrix: matrixIndex(matrices, buildMatrix(l.policy, endpointFor(l.arn))),
       certs: l.certificateArns.map((arn) => certIndex.get(arn)).filter((x): x is number => x !== undefined),
       mtls: l.mtls?.mode ?? null,
     }));
@@ -209,7 +218,7 @@ export function buildReportData(input: ReportInput): ReportData {
     accounts: accounts.values, regions: regions.values, lbTypes: lbTypes.values, categories: categories.values,
     arnPrefixes: arnPrefixes.values, settingLabels: SETTING_LABELS,
     rules: ruleViews, resources, messages: messages.values, details: details.values, findings,
-    policies: policies.values, servedProfiles: servedProfiles.values,
+    policies: policies.values, matrices: matrices.values,
     loadBalancers: columnar(loadBalancers), listeners: columnar(listenerViews), served: columnar(served.values),
     certificates: columnar(certificates),
   };
@@ -221,9 +230,12 @@ function policyView(p: ResolvedPolicy): PolicyView {
     serverOrder: p.serverCipherOrder, fips: p.fips };
 }
 
-function servedView(o: ProbeObservation, profiles: Interner<ServedProfile>): ServedView {
+function matrixIndex(matrices: Interner<MatrixView>, matrix: MatrixView | null): number {
+  return matrix === null ? -1 : matrices.add(matrix);
+}
+
+function servedView(o: ProbeObservation): ServedView {
   return { status: o.status, reason: o.reason, host: o.target.host, port: o.target.port,
-    profile: profiles.add({ protocols: o.protocols, suites: o.cipherSuites }),
     chains: o.certificates.map((c) => ({ sni: c.sni, chain: c.chain.map((x) => ({ subject: x.subject, issuer: x.issuer })) })) };
 }
 

@@ -1,0 +1,124 @@
+/**
+ * Debian server software started by the test itself on 127.0.0.1 (never as a service), with configs written
+ * into the test PKI directory, and oracles that ask openssl s_client / gnutls-cli one suite at a time.
+ * A missing binary is a failure, not a skip: .ci/run installs every one of them.
+ */
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { freePort, serverProcess, type Pki, type RunningServer } from './tls-servers.ts';
+
+/** Runs a client with stdin closed (s_client and gnutls-cli hang up at EOF) and returns its stdout, whatever the exit code. */
+function run(command: string, args: string[]): Promise<string> {
+  return new Promise((resolve) => {
+    const child = execFile(command, args, { timeout: 10_000, maxBuffer: 1 << 22 }, (_error, stdout) => resolve(String(stdout)));
+    child.stdin?.end();
+  });
+}
+
+export function requireBinary(path: string): string {
+  if (!existsSync(path)) throw new Error(`${path} is missing (apt-get install it; .ci/run lists it)`);
+  return path;
+}
+
+function startProcess(command: string, args: string[], port: number, cwd: string): Promise<RunningServer> {
+  return serverProcess(spawn(requireBinary(command), args, { cwd, stdio: 'ignore' }), port);
+}
+
+/** HAProxy with an RSA and an ECDSA certificate for one bind (a multi-cert bundle): it picks by the offered suites. */
+export async function startHaproxyDualCert(pki: Pki, ciphers: string): Promise<RunningServer> {
+  const port = await freePort();
+  writeFileSync(pki.path('site.pem.rsa'), pki.pem('leaf') + pki.pem('int2') + pki.pem('int1') + readKey(pki, 'leaf'));
+  writeFileSync(pki.path('site.pem.ecdsa'), pki.pem('leafec') + pki.pem('int2') + pki.pem('int1') + readKey(pki, 'leafec'));
+  writeFileSync(pki.path('haproxy.cfg'), [
+    'global',
+    `  ssl-default-bind-ciphers ${ciphers}`,
+    '  ssl-default-bind-options ssl-min-ver TLSv1.2 ssl-max-ver TLSv1.2',
+    'defaults',
+    '  mode http',
+    '  timeout connect 5s', '  timeout client 5s', '  timeout server 5s',
+    'frontend fe',
+    `  bind 127.0.0.1:${port} ssl crt ${pki.path('site.pem')}`,
+    '  http-request return status 200',
+    '',
+  ].join('\n'));
+  return startProcess('/usr/sbin/haproxy', ['-db', '-f', pki.path('haproxy.cfg')], port, pki.dir);
+}
+
+/** nginx serving TLS 1.2 with DHE suites and the given DH parameters file. */
+export async function startNginx(pki: Pki, options: { ciphers: string; dhparam?: string; protocols?: string }): Promise<RunningServer> {
+  const port = await freePort();
+  writeFileSync(pki.path('nginx-chain.pem'), pki.pem('leaf') + pki.pem('int2') + pki.pem('int1'));
+  writeFileSync(pki.path('nginx.conf'), [
+    'daemon off;', 'master_process off;', `pid ${pki.path('nginx.pid')};`, `error_log ${pki.path('nginx-error.log')};`,
+    'events { worker_connections 64; }',
+    'http {',
+    `  access_log off; client_body_temp_path ${pki.dir}; proxy_temp_path ${pki.dir}; fastcgi_temp_path ${pki.dir}; uwsgi_temp_path ${pki.dir}; scgi_temp_path ${pki.dir};`,
+    `  server { listen 127.0.0.1:${port} ssl; ssl_certificate ${pki.path('nginx-chain.pem')}; ssl_certificate_key ${pki.path('leaf.key')};`,
+    `    ssl_protocols ${options.protocols ?? 'TLSv1.2'}; ssl_ciphers ${options.ciphers}; ssl_prefer_server_ciphers on;`,
+    options.dhparam ? `    ssl_dhparam ${options.dhparam};` : '',
+    '    location / { return 200 "ok"; } }',
+    '}', '',
+  ].join('\n'));
+  return startProcess('/usr/sbin/nginx', ['-c', pki.path('nginx.conf'), '-p', pki.dir], port, pki.dir);
+}
+
+/** gnutls-serv with a GnuTLS priority string (it serves suites OpenSSL has none of, e.g. Camellia-GCM). */
+export async function startGnutlsServ(pki: Pki, priority: string): Promise<RunningServer> {
+  const port = await freePort();
+  writeFileSync(pki.path('gnutls-chain.pem'), pki.pem('leaf') + pki.pem('int2') + pki.pem('int1'));
+  return startProcess('/usr/bin/gnutls-serv', ['--http', '--port', String(port), '--x509certfile', pki.path('gnutls-chain.pem'),
+    '--x509keyfile', pki.path('leaf.key'), '--priority', priority, '--quiet'], port, pki.dir);
+}
+
+function readKey(pki: Pki, name: string): string {
+  return execFileSync('cat', [pki.path(`${name}.key`)], { encoding: 'utf8' });
+}
+
+/** A DH parameters file of the given size (DSA-style generation: seconds, not minutes). */
+export function makeDhParams(pki: Pki, bits: number): string {
+  const path = pki.path(`dh${bits}.pem`);
+  execFileSync('openssl', ['dhparam', '-dsaparam', '-out', path, String(bits)], { stdio: 'ignore' });
+  return path;
+}
+
+const S_CLIENT_VERSION: Record<string, string> = { 'TLSv1.0': '-tls1', 'TLSv1.1': '-tls1_1', 'TLSv1.2': '-tls1_2', 'TLSv1.3': '-tls1_3' };
+
+export interface OracleAnswer { accepted: boolean; suite: string | null; tempKey: string | null; output: string }
+
+/** One openssl s_client handshake offering exactly the given OpenSSL cipher string (or TLS 1.3 suites). */
+export async function sClient(port: number, protocol: string, cipher: string, extra: string[] = []): Promise<OracleAnswer> {
+  const suiteArgs = protocol === 'TLSv1.3' ? ['-ciphersuites', cipher] : ['-cipher', `${cipher}:@SECLEVEL=0`];
+  return parseSClient(await run('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, S_CLIENT_VERSION[protocol] ?? '-tls1_2', ...suiteArgs,
+    '-servername', 'localhost', ...extra]));
+}
+
+function parseSClient(out: string): OracleAnswer {
+  const suite = /Cipher is (\S+)/.exec(out)?.[1] ?? null;
+  return { accepted: suite !== null && suite !== '(NONE)', suite: suite === '(NONE)' ? null : suite, tempKey: /Server Temp Key: (.+)/.exec(out)?.[1]?.trim() ?? null, output: out };
+}
+
+/** The OpenSSL names s_client can offer for a protocol (the per-suite oracle's candidate list). */
+export function opensslSuites(protocol: string): string[] {
+  // Every TLS 1.3 suite OpenSSL implements (its default list leaves the CCM ones out).
+  if (protocol === 'TLSv1.3') return ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256', 'TLS_AES_128_CCM_SHA256', 'TLS_AES_128_CCM_8_SHA256'];
+  const out = execFileSync('openssl', ['ciphers', '-s', 'ALL:COMPLEMENTOFALL:@SECLEVEL=0'], { encoding: 'utf8' });
+  return out.trim().split(':').filter((n) => !n.startsWith('TLS_'));
+}
+
+/** Which of the candidate OpenSSL suites the server accepts, one handshake each (a few at a time). */
+export async function oracleSuites(port: number, protocol: string, candidates: string[]): Promise<string[]> {
+  const accepted: string[] = [];
+  for (let i = 0; i < candidates.length; i += 8) {
+    const batch = candidates.slice(i, i + 8);
+    const answers = await Promise.all(batch.map((c) => sClient(port, protocol, c)));
+    answers.forEach((a, j) => { if (a.accepted && a.suite === batch[j]) accepted.push(batch[j]!); });
+  }
+  return accepted;
+}
+
+/** gnutls-cli handshake with a priority string; returns GnuTLS's session description (version, kx, sig, cipher), or null. */
+export async function gnutlsCli(port: number, priority: string): Promise<string | null> {
+  const out = await run(requireBinary('/usr/bin/gnutls-cli'), ['--insecure', '--priority', priority, '-p', String(port), '127.0.0.1']);
+  return /Description: (.+)/.exec(out)?.[1]?.trim() ?? null;
+}
+

@@ -1,0 +1,148 @@
+/**
+ * The probe against real server software nobody here wrote, each checked against an oracle that asks the
+ * server one suite at a time (openssl s_client, gnutls-cli): HAProxy choosing its certificate by the offered
+ * suites, nginx with a 1024-bit DH group, GnuTLS serving Camellia-GCM, OpenSSL with TLS 1.3 CCM only and
+ * with anonymous ECDH, and a silent peer bounded by the per-endpoint deadline.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lookupSuite } from '../../src/catalogue/tls.ts';
+import type { ProbeObservation } from '../../src/model/snapshot.ts';
+import { probeEndpoint, type ProbeOptions } from '../../src/probe/endpoint.ts';
+import { audit } from '../../src/audit.ts';
+import { demoSnapshot, demoTrustAnchors } from '../../src/demo/estate.ts';
+import {
+  gnutlsCli, makeDhParams, opensslSuites, oracleSuites, sClient, startGnutlsServ, startHaproxyDualCert, startNginx,
+} from '../helpers/lab-servers.ts';
+import { sslscan } from '../helpers/sslscan.ts';
+import { makePki, startHostilePeer, startSServer, type Pki, type RunningServer } from '../helpers/tls-servers.ts';
+import { pemBundle, TestPki } from '../helpers/pki.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const probe = (port: number, options: ProbeOptions = {}): Promise<ProbeObservation> =>
+  probeEndpoint({ host: 'localhost', port, sni: 'localhost', connectTo: `127.0.0.1:${port}` }, { timeoutMs: 3000, ...options });
+/** The probe's IANA names as OpenSSL names, sorted, for comparison with the s_client oracle. */
+const asOpenssl = (names: string[] | undefined): string[] => (names ?? []).map((n) => lookupSuite(n)?.openssl ?? n).sort();
+
+const HAPROXY_CIPHERS = 'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES256-SHA:AES128-SHA:AES256-GCM-SHA384';
+
+describe('probe against a lab of real servers', () => {
+  let pki: Pki;
+  const servers: RunningServer[] = [];
+  beforeAll(() => { pki = makePki(); }, 60_000);
+  afterAll(async () => { for (const s of servers) await s.stop(); pki?.cleanup(); });
+  const keep = (s: RunningServer): RunningServer => { servers.push(s); return s; };
+
+  it('finds every suite of a dual RSA+ECDSA HAProxy that picks its certificate by the offered suites, where sslscan misses the RSA ones', async () => {
+    const h = keep(await startHaproxyDualCert(pki, HAPROXY_CIPHERS));
+    const [o, oracle, peer] = await Promise.all([probe(h.port), oracleSuites(h.port, 'TLSv1.2', opensslSuites('TLSv1.2')), sslscan(h.port)]);
+    expect(o.status).toBe('ok');
+    expect(o.incomplete).toEqual([]);
+    // exactly the server's configured list, confirmed one handshake per suite
+    expect(oracle.sort()).toEqual(HAPROXY_CIPHERS.split(':').sort());
+    expect(asOpenssl(o.cipherSuites['TLSv1.2'])).toEqual(oracle.sort());
+    expect(o.cipherSuites['TLSv1.2']).toContain('TLS_RSA_WITH_AES_128_CBC_SHA');
+    expect(new Set(o.certificates.map((c) => c.keyType))).toEqual(new Set(['ec', 'rsa']));
+    // the peer is wrong here: it never gets the RSA certificate selected
+    expect(peer.cipherSuites['TLSv1.2']).not.toContain('TLS_RSA_WITH_AES_128_CBC_SHA');
+    expect((peer.cipherSuites['TLSv1.2'] ?? []).length).toBeLessThan(oracle.length);
+    // server order (HAProxy's default), with ChaCha20 for clients that list it first
+    expect(o.serverCipherOrder).toBe(true);
+    expect(o.chachaPriority).toBe(true);
+    expect((await sClient(h.port, 'TLSv1.2', 'ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-GCM-SHA256')).suite).toBe('ECDHE-ECDSA-CHACHA20-POLY1305');
+    expect((await sClient(h.port, 'TLSv1.2', 'ECDHE-ECDSA-AES256-SHA:ECDHE-ECDSA-AES128-GCM-SHA256')).suite).toBe('ECDHE-ECDSA-AES128-GCM-SHA256');
+    expect(o.cipherSuites['TLSv1.2']?.[0]).toBe('TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256');
+  }, 120_000);
+
+  it('measures the 1024-bit DH group nginx gives clients with and without ffdhe groups, and endpoint-weak-dh fails it', async () => {
+    const dh = makeDhParams(pki, 1024);
+    const n = keep(await startNginx(pki, { ciphers: 'DHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:AES128-SHA:@SECLEVEL=0', dhparam: dh }));
+    const [o, oracle, dheKey, peer] = await Promise.all([probe(n.port), oracleSuites(n.port, 'TLSv1.2', opensslSuites('TLSv1.2')),
+      sClient(n.port, 'TLSv1.2', 'DHE-RSA-AES128-GCM-SHA256'), sslscan(n.port)]);
+    expect(asOpenssl(o.cipherSuites['TLSv1.2'])).toEqual(oracle.sort());
+    expect(peer.cipherSuites['TLSv1.2']?.slice().sort()).toEqual(o.cipherSuites['TLSv1.2']?.slice().sort());
+    expect(dheKey.tempKey).toBe('DH, 1024 bits');
+    expect(o.dhBits).toBe(1024);
+    expect(o.dhBitsWithFfdhe).toBe(1024);
+    // TLS 1.2 groups enumerated, not just the one negotiated
+    expect(o.groups).toEqual(expect.arrayContaining(['x25519', 'secp256r1', 'secp384r1']));
+    expect(o.serverCipherOrder).toBe(true);
+
+    const snapshot = demoSnapshot();
+    snapshot.loadBalancers = snapshot.loadBalancers.filter((lb) => lb.name === 'hsm-front');
+    const outcome = await audit({
+      source: { kind: 'snapshot', snapshot }, profile: 'default', failOn: 'none', allowPartial: true, trustAnchorsPem: demoTrustAnchors(),
+      probe: { connectTo: [`${snapshot.loadBalancers[0]!.dnsName}:443:127.0.0.1:${n.port}`], timeoutMs: 3000 },
+    });
+    const weakDh = outcome.result.findings.filter((f) => f.ruleId === 'endpoint-weak-dh');
+    expect(weakDh.map((f) => f.status)).toContain('fail');
+    expect(weakDh.find((f) => f.status === 'fail')!.message).toMatch(/1024-bit DH group/);
+  }, 120_000);
+
+  it('offers suites OpenSSL lacks: the Camellia-GCM suites GnuTLS serves', async () => {
+    const g = keep(await startGnutlsServ(pki, 'NORMAL:+CAMELLIA-128-GCM:+CAMELLIA-256-GCM:-VERS-TLS1.3:-VERS-TLS1.1:-VERS-TLS1.0'));
+    const o = await probe(g.port);
+    expect(o.cipherSuites['TLSv1.2']).toEqual(expect.arrayContaining(['TLS_ECDHE_RSA_WITH_CAMELLIA_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_CAMELLIA_256_GCM_SHA384']));
+    const oracle = await gnutlsCli(g.port, 'NONE:+VERS-TLS1.2:+CAMELLIA-128-GCM:+AEAD:+ECDHE-RSA:+SIGN-ALL:+GROUP-ALL:+COMP-NULL');
+    expect(oracle).toMatch(/CAMELLIA-128-GCM/);
+    expect(lookupSuite('TLS_ECDHE_RSA_WITH_CAMELLIA_128_GCM_SHA256')?.strength).toBe('secure');
+  }, 120_000);
+
+  it('reads the chain and key of a TLS 1.3 server that enables only TLS_AES_128_CCM_SHA256', async () => {
+    const c = keep(await startSServer(pki, ['-cert', 'leaf.pem', '-key', 'leaf.key', '-cert_chain', 'chain_good.pem', '-tls1_3', '-ciphersuites', 'TLS_AES_128_CCM_SHA256']));
+    const [o, oracle] = await Promise.all([probe(c.port), oracleSuites(c.port, 'TLSv1.3', opensslSuites('TLSv1.3'))]);
+    expect(oracle).toEqual(['TLS_AES_128_CCM_SHA256']);
+    expect(o.cipherSuites['TLSv1.3']).toEqual(['TLS_AES_128_CCM_SHA256']);
+    expect(o.certificates[0]).toMatchObject({ protocol: 'TLSv1.3', keyType: 'rsa' });
+    expect(o.certificates[0]!.chain.map((x) => x.subject)).toEqual(['CN=localhost', 'CN=Test Intermediate 2', 'CN=Test Intermediate 1']);
+    expect(o.incomplete).toEqual([]);
+  }, 120_000);
+
+  it('classes anonymous ECDH as elliptic-curve key exchange, not DH', async () => {
+    const a = keep(await startSServer(pki, ['-cert', 'leaf.pem', '-key', 'leaf.key', '-no_tls1_3', '-cipher', 'AECDH-AES128-SHA:@SECLEVEL=0']));
+    const [o, oracle] = await Promise.all([probe(a.port), sClient(a.port, 'TLSv1.2', 'AECDH-AES128-SHA')]);
+    expect(oracle.suite).toBe('AECDH-AES128-SHA');
+    expect(o.cipherSuites['TLSv1.2']).toEqual(['TLS_ECDH_anon_WITH_AES_128_CBC_SHA']);
+    expect(o.dhBits).toBeNull();
+    expect(o.groups).toContain('x25519');
+  }, 120_000);
+
+  it('judges the chain a pass-through endpoint serves: an expired intermediate and a misordered chain fail, the name passes', async () => {
+    const snapshot = demoSnapshot();
+    snapshot.loadBalancers = snapshot.loadBalancers.filter((lb) => lb.name === 'hsm-front');
+    const dns = snapshot.loadBalancers[0]!.dnsName;
+    const lab = new TestPki();
+    const root = lab.root('Lab Root CA');
+    const int1 = lab.intermediate('Lab Intermediate 1', root);
+    const int2 = lab.intermediate('Lab Intermediate 2', int1, { notBeforeDays: -60, notAfterDays: -2 });
+    const leaf = lab.leaf('hsm-web.example.com', int2, { dnsNames: [dns, 'hsm-web.example.com'] });
+    // served leaf, then I1 before I2: out of issuing order, and I2 expired two days ago
+    writeFileSync(join(lab.dir, 'served-chain.pem'), pemBundle([int1, int2]));
+    const labPki: Pki = { dir: lab.dir, path: (n) => join(lab.dir, n), pem: () => '', cleanup: () => lab.cleanup() };
+    const s = keep(await startSServer(labPki, ['-cert', leaf.certPath, '-key', leaf.keyPath, '-cert_chain', 'served-chain.pem']));
+    const [o, oracle] = await Promise.all([probe(s.port), sClient(s.port, 'TLSv1.3', 'TLS_AES_128_GCM_SHA256', ['-showcerts'])]);
+    expect(o.certificates[0]!.chain.map((c) => c.subject)).toEqual(['CN=hsm-web.example.com', 'CN=Lab Intermediate 1', 'CN=Lab Intermediate 2']);
+    expect([...oracle.output.matchAll(/^ \d s:(.+)$/gm)].map((m) => m[1])).toEqual(['CN = hsm-web.example.com', 'CN = Lab Intermediate 1', 'CN = Lab Intermediate 2']);
+    const outcome = await audit({
+      source: { kind: 'snapshot', snapshot }, profile: 'default', failOn: 'none', allowPartial: true,
+      trustAnchorsPem: [...demoTrustAnchors(), root.pem], asOf: lab.now.toISOString(),
+      probe: { connectTo: [`${dns}:443:127.0.0.1:${s.port}`], timeoutMs: 3000 },
+    });
+    const status = (id: string) => outcome.result.findings.filter((f) => f.ruleId === id).map((f) => [f.status, f.message]);
+    expect(status('endpoint-served-chain-expired')).toEqual([['fail', expect.stringMatching(/expired certificates: .*Lab Intermediate 2/)]]);
+    expect(status('endpoint-served-chain-misordered')).toEqual([['fail', expect.stringMatching(/out of issuing order/)]]);
+    expect(status('endpoint-served-hostname-mismatch').map(([st]) => st)).toEqual(['pass']);
+    expect(status('endpoint-probe-incomplete').map(([st]) => st)).toEqual(['pass']);
+    lab.cleanup();
+  }, 120_000);
+
+  it('stops a silent peer at the per-endpoint deadline and says so', async () => {
+    const stall = keep(await startHostilePeer('stall'));
+    const o = await probe(stall.port, { timeoutMs: 400, deadlineMs: 700, perEndpointCap: 1 });
+    expect(o.status).toBe('error');
+    expect(o.reason).toMatch(/deadline of 700 ms/);
+    expect(o.incomplete?.map((i) => i.field)).toContain('observation');
+    // one full timeout, then what is left of the deadline; no further connection is started
+    expect(o.connections).toBeLessThanOrEqual(2);
+  }, 60_000);
+});
