@@ -1,5 +1,6 @@
 /** Merges per-account snapshots into one, so one audit judges (and one report shows) the whole estate. */
 import { SNAPSHOT_SCHEMA_VERSION, type Attempt, type Snapshot } from '../model/snapshot.ts';
+import { compareCodePoints } from '../text/order.ts';
 
 /** One snapshot of every account; `extraAttempts` records accounts that could not be read at all. */
 export function mergeSnapshots(snapshots: readonly Snapshot[], options: { capturedAt: string; generator: Snapshot['generator']; accounts: readonly string[]; regions: readonly string[]; extraAttempts?: readonly Attempt[] }): Snapshot {
@@ -13,14 +14,14 @@ export function mergeSnapshots(snapshots: readonly Snapshot[], options: { captur
     generator: options.generator,
     capturedAt: options.capturedAt,
     scope: { accounts: [...accounts].sort(), regions: [...regions].sort() },
-    loadBalancers: all((s) => s.loadBalancers).sort((a, b) => a.region.localeCompare(b.region) || a.arn.localeCompare(b.arn)),
-    certificates: byKey(all((s) => s.certificates), (c) => c.arn).sort((a, b) => a.arn.localeCompare(b.arn)),
-    hsmClusters: all((s) => s.hsmClusters).sort((a, b) => a.account.localeCompare(b.account) || a.clusterId.localeCompare(b.clusterId)),
-    instances: all((s) => s.instances).sort((a, b) => a.account.localeCompare(b.account) || a.instanceId.localeCompare(b.instanceId)),
+    loadBalancers: all((s) => s.loadBalancers).sort((a, b) => compareCodePoints(a.region, b.region) || compareCodePoints(a.arn, b.arn)),
+    certificates: byKey(all((s) => s.certificates), (c) => c.arn).sort((a, b) => compareCodePoints(a.arn, b.arn)),
+    hsmClusters: all((s) => s.hsmClusters).sort((a, b) => compareCodePoints(a.account, b.account) || compareCodePoints(a.clusterId, b.clusterId)),
+    instances: all((s) => s.instances).sort((a, b) => compareCodePoints(a.account, b.account) || compareCodePoints(a.instanceId, b.instanceId)),
     // Predefined policies are the same in every account: one copy per region and name.
     sslPolicies: byKey(all((s) => s.sslPolicies), (p) => `${p.region}|${p.name}`),
-    classicPredefinedPolicies: byKey(all((s) => s.classicPredefinedPolicies), (p) => p.name).sort((a, b) => a.name.localeCompare(b.name)),
-    trustStores: all((s) => s.trustStores).sort((a, b) => a.arn.localeCompare(b.arn)),
+    classicPredefinedPolicies: byKey(all((s) => s.classicPredefinedPolicies), (p) => p.name).sort((a, b) => compareCodePoints(a.name, b.name)),
+    trustStores: all((s) => s.trustStores).sort((a, b) => compareCodePoints(a.arn, b.arn)),
     observations: all((s) => s.observations),
     attempts: [...all((s) => s.attempts), ...(options.extraAttempts ?? [])],
   };

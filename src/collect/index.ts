@@ -7,6 +7,7 @@ import { CollectContext, type CallStats } from './context.ts';
 import { collectElbv2 } from './elbv2.ts';
 import { callerAccount, collectHsmClusters, collectInstances, enabledRegions } from './placement.ts';
 import { DEFAULT_RETRY, type RetrySettings } from './retry.ts';
+import { compareCodePoints } from '../text/order.ts';
 
 export { sdkClientFactory, type ClientFactory, type SdkClientSettings, type ServiceName, type ServiceClients } from './clients.ts';
 export type { CallStats } from './context.ts';
@@ -114,7 +115,7 @@ export async function collectWithStats(options: CollectOptions): Promise<Collect
 
   const stats = ctx.stats();
   progress(`collected with ${stats.total} API calls (${stats.retries} retries)`);
-  const certificates: CertificateRecord[] = [...iam, ...acm.flat()].sort((a, b) => a.arn.localeCompare(b.arn));
+  const certificates: CertificateRecord[] = [...iam, ...acm.flat()].sort((a, b) => compareCodePoints(a.arn, b.arn));
   const snapshot: Snapshot = {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
     generator: { name: 'elb-tls-audit', version: generatorVersion() },
@@ -122,7 +123,7 @@ export async function collectWithStats(options: CollectOptions): Promise<Collect
     scope: { accounts: [ctx.account], regions },
     loadBalancers: sortLoadBalancers(loadBalancers),
     certificates,
-    hsmClusters: perRegion.flatMap((r) => r.hsmClusters).sort((a, b) => a.clusterId.localeCompare(b.clusterId)),
+    hsmClusters: perRegion.flatMap((r) => r.hsmClusters).sort((a, b) => compareCodePoints(a.clusterId, b.clusterId)),
     instances: instances.flat(),
     sslPolicies: perRegion.flatMap((r) => r.elbv2.sslPolicies),
     classicPredefinedPolicies: dedupeByName(perRegion.flatMap((r) => r.classic.predefinedPolicies)),
@@ -159,17 +160,17 @@ function instanceIdsOf(loadBalancers: LoadBalancer[]): string[] {
 // Deterministic order so two collections of the same estate give the same snapshot.
 function sortLoadBalancers(loadBalancers: LoadBalancer[]): LoadBalancer[] {
   for (const lb of loadBalancers) {
-    lb.listeners.sort((a, b) => a.port - b.port || a.arn.localeCompare(b.arn));
-    lb.targetGroups.sort((a, b) => a.arn.localeCompare(b.arn));
-    for (const group of lb.targetGroups) group.targets.sort((a, b) => a.id.localeCompare(b.id) || (a.port ?? 0) - (b.port ?? 0));
-    lb.registeredInstances.sort((a, b) => a.instanceId.localeCompare(b.instanceId));
+    lb.listeners.sort((a, b) => a.port - b.port || compareCodePoints(a.arn, b.arn));
+    lb.targetGroups.sort((a, b) => compareCodePoints(a.arn, b.arn));
+    for (const group of lb.targetGroups) group.targets.sort((a, b) => compareCodePoints(a.id, b.id) || (a.port ?? 0) - (b.port ?? 0));
+    lb.registeredInstances.sort((a, b) => compareCodePoints(a.instanceId, b.instanceId));
   }
-  return loadBalancers.sort((a, b) => a.region.localeCompare(b.region) || a.arn.localeCompare(b.arn));
+  return loadBalancers.sort((a, b) => compareCodePoints(a.region, b.region) || compareCodePoints(a.arn, b.arn));
 }
 
 // Predefined policies are the same in every region; keep one copy of each.
 function dedupeByName<T extends { name: string }>(items: T[]): T[] {
-  return [...new Map(items.map((p) => [p.name, p])).values()].sort((a, b) => a.name.localeCompare(b.name));
+  return [...new Map(items.map((p) => [p.name, p])).values()].sort((a, b) => compareCodePoints(a.name, b.name));
 }
 
 // From source the package file is two levels up; from the bundled dist/cli.js it is one.

@@ -4,6 +4,7 @@ import type { CertificateRecord, Listener, LoadBalancer, ProbeObservation, Serve
 import { TLS_PROTOCOLS } from '../model/snapshot.ts';
 import { SUITE_ROWS } from '../probe/suites.ts';
 import { pemFingerprints } from '../probe/served.ts';
+import { compareCodePoints } from '../text/order.ts';
 
 const AUTH_BY_IANA = new Map(SUITE_ROWS.map((row) => [row[1], row[4]]));
 
@@ -129,5 +130,5 @@ export function endpointFacts(snapshot: Snapshot, listenerPolicies: Map<string, 
     const policy = o.listenerArn ? listenerPolicies.get(o.listenerArn) ?? null : null;
     return endpointFor(o, lb, found?.listener ?? null, policy, records);
   });
-  return facts.sort((a, b) => a.arn.localeCompare(b.arn));
+  return facts.sort((a, b) => compareCodePoints(a.arn, b.arn));
 }

@@ -53,6 +53,8 @@ async function demoReport(): Promise<ReportInput> {
   return { result: outcome.result, snapshot: outcome.snapshot, facts: outcome.facts, rules: outcome.rules, options: { sarifCategory: 'elb-tls-audit/' } };
 }
 
+interface PageWalk { before: number; after: number; details: number; clicks: number; msgs: string[] }
+
 /** Opens the report, shows every status, expands every finding page by page; returns what the page showed. */
 async function expandEverything(input: ReportInput, name: string): Promise<{ problems: string[]; messages: string[]; rowCounts: Array<[number, number]>; expanded: number }> {
   const file = join(OUT, name);
@@ -71,9 +73,9 @@ async function expandEverything(input: ReportInput, name: string): Promise<{ pro
   let expanded = 0;
   for (;;) {
     // Expand each row of the page in turn (and fold it again); every click re-renders the page, as a reader's would.
-    const result = await page.evaluate(() => {
+    const result = await page.evaluate<PageWalk>(`(() => {
       const rows = () => document.querySelectorAll('#findings-body tr.finding').length;
-      const expander = (k: number) => document.querySelectorAll<HTMLButtonElement>('#findings-body button.expander')[k];
+      const expander = (k) => document.querySelectorAll('#findings-body button.expander')[k];
       const before = rows();
       let after = before, details = 0, clicks = 0;
       for (let k = 0; k < before; k++) {
@@ -85,7 +87,7 @@ async function expandEverything(input: ReportInput, name: string): Promise<{ pro
       }
       const msgs = Array.from(document.querySelectorAll('#findings-body tr.finding td.msg'), (td) => td.textContent ?? '');
       return { before, after, details, clicks, msgs };
-    });
+    })()`);
     rowCounts.push([result.before, result.after]);
     expect(result.details).toBe(result.clicks);
     expanded += result.details;
