@@ -21,6 +21,7 @@ import { ALL_FORMATS, writeReports } from './report/index.ts';
 import type { ReportFormat, ReportInput } from './report/reporter.ts';
 import './report/register-html.ts';
 import { writeSnapshot } from './snapshot/io.ts';
+import { checkFileTarget, checkFolderTarget } from './io/targets.ts';
 import { TOOL_VERSION } from './version.ts';
 
 export type FailOn = Severity | 'none';
@@ -130,6 +131,9 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   const baseline = options.baselinePath !== undefined ? loadBaseline(options.baselinePath) : null;
   const trustAnchorsPem = [...(options.trustAnchorsPem ?? []), ...(options.trustStorePath ? readTrustStore(options.trustStorePath) : [])];
   if (options.asOf !== undefined && Number.isNaN(Date.parse(options.asOf))) throw new AuditError('BAD_USAGE', `"${options.asOf}" is not a date`, '--as-of');
+  // Output places are checked before anything is collected, so a bad --out fails in a second, not after the audit.
+  if (options.out) checkFolderTarget(options.out.dir, '--out');
+  if (options.snapshotOut) checkFileTarget(options.snapshotOut, '--snapshot-out');
 
   // A re-evaluation of a saved snapshot is dated by the snapshot, so two runs write byte-identical files.
   const live = options.source.kind !== 'snapshot' || options.probe !== false;
@@ -173,7 +177,7 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   let files: string[] = [];
   if (options.out) {
     const input: ReportInput = { result, snapshot, facts, rules: usedRules, options: { sarifCategory: options.sarifCategory ?? 'elb-tls-audit' } };
-    files = writeReports(input, options.out.dir, options.out.formats.length > 0 ? options.out.formats : ALL_FORMATS);
+    files = await writeReports(input, options.out.dir, options.out.formats.length > 0 ? options.out.formats : ALL_FORMATS);
   }
   const baselineSummary = baseline ? { path: baseline.path, ...baselineCounts(findings, baseline) } : null;
   return { result, snapshot, facts, rules: usedRules, files, exitCode: exitCodeOf(result, options.failOn, options.allowPartial, baseline), baseline: baselineSummary };

@@ -11,6 +11,7 @@ import { audit, parseFailOn, type AuditOptions, type AuditOutcome, type FailOn }
 import { sdkClientFactory } from '../collect/index.ts';
 import { AuditError, EXIT, exitCodeFor } from '../model/errors.ts';
 import { SEVERITIES, type Severity } from '../model/rule.ts';
+import { checkFolderTarget } from '../io/targets.ts';
 import { ALL_FORMATS } from '../report/index.ts';
 import { parseRegions } from './commands/audit.ts';
 
@@ -95,7 +96,11 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): ActionInputs {
     baseline: file('baseline'),
     trustStore: file('trust-store'),
     probe: bool('probe', true),
-    outputDir: input('output-dir') || 'elb-tls-audit',
+    outputDir: named('output-dir', () => {
+      const dir = input('output-dir') || 'elb-tls-audit';
+      checkFolderTarget(dir, 'input output-dir');
+      return dir;
+    }),
     allowPartial: bool('allow-partial', false),
     sarifCategory,
     source,

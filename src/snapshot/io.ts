@@ -1,6 +1,6 @@
 /** Read, validate, migrate and write Snapshots. A bad snapshot is BAD_INPUT naming the file and the field's JSON path. */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../io/atomic-file.ts';
 import { AuditError } from '../model/errors.ts';
 import { SNAPSHOT_SCHEMA_VERSION, type Snapshot } from '../model/snapshot.ts';
 import { validateAgainst } from '../evaluate/validation.ts';
@@ -43,17 +43,11 @@ export function readSnapshot(path: string): Snapshot {
   return validateSnapshot(readJsonFile(path, 'snapshot'), path);
 }
 
-/** Writes a file whole or not at all: a temp file in the same folder, then a rename. */
-export function writeFileAtomic(path: string, content: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, content);
-  renameSync(temp, path);
-}
+export { writeFileAtomic };
 
-/** Writes a snapshot as pretty JSON, atomically. */
-export function writeSnapshot(path: string, snapshot: Snapshot): void {
-  writeFileAtomic(path, `${JSON.stringify(snapshot, null, 1)}\n`);
+/** Writes a snapshot as pretty JSON, atomically; `where` names the flag in errors. */
+export function writeSnapshot(path: string, snapshot: Snapshot, where = '--snapshot-out'): void {
+  writeFileAtomic(path, `${JSON.stringify(snapshot, null, 1)}\n`, where);
 }
 
 /** An empty snapshot shell, for builders (demo, tests, collectors). */
