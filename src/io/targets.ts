@@ -10,8 +10,8 @@ function statOrNull(path: string): Stats | null {
     return statSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return null;
-    if (code === 'ENOTDIR') throw new AuditError('IO', 'a part of this path is a file, not a folder', path);
+    // ENOTDIR: a part of the path is a file; the caller walks up to it and names it.
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
     throw new AuditError('IO', `cannot inspect: ${code ?? (error as Error).message}`, path);
   }
 }
