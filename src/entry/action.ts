@@ -13,6 +13,8 @@ import { AuditError, EXIT, exitCodeFor } from '../model/errors.ts';
 import { SEVERITIES, type Severity } from '../model/rule.ts';
 import { checkFolderTarget } from '../io/targets.ts';
 import { ALL_FORMATS } from '../report/index.ts';
+import { cutToBytes, utf8Bytes } from '../text/bytes.ts';
+import { escapeMarkdown } from '../text/escape-markdown.ts';
 import { parseRegions } from './commands/audit.ts';
 
 /** The validated inputs of action.yml. */
@@ -139,12 +141,18 @@ function gateMessage(outcome: AuditOutcome, failOn: FailOn): string {
   return `Findings at or above ${failOn}${baseline}: ${SEVERITIES.filter((sev) => s.bySeverity[sev] > 0).map((sev) => `${s.bySeverity[sev]} ${sev}`).join(', ')}. See the job summary and ${outcome.files.find((f) => f.endsWith('.html')) ?? 'the reports'}.`;
 }
 
+/** The job summary within GitHub's limit, counted in UTF-8 bytes: cut at a line end, with a note pointing at the report. */
+export function jobSummaryText(markdown: string, reportPath: string, limit = SUMMARY_LIMIT): string {
+  if (utf8Bytes(markdown) <= limit) return markdown;
+  const note = `\n\n_… cut: the job summary is limited to 1 MiB; see ${escapeMarkdown(reportPath)}._\n`;
+  const kept = cutToBytes(markdown, limit - utf8Bytes(note));
+  return `${kept.slice(0, Math.max(0, kept.lastIndexOf('\n')))}${note}`;
+}
+
 async function writeJobSummary(outputDir: string): Promise<void> {
   if (!process.env['GITHUB_STEP_SUMMARY']) return;
   let markdown = readFileSync(join(outputDir, 'summary.md'), 'utf8');
-  if (Buffer.byteLength(markdown) > SUMMARY_LIMIT) {
-    markdown = `${markdown.slice(0, SUMMARY_LIMIT - 1024)}\n\n… truncated: the job summary is limited to 1 MiB; see ${join(outputDir, 'report.html')}.\n`;
-  }
+  markdown = jobSummaryText(markdown, join(outputDir, 'report.html'));
   await core.summary.addRaw(markdown).write();
 }
 

@@ -4,6 +4,7 @@ import { parseFailOn, type AuditOptions } from '../audit.ts';
 import { AuditError } from '../model/errors.ts';
 import type { AuditResult } from '../model/finding.ts';
 import type { ReportFormat } from '../report/reporter.ts';
+import { escapeTerminal } from '../text/escape-terminal.ts';
 
 export interface ReportFlags {
   rulesProfile: string;
@@ -80,5 +81,5 @@ export function printSummary(result: AuditResult, files: readonly string[], exit
     ...(files.length > 0 ? ['  reports:', ...files.map((f) => `    ${f}`)] : []),
     `  ${exitLabel} ${exitCode}`,
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  process.stdout.write(`${lines.map(escapeTerminal).join('\n')}\n`);
 }
