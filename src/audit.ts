@@ -1,4 +1,5 @@
 /** The only orchestrator: collect -> (probe) -> snapshot -> enrich -> evaluate -> report. Entry points call this. */
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { collectAccounts, type AccountsCollectOptions } from './accounts/index.ts';
 import { collectSnapshot, type CollectOptions } from './collect/index.ts';
@@ -10,6 +11,7 @@ import { evaluate } from './evaluate/index.ts';
 import { baselineCounts, isBaselined, loadBaseline, type Baseline } from './evaluate/baseline.ts';
 import { systemRules } from './evaluate/system-rules.ts';
 import { loadWaivers, type Waiver } from './evaluate/waivers.ts';
+import { parseIsoInstant } from './evaluate/iso-date.ts';
 import { AuditError, EXIT } from './model/errors.ts';
 import type { FactsBySubject } from './model/facts.ts';
 import type { AuditResult, Finding, FindingsSummary } from './model/finding.ts';
@@ -76,7 +78,7 @@ export function parseFailOn(value: string): FailOn {
   throw new AuditError('BAD_USAGE', `"${value}" is not a severity (${[...SEVERITIES, 'none'].join(', ')})`, '--fail-on');
 }
 
-/** Reads a PEM bundle of extra trust anchors. */
+/** Reads a PEM bundle of extra trust anchors; every PEM block must be a certificate that decodes. */
 export function readTrustStore(path: string): string[] {
   let text: string;
   try {
@@ -84,9 +86,19 @@ export function readTrustStore(path: string): string[] {
   } catch (error) {
     throw new AuditError('BAD_INPUT', `cannot read trust store: ${(error as Error).message}`, path);
   }
-  const pems = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-  if (pems.length === 0) throw new AuditError('BAD_INPUT', 'no PEM certificate found', path);
-  return pems;
+  const blocks = [...text.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g)];
+  if (blocks.length === 0) throw new AuditError('BAD_INPUT', 'no PEM certificate found', path);
+  return blocks.map((block, i) => {
+    const line = text.slice(0, block.index).split('\n').length;
+    const where = `${path}: PEM block ${i + 1} (line ${line})`;
+    if (block[1] !== 'CERTIFICATE') throw new AuditError('BAD_INPUT', `is a ${block[1]}, not a CERTIFICATE`, where);
+    try {
+      new X509Certificate(block[0]);
+    } catch (error) {
+      throw new AuditError('BAD_INPUT', `does not decode as an X.509 certificate (${(error as Error).message})`, where);
+    }
+    return block[0];
+  });
 }
 
 /** Counts for findings.json and every report. */
@@ -130,7 +142,7 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   const waivers: Waiver[] = options.waiversPath ? loadWaivers(options.waiversPath) : [];
   const baseline = options.baselinePath !== undefined ? loadBaseline(options.baselinePath) : null;
   const trustAnchorsPem = [...(options.trustAnchorsPem ?? []), ...(options.trustStorePath ? readTrustStore(options.trustStorePath) : [])];
-  if (options.asOf !== undefined && Number.isNaN(Date.parse(options.asOf))) throw new AuditError('BAD_USAGE', `"${options.asOf}" is not a date`, '--as-of');
+  const asOfFlag = options.asOf !== undefined ? parseIsoInstant(options.asOf, '--as-of') : undefined;
   // Output places are checked before anything is collected, so a bad --out fails in a second, not after the audit.
   if (options.out) checkFolderTarget(options.out.dir, '--out');
   if (options.snapshotOut) checkFileTarget(options.snapshotOut, '--snapshot-out');
@@ -156,7 +168,7 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   }
   if (options.snapshotOut) writeSnapshot(options.snapshotOut, snapshot);
 
-  const asOf = options.asOf ?? snapshot.capturedAt;
+  const asOf = asOfFlag ?? snapshot.capturedAt;
   const facts = enrich(snapshot, { asOf, trustAnchorsPem, hostnames: options.hostnames ?? new Map() });
   const { findings, notApplicable } = await evaluate(snapshot, facts, { rules: selected, waivers, asOf });
   const complete = snapshot.attempts.every((a) => a.status !== 'error') && findings.every((f) => f.status !== 'error');

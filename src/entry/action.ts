@@ -16,6 +16,7 @@ import { ALL_FORMATS } from '../report/index.ts';
 import { cutToBytes, utf8Bytes } from '../text/bytes.ts';
 import { escapeMarkdown } from '../text/escape-markdown.ts';
 import { parseRegions } from './commands/audit.ts';
+import { parseSarifCategory } from './options.ts';
 
 /** The validated inputs of action.yml. */
 export interface ActionInputs {
@@ -63,7 +64,7 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): ActionInputs {
   const rulesProfile = input('rules-profile') || 'default';
   if (!/^[\w./-]+$/.test(rulesProfile)) throw new AuditError('BAD_USAGE', `"${rulesProfile}" is not a profile name or file`, 'input rules-profile');
   const sarifCategory = input('sarif-category') || 'elb-tls-audit';
-  if (!/^[\w./-]+$/.test(sarifCategory)) throw new AuditError('BAD_USAGE', `"${sarifCategory}" may only hold letters, digits, '.', '_', '-' and '/'`, 'input sarif-category');
+  parseSarifCategory(sarifCategory, 'input sarif-category');
   const file = (name: string): string | null => named(name, () => {
     const value = input(name);
     if (value === '') return null;

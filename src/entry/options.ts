@@ -47,8 +47,15 @@ export function parseFormats(value: string): ReportFormat[] {
   return list as ReportFormat[];
 }
 
+/** Validates a SARIF automationDetails category (CLI and Action alike): letters, digits, '.', '_', '-' and '/'. */
+export function parseSarifCategory(value: string, where: string): string {
+  if (!/^[\w./-]+$/.test(value)) throw new AuditError('BAD_USAGE', `"${value}" may only hold letters, digits, '.', '_', '-' and '/'`, where);
+  return value;
+}
+
 /** Turns shared flags into the report/gate part of AuditOptions. */
 export function reportOptions(flags: ReportFlags): Omit<AuditOptions, 'source' | 'probe'> {
+  parseSarifCategory(flags.sarifCategory, '--sarif-category');
   return {
     profile: flags.rulesProfile,
     out: { dir: flags.out, formats: parseFormats(flags.format) },

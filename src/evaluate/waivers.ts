@@ -2,6 +2,7 @@
 import { AuditError } from '../model/errors.ts';
 import type { Finding } from '../model/finding.ts';
 import { readJsonFile } from '../snapshot/io.ts';
+import { parseIsoDate } from './iso-date.ts';
 import { validateAgainst } from './validation.ts';
 
 export interface Waiver {
@@ -40,9 +41,7 @@ export function loadWaivers(path: string): Waiver[] {
   const problems = validateAgainst(waiverFileSchema, parsed);
   if (problems.length > 0) throw new AuditError('BAD_INPUT', `invalid waivers: ${problems.join('; ')}`, path);
   const waivers = (parsed as { waivers: Waiver[] }).waivers;
-  waivers.forEach((w, i) => {
-    if (Number.isNaN(Date.parse(`${w.expires}T00:00:00Z`))) throw new AuditError('BAD_INPUT', `expires "${w.expires}" is not a date`, `${path}: /waivers/${i}/expires`);
-  });
+  waivers.forEach((w, i) => parseIsoDate(w.expires, `${path}: /waivers/${i}/expires`));
   return waivers;
 }
 

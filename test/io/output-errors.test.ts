@@ -4,11 +4,11 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readInputs } from '../../src/entry/action.ts';
-import { main } from '../../src/entry/cli.ts';
 import { exitCodeFor } from '../../src/model/errors.ts';
 import { emptySnapshot } from '../../src/snapshot/io.ts';
+import { runCliInProcess } from '../helpers/cli.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 let dir: string;
@@ -25,19 +25,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs the CLI in-process; returns the exit code and what it wrote to stderr. */
-async function cli(args: string[]): Promise<{ code: number; stderr: string }> {
-  let stderr = '';
-  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = await main(['evaluate', '--snapshot', snapshot, '--quiet', '--fail-on', 'none', ...args]);
-    return { code, stderr };
-  } finally {
-    spy.mockRestore();
-  }
+function cli(args: string[]): Promise<{ code: number; stderr: string }> {
+  return runCliInProcess(['evaluate', '--snapshot', snapshot, '--quiet', '--fail-on', 'none', ...args]);
 }
 
 describe('bad output places', () => {

@@ -1,0 +1,73 @@
+/** Strict parsing: ISO 8601 real dates, every PEM block decoded, SARIF category and --connect-to checked: each a clear exit 2. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoTrustAnchors } from '../../src/demo/estate.ts';
+import { parseIsoInstant } from '../../src/evaluate/iso-date.ts';
+import { emptySnapshot } from '../../src/snapshot/io.ts';
+import { runCliInProcess } from '../helpers/cli.ts';
+
+let dir: string;
+let snapshot: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'strict-input-'));
+  snapshot = join(dir, 'snapshot.json');
+  writeFileSync(snapshot, JSON.stringify(emptySnapshot('2026-01-01T00:00:00.000Z', { accounts: ['123456789012'], regions: ['eu-west-1'] }, '0.0.0')));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const evaluate = (args: string[]) => runCliInProcess(['evaluate', '--snapshot', snapshot, '--quiet', '--fail-on', 'none', '--out', join(dir, 'out'), ...args]);
+
+describe('--as-of', () => {
+  for (const bad of ['March 7', '1', '0', '2026-02-31', '2026-13-01', '2026-03-07T12:00', '2026-03-07T25:00:00Z', '20260307', '2026-3-7']) {
+    it(`rejects "${bad}" naming the flag`, async () => {
+      const run = await evaluate(['--as-of', bad]);
+      expect(run.stderr).toContain(`--as-of: "${bad}" is not an ISO 8601 date`);
+      expect(run.code).toBe(2);
+    });
+  }
+  it('accepts a date or a date-time with a zone, and judges as of that instant', async () => {
+    expect(parseIsoInstant('2028-02-29', '--as-of')).toBe('2028-02-29T00:00:00.000Z');
+    expect(parseIsoInstant('2026-03-07T12:00:00+01:00', '--as-of')).toBe('2026-03-07T11:00:00.000Z');
+    expect((await evaluate(['--as-of', '2026-03-07'])).code).toBe(0);
+  });
+});
+
+describe('waivers and trust stores', () => {
+  it('a waiver expiring on 31 February is exit 2 naming its JSON path', async () => {
+    const file = join(dir, 'waivers.json');
+    writeFileSync(file, JSON.stringify({ waivers: [{ rule: 'x', resource: '*', reason: 'because', expires: '2026-02-31' }] }));
+    const run = await evaluate(['--waivers', file]);
+    expect(run.stderr).toContain(`${file}: /waivers/0/expires: "2026-02-31" is not a calendar date`);
+    expect(run.code).toBe(2);
+  });
+
+  it('a trust store with an undecodable PEM block is exit 2 naming the block', async () => {
+    const good = demoTrustAnchors()[0]!;
+    const broken = `-----BEGIN CERTIFICATE-----\nTm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----`;
+    const file = join(dir, 'trust.pem');
+    writeFileSync(file, `${good}\n${broken}\n`);
+    const run = await evaluate(['--trust-store', file]);
+    expect(run.stderr).toMatch(new RegExp(`${file}: PEM block 2 \\(line \\d+\\): does not decode as an X.509 certificate`));
+    expect(run.code).toBe(2);
+    writeFileSync(file, `${good}\n-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n`);
+    expect((await evaluate(['--trust-store', file])).stderr).toMatch(/PEM block 2 \(line \d+\): is a PRIVATE KEY, not a CERTIFICATE/);
+    writeFileSync(file, `${good}\n`);
+    expect((await evaluate(['--trust-store', file])).code).toBe(0);
+  });
+});
+
+describe('flags validated like the Action validates them', () => {
+  it('--sarif-category with characters GitHub does not take is exit 2', async () => {
+    const run = await evaluate(['--sarif-category', 'elb tls;audit']);
+    expect(run.stderr).toContain(`--sarif-category: "elb tls;audit" may only hold letters`);
+    expect(run.code).toBe(2);
+  });
+
+  it('--connect-to is checked even with --no-probe', async () => {
+    const run = await runCliInProcess(['audit', '--regions', 'eu-west-1', '--no-probe', '--quiet', '--connect-to', 'shop.example.com:443', '--out', join(dir, 'out')]);
+    expect(run.stderr).toContain('--connect-to: expected HOST:PORT:HOST2:PORT2, got "shop.example.com:443"');
+    expect(run.code).toBe(2);
+  });
+});
