@@ -10,7 +10,7 @@ import { loadRules } from './evaluate/rule-loader.ts';
 import { evaluate } from './evaluate/index.ts';
 import { baselineCounts, isBaselined, loadBaseline, type Baseline } from './evaluate/baseline.ts';
 import { systemRules } from './evaluate/system-rules.ts';
-import { loadWaivers, type Waiver } from './evaluate/waivers.ts';
+import { loadWaivers, waiverWarnings, type Waiver } from './evaluate/waivers.ts';
 import { parseIsoInstant } from './evaluate/iso-date.ts';
 import { AuditError, EXIT } from './model/errors.ts';
 import type { FactsBySubject } from './model/facts.ts';
@@ -45,6 +45,8 @@ export interface AuditOptions {
   /** The instant expiry is judged at; default: the snapshot's capture time. */
   asOf?: string;
   trustStorePath?: string;
+  /** A waiver that matches no rule or no resource is an error (exit 2), not a warning. */
+  strictWaivers?: boolean;
   /** Trust anchors given directly (PEM), added to those of trustStorePath. */
   trustAnchorsPem?: string[];
   /** Extra names every certificate must cover, per certificate ARN. */
@@ -171,6 +173,8 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   const asOf = asOfFlag ?? snapshot.capturedAt;
   const facts = enrich(snapshot, { asOf, trustAnchorsPem, hostnames: options.hostnames ?? new Map() });
   const { findings, notApplicable } = await evaluate(snapshot, facts, { rules: selected, waivers, asOf });
+  const warnings = waiverWarnings(waivers, [...selected.map((s) => s.rule.id), ...systemRules.map((r) => r.id)], findings);
+  if (options.strictWaivers && warnings.length > 0) throw new AuditError('BAD_INPUT', `${warnings.join('; ')} (--strict-waivers)`, options.waiversPath ?? '--waivers');
   const complete = snapshot.attempts.every((a) => a.status !== 'error') && findings.every((f) => f.status !== 'error');
   const result: AuditResult = {
     tool: { name: 'elb-tls-audit', version: TOOL_VERSION },
@@ -184,6 +188,7 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
     summary: summarise(findings, facts, notApplicable),
     findings,
     attempts: snapshot.attempts,
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
   const usedRules = [...selected.map((s) => s.rule), ...systemRules];
   let files: string[] = [];

@@ -17,6 +17,7 @@ export interface ReportFlags {
   allowPartial?: boolean;
   trustStore?: string;
   asOf?: string;
+  strictWaivers?: boolean;
   quiet?: boolean;
   sarifCategory: string;
 }
@@ -29,6 +30,7 @@ export function addReportFlags(command: Command, defaultOut: string): Command {
     .option('--out <dir>', 'folder for the reports', defaultOut)
     .option('--fail-on <severity>', 'exit 1 when a finding at or above this severity fails (critical|high|medium|low|info|none)', 'high')
     .option('--waivers <file>', 'waivers JSON: {"waivers":[{"rule","resource","reason","expires"}]}')
+    .option('--strict-waivers', 'a waiver that matches no rule or no resource is an error (exit 2), not a warning')
     .option('--baseline <file>', 'a previous findings.json or results.sarif: fail only on findings not in it (same identity as the SARIF fingerprint)')
     .option('--snapshot-out <file>', 'also save the snapshot for offline re-evaluation')
     .option('--allow-partial', 'exit by findings even when part of the estate could not be seen')
@@ -67,6 +69,7 @@ export function reportOptions(flags: ReportFlags): Omit<AuditOptions, 'source' |
     ...(flags.snapshotOut !== undefined ? { snapshotOut: flags.snapshotOut } : {}),
     ...(flags.trustStore !== undefined ? { trustStorePath: flags.trustStore } : {}),
     ...(flags.asOf !== undefined ? { asOf: flags.asOf } : {}),
+    ...(flags.strictWaivers === true ? { strictWaivers: true } : {}),
     onProgress: progressWriter(flags.quiet === true),
   };
 }
@@ -85,6 +88,7 @@ export function printSummary(result: AuditResult, files: readonly string[], exit
     `  ${s.resources.loadBalancers} load balancers, ${s.resources.listeners} listeners, ${s.resources.certificates} certificates, ${s.resources.hsmClusters} HSM clusters, ${s.resources.endpoints} endpoints probed`,
     `  findings: ${s.byStatus.fail} fail, ${s.byStatus.error} error, ${s.byStatus.waived} waived, ${s.byStatus.pass} pass, ${s.byStatus.not_applicable} n/a`,
     `  failing by severity: ${sev}`,
+    ...(result.warnings ?? []).map((w) => `  warning: ${w}`),
     ...(files.length > 0 ? ['  reports:', ...files.map((f) => `    ${f}`)] : []),
     `  ${exitLabel} ${exitCode}`,
   ];

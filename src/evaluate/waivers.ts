@@ -45,6 +45,19 @@ export function loadWaivers(path: string): Waiver[] {
   return waivers;
 }
 
+/** Waivers that cannot waive anything: their rule pattern names no rule that ran, or their resource pattern no judged resource. */
+export function waiverWarnings(waivers: readonly Waiver[], ruleIds: readonly string[], findings: readonly Finding[]): string[] {
+  return waivers.flatMap((w, i) => {
+    const rule = globToRegExp(w.rule);
+    const resource = globToRegExp(w.resource);
+    const label = `waiver ${i + 1} (rule "${w.rule}", resource "${w.resource}")`;
+    if (!ruleIds.some((id) => rule.test(id))) return [`${label} matches no rule of this run`];
+    const matched = findings.some((f) => rule.test(f.ruleId)
+      && (resource.test(f.resource.arn) || resource.test(f.resource.name) || (f.resource.loadBalancerArn !== null && resource.test(f.resource.loadBalancerArn))));
+    return matched ? [] : [`${label} matches no resource of this run`];
+  });
+}
+
 function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${glob.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
 }

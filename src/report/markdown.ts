@@ -43,6 +43,15 @@ export function renderSummary(input: ReportInput, limit = SUMMARY_LIMIT_BYTES): 
   const reserve = 1024;
   let text = cutToBytes(head.join('\n'), limit / 4);
   const within = (line: string) => utf8Bytes(text) + utf8Bytes(line) + utf8Bytes(footer) + reserve <= limit;
+  const warnings = result.warnings ?? [];
+  if (warnings.length > 0) {
+    text += '\n## Warnings\n';
+    for (const w of warnings) {
+      const line = `\n- ⚠️ ${md(w)}`;
+      if (within(line)) text += line;
+    }
+    text += '\n';
+  }
   if (gaps.length > 0) {
     text += '\n## Not covered\n';
     let shownGaps = 0;

@@ -1,5 +1,5 @@
 /** Strict parsing: ISO 8601 real dates, every PEM block decoded, SARIF category and --connect-to checked: each a clear exit 2. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,6 +55,29 @@ describe('waivers and trust stores', () => {
     expect((await evaluate(['--trust-store', file])).stderr).toMatch(/PEM block 2 \(line \d+\): is a PRIVATE KEY, not a CERTIFICATE/);
     writeFileSync(file, `${good}\n`);
     expect((await evaluate(['--trust-store', file])).code).toBe(0);
+  });
+});
+
+describe('waivers that cannot waive anything', () => {
+  it('are a warning in every report, and an error with --strict-waivers', async () => {
+    const file = join(dir, 'idle-waivers.json');
+    writeFileSync(file, JSON.stringify({ waivers: [
+      { rule: 'no-such-rule', resource: '*', reason: 'typo in the rule id', expires: '2030-01-01' },
+      { rule: 'estate-empty', resource: 'arn:aws:nothing:*', reason: 'names no resource', expires: '2030-01-01' },
+    ] }));
+    const out = join(dir, 'warned');
+    const run = await runCliInProcess(['evaluate', '--snapshot', snapshot, '--quiet', '--fail-on', 'none', '--out', out, '--waivers', file]);
+    expect(run.code).toBe(0);
+    const first = 'waiver 1 (rule "no-such-rule", resource "*") matches no rule of this run';
+    const second = 'waiver 2 (rule "estate-empty", resource "arn:aws:nothing:*") matches no resource of this run';
+    expect(JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8')).warnings).toEqual([first, second]);
+    const sarif = JSON.parse(readFileSync(join(out, 'results.sarif'), 'utf8')) as { runs: Array<{ invocations: Array<{ toolExecutionNotifications: Array<{ message: { text: string } }> }> }> };
+    expect(sarif.runs[0]!.invocations[0]!.toolExecutionNotifications.map((n) => n.message.text)).toEqual(expect.arrayContaining([first, second]));
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain('## Warnings');
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('matches no resource of this run');
+    const strict = await runCliInProcess(['evaluate', '--snapshot', snapshot, '--quiet', '--out', join(dir, 'strict'), '--waivers', file, '--strict-waivers']);
+    expect(strict.stderr).toContain(`${file}: ${first}; ${second} (--strict-waivers)`);
+    expect(strict.code).toBe(2);
   });
 });
 

@@ -159,7 +159,9 @@ export function renderWaivers(input: ReportInput): TrustedHtml {
 <td>${g.expired ? html`<span class="badge badge-expired">Expired</span>` : html`<span class="badge badge-waived">Active</span>`}</td>
 <td><code>${g.pattern}</code></td><td>${joinHtml([...g.rules].sort().map((r) => html`<code>${r}</code>`), ' ')}</td><td>${g.reason}</td>
 <td><time datetime="${g.expires}">${g.expires}</time></td><td class="num">${g.count}</td></tr>`))}</tbody></table></div>`;
-  return html`<section id="waivers" aria-labelledby="waivers-h"><h2 id="waivers-h">Waivers</h2>${body}
+  const warnings = input.result.warnings ?? [];
+  const warned = warnings.length === 0 ? html`` : html`<div class="callout callout-expired" role="note"><strong>Warnings.</strong><ul>${joinHtml(warnings.map((w) => html`<li>${w}</li>`))}</ul></div>`;
+  return html`<section id="waivers" aria-labelledby="waivers-h"><h2 id="waivers-h">Waivers</h2>${warned}${body}
 <p><a href="#findings" data-status-link="waived">Show waived findings in the table</a></p></section>`;
 }
 
