@@ -1,4 +1,5 @@
 /** The only orchestrator: collect -> (probe) -> snapshot -> enrich -> evaluate -> report. Entry points call this. */
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { collectAccounts, type AccountsCollectOptions } from './accounts/index.ts';
 import { collectSnapshot, type CollectOptions } from './collect/index.ts';
@@ -10,7 +11,8 @@ import { evaluate } from './evaluate/index.ts';
 import { baselineCounts, loadBaseline } from './evaluate/baseline.ts';
 import { decideVerdict, emptyScopesOf } from './evaluate/verdict.ts';
 import { systemRules } from './evaluate/system-rules.ts';
-import { loadWaivers, type Waiver } from './evaluate/waivers.ts';
+import { loadWaivers, waiverWarnings, type Waiver } from './evaluate/waivers.ts';
+import { parseIsoInstant } from './evaluate/iso-date.ts';
 import { AuditError, EXIT } from './model/errors.ts';
 import type { FactsBySubject } from './model/facts.ts';
 import type { AuditResult, FailOn, Finding, FindingsSummary } from './model/finding.ts';
@@ -23,6 +25,7 @@ import type { ReportFormat, ReportInput } from './report/reporter.ts';
 import './report/register-html.ts';
 import { SnapshotBuilder } from './snapshot/builder.ts';
 import { writeSnapshot } from './snapshot/io.ts';
+import { checkFileTarget, checkFolderTarget } from './io/targets.ts';
 import { TOOL_VERSION } from './version.ts';
 
 export type { FailOn } from './model/finding.ts';
@@ -44,6 +47,8 @@ export interface AuditOptions {
   /** The instant expiry is judged at; default: the snapshot's capture time. */
   asOf?: string;
   trustStorePath?: string;
+  /** A waiver that matches no rule or no resource is an error (exit 2), not a warning. */
+  strictWaivers?: boolean;
   /** Trust anchors given directly (PEM), added to those of trustStorePath. */
   trustAnchorsPem?: string[];
   /** Extra names every certificate must cover, per certificate ARN. */
@@ -72,7 +77,7 @@ export interface AuditOutcome {
   baseline: { path: string; known: number; new: number } | null;
 }
 
-/** Reads a PEM bundle of extra trust anchors. */
+/** Reads a PEM bundle of extra trust anchors; every PEM block must be a certificate that decodes. */
 export function readTrustStore(path: string): string[] {
   let text: string;
   try {
@@ -80,9 +85,19 @@ export function readTrustStore(path: string): string[] {
   } catch (error) {
     throw new AuditError('BAD_INPUT', `cannot read trust store: ${(error as Error).message}`, path);
   }
-  const pems = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-  if (pems.length === 0) throw new AuditError('BAD_INPUT', 'no PEM certificate found', path);
-  return pems;
+  const blocks = [...text.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g)];
+  if (blocks.length === 0) throw new AuditError('BAD_INPUT', 'no PEM certificate found', path);
+  return blocks.map((block, i) => {
+    const line = text.slice(0, block.index).split('\n').length;
+    const where = `${path}: PEM block ${i + 1} (line ${line})`;
+    if (block[1] !== 'CERTIFICATE') throw new AuditError('BAD_INPUT', `is a ${block[1]}, not a CERTIFICATE`, where);
+    try {
+      new X509Certificate(block[0]);
+    } catch (error) {
+      throw new AuditError('BAD_INPUT', `does not decode as an X.509 certificate (${(error as Error).message})`, where);
+    }
+    return block[0];
+  });
 }
 
 /** Counts for findings.json and every report. */
@@ -118,7 +133,10 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   const waivers: Waiver[] = options.waiversPath ? loadWaivers(options.waiversPath) : [];
   const baseline = options.baselinePath !== undefined ? loadBaseline(options.baselinePath) : null;
   const trustAnchorsPem = [...(options.trustAnchorsPem ?? []), ...(options.trustStorePath ? readTrustStore(options.trustStorePath) : [])];
-  if (options.asOf !== undefined && Number.isNaN(Date.parse(options.asOf))) throw new AuditError('BAD_USAGE', `"${options.asOf}" is not a date`, '--as-of');
+  const asOfFlag = options.asOf !== undefined ? parseIsoInstant(options.asOf, '--as-of') : undefined;
+  // Output places are checked before anything is collected, so a bad --out fails in a second, not after the audit.
+  if (options.out) checkFolderTarget(options.out.dir, '--out');
+  if (options.snapshotOut) checkFileTarget(options.snapshotOut, '--snapshot-out');
 
   // A re-evaluation of a saved snapshot is dated by the snapshot, so two runs write byte-identical files.
   const live = options.source.kind !== 'snapshot' || options.probe !== false;
@@ -141,9 +159,11 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   }
   if (options.snapshotOut) writeSnapshot(options.snapshotOut, snapshot);
 
-  const asOf = options.asOf ?? snapshot.capturedAt;
+  const asOf = asOfFlag ?? snapshot.capturedAt;
   const facts = enrich(snapshot, { asOf, trustAnchorsPem, hostnames: options.hostnames ?? new Map() });
   const { findings, notApplicable } = await evaluate(snapshot, facts, { rules: selected, waivers, asOf });
+  const warnings = waiverWarnings(waivers, [...selected.map((s) => s.rule.id), ...systemRules.map((r) => r.id)], findings);
+  if (options.strictWaivers && warnings.length > 0) throw new AuditError('BAD_INPUT', `${warnings.join('; ')} (--strict-waivers)`, options.waiversPath ?? '--waivers');
   const complete = snapshot.attempts.every((a) => a.status !== 'error') && findings.every((f) => f.status !== 'error');
   const verdict = decideVerdict({
     findings,
@@ -166,12 +186,13 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
     summary: summarise(findings, facts, notApplicable),
     findings,
     attempts: snapshot.attempts,
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
   const usedRules = [...selected.map((s) => s.rule), ...systemRules];
   let files: string[] = [];
   if (options.out) {
     const input: ReportInput = { result, snapshot, facts, rules: usedRules, options: { sarifCategory: options.sarifCategory ?? 'elb-tls-audit' } };
-    files = writeReports(input, options.out.dir, options.out.formats.length > 0 ? options.out.formats : ALL_FORMATS);
+    files = await writeReports(input, options.out.dir, options.out.formats.length > 0 ? options.out.formats : ALL_FORMATS);
   }
   const baselineSummary = baseline ? { path: baseline.path, ...baselineCounts(findings, baseline) } : null;
   return { result, snapshot, facts, rules: usedRules, files, exitCode: verdict.exitCode, baseline: baselineSummary };

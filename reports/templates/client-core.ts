@@ -47,7 +47,9 @@ var R = D.resources.map(function (r) { return [D.arnPrefixes[r[0]] + r[1], r[2],
 var F = D.findings, RULES = D.rules, MSG = new Array(F.length);
 for (var mi = 0; mi < F.length; mi++) {
   var tpl = D.messages[F[mi][4]];
-  if (tpl.indexOf('') >= 0 || tpl.indexOf('') >= 0) {
+  // A leading U+0003 marks a message kept literally (its own text held a placeholder character).
+  if (tpl.charAt(0) === '\u0003') tpl = tpl.slice(1);
+  else if (tpl.indexOf('') >= 0 || tpl.indexOf('') >= 0) {
     var mr = R[F[mi][1]];
     tpl = tpl.split('').join(mr[2]).split('').join(mr[5] >= 0 ? R[D.loadBalancers[mr[5]].r][2] : '');
   }

@@ -45,10 +45,13 @@ function detailRow(i, id) {
       })))));
   } else left.appendChild(h('p', { class: 'muted' }, 'No condition evidence recorded.'));
   left.appendChild(h('h4', null, 'Remediation'));
-  left.appendChild(h('p', null, rule.remediation.text || 'No remediation text for this rule.'));
-  left.appendChild(snippet('AWS CLI', rule.remediation.cli));
-  left.appendChild(snippet('CloudFormation', rule.remediation.cloudformation));
-  left.appendChild(snippet('Terraform', rule.remediation.terraform));
+  var fix = rule.remediation || {};
+  left.appendChild(h('p', null, fix.text || 'No remediation text for this rule.'));
+  // 22 rules carry no snippet for some or all channels: a missing one is simply not shown.
+  [['AWS CLI', fix.cli], ['CloudFormation', fix.cloudformation], ['Terraform', fix.terraform]].forEach(function (s) {
+    var block = snippet(s[0], s[1]);
+    if (block) left.appendChild(block);
+  });
 
   right.appendChild(h('h4', null, 'Resource'));
   right.appendChild(h('dl', { class: 'kv' },
@@ -59,7 +62,7 @@ function detailRow(i, id) {
   if (r[5] >= 0) right.appendChild(h('p', null, h('a', { href: '#lb-' + r[5], onclick: function () { showLb(r[5]); } }, 'Open load balancer details')));
   right.appendChild(h('h4', null, 'Controls'));
   right.appendChild(controlsList(d && Object.keys(d.controls).length ? d.controls : rule.controls));
-  if (rule.references.length) {
+  if (rule.references && rule.references.length) {
     right.appendChild(h('h4', null, 'References'));
     right.appendChild(h('ul', { class: 'refs' }, rule.references.map(function (u) {
       var href = safeUrl(u);

@@ -11,6 +11,7 @@ import { TOOL_VERSION } from '../version.ts';
 import { assumeAuditRole } from './assume.ts';
 import { accountFailure, mergeSnapshots } from './merge.ts';
 import { listOrganizationAccounts } from './organization.ts';
+import { compareCodePoints } from '../text/order.ts';
 
 export { accountFailure, mergeSnapshots } from './merge.ts';
 export { assumeAuditRole, partitionOf, roleArn } from './assume.ts';
@@ -96,7 +97,7 @@ export async function collectAccounts(options: AccountsCollectOptions): Promise<
       generator: { name: 'elb-tls-audit', version: TOOL_VERSION },
       accounts,
       regions: explicit,
-      extraAttempts: failures.sort((a, b) => a.account.localeCompare(b.account)),
+      extraAttempts: failures.sort((a, b) => compareCodePoints(a.account, b.account)),
     },
   );
 }

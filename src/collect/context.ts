@@ -1,6 +1,7 @@
 import { OBSERVED, type Attempt, type Observation } from '../model/snapshot.ts';
 import type { ClientFactory, ServiceClients, ServiceName } from './clients.ts';
 import { backoffDelay, classifyError, describeError, type RetrySettings } from './retry.ts';
+import { compareCodePoints } from '../text/order.ts';
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
@@ -185,7 +186,7 @@ export class CollectContext {
         reason: reasons.size > 0 ? [...reasons].sort().join('; ') : null,
         covers: [...failedCovers].sort(),
       }))
-      .sort((a, b) => `${a.service}|${a.region}|${a.operation}`.localeCompare(`${b.service}|${b.region}|${b.operation}`));
+      .sort((a, b) => compareCodePoints(`${a.service}|${a.region}|${a.operation}`, `${b.service}|${b.region}|${b.operation}`));
   }
 
   /** Call counts so far. */

@@ -8,6 +8,7 @@ import { CollectContext, type CallStats } from './context.ts';
 import { collectElbv2 } from './elbv2.ts';
 import { callerAccount, collectHsmClusters, collectInstances, enabledRegions } from './placement.ts';
 import { DEFAULT_RETRY, type RetrySettings } from './retry.ts';
+import { compareCodePoints } from '../text/order.ts';
 
 export { sdkClientFactory, type ClientFactory, type SdkClientSettings, type ServiceName, type ServiceClients } from './clients.ts';
 export type { CallStats } from './context.ts';

@@ -5,6 +5,7 @@ import { OBSERVED, type HsmCluster, type InstanceRecord, type Observation } from
 import { failedObservation, type CollectContext } from './context.ts';
 import { chunk, collectPages, isoDate, mapLimit } from './paging.ts';
 import { endpointMissing } from './retry.ts';
+import { compareCodePoints } from '../text/order.ts';
 
 // 200 values per filter: the EC2 cap as commonly documented (not verified against the current API reference).
 // A filter, unlike InstanceIds, tolerates ids that no longer exist instead of failing the whole call.
@@ -111,5 +112,5 @@ export async function collectInstances(ctx: CollectContext, region: string, inst
       securityGroups: (i.SecurityGroups ?? []).map((g) => g.GroupId ?? '').filter((g) => g !== ''),
       state: i.State?.Name ?? null,
     }))
-    .sort((a, b) => a.instanceId.localeCompare(b.instanceId));
+    .sort((a, b) => compareCodePoints(a.instanceId, b.instanceId));
 }

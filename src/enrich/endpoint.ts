@@ -5,6 +5,7 @@ import { TLS_PROTOCOLS } from '../model/snapshot.ts';
 import { lookupSuite } from '../catalogue/tls.ts';
 import { pemFingerprints } from '../probe/served.ts';
 import { analyseServedChain } from './certificate.ts';
+import { compareCodePoints } from '../text/order.ts';
 
 /** What judging a served chain needs: the audit's clock and trust store. */
 export interface ServedChainContext {
@@ -153,5 +154,5 @@ export function endpointFacts(snapshot: Snapshot, listenerPolicies: Map<string, 
     const policy = o.listenerArn ? listenerPolicies.get(o.listenerArn) ?? null : null;
     return endpointFor(o, lb, found?.listener ?? null, policy, records, context);
   });
-  return facts.sort((a, b) => a.arn.localeCompare(b.arn));
+  return facts.sort((a, b) => compareCodePoints(a.arn, b.arn));
 }

@@ -11,8 +11,12 @@ import { audit, type AuditOptions, type AuditOutcome, type FailOn } from '../aud
 import { sdkClientFactory } from '../collect/index.ts';
 import { AuditError, EXIT, exitCodeFor } from '../model/errors.ts';
 import { SEVERITIES, type Severity } from '../model/rule.ts';
+import { checkFolderTarget } from '../io/targets.ts';
 import { ALL_FORMATS } from '../report/index.ts';
 import { parseFailOn, parseRegions } from './parse.ts';
+import { cutToBytes, utf8Bytes } from '../text/bytes.ts';
+import { escapeMarkdown } from '../text/escape-markdown.ts';
+import { parseSarifCategory } from './options.ts';
 
 /** The validated inputs of action.yml. */
 export interface ActionInputs {
@@ -61,7 +65,7 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): ActionInputs {
   const rulesProfile = input('rules-profile') || 'default';
   if (!/^[\w./-]+$/.test(rulesProfile)) throw new AuditError('BAD_USAGE', `"${rulesProfile}" is not a profile name or file`, 'input rules-profile');
   const sarifCategory = input('sarif-category') || 'elb-tls-audit';
-  if (!/^[\w./-]+$/.test(sarifCategory)) throw new AuditError('BAD_USAGE', `"${sarifCategory}" may only hold letters, digits, '.', '_', '-' and '/'`, 'input sarif-category');
+  parseSarifCategory(sarifCategory, 'input sarif-category');
   const file = (name: string): string | null => named(name, () => {
     const value = input(name);
     if (value === '') return null;
@@ -96,7 +100,11 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): ActionInputs {
     baseline: file('baseline'),
     trustStore: file('trust-store'),
     probe: bool('probe', true),
-    outputDir: input('output-dir') || 'elb-tls-audit',
+    outputDir: named('output-dir', () => {
+      const dir = input('output-dir') || 'elb-tls-audit';
+      checkFolderTarget(dir, 'input output-dir');
+      return dir;
+    }),
     allowPartial: bool('allow-partial', false),
     failOnEmpty: bool('fail-on-empty', false),
     sarifCategory,
@@ -133,12 +141,18 @@ function gateMessage(outcome: AuditOutcome): string {
   return `${v.headline}${causes}${hint} See the job summary and ${outcome.files.find((f) => f.endsWith('.html')) ?? 'the reports'}.`;
 }
 
+/** The job summary within GitHub's limit, counted in UTF-8 bytes: cut at a line end, with a note pointing at the report. */
+export function jobSummaryText(markdown: string, reportPath: string, limit = SUMMARY_LIMIT): string {
+  if (utf8Bytes(markdown) <= limit) return markdown;
+  const note = `\n\n_… cut: the job summary is limited to 1 MiB; see ${escapeMarkdown(reportPath)}._\n`;
+  const kept = cutToBytes(markdown, limit - utf8Bytes(note));
+  return `${kept.slice(0, Math.max(0, kept.lastIndexOf('\n')))}${note}`;
+}
+
 async function writeJobSummary(outputDir: string): Promise<void> {
   if (!process.env['GITHUB_STEP_SUMMARY']) return;
   let markdown = readFileSync(join(outputDir, 'summary.md'), 'utf8');
-  if (Buffer.byteLength(markdown) > SUMMARY_LIMIT) {
-    markdown = `${markdown.slice(0, SUMMARY_LIMIT - 1024)}\n\n… truncated: the job summary is limited to 1 MiB; see ${join(outputDir, 'report.html')}.\n`;
-  }
+  markdown = jobSummaryText(markdown, join(outputDir, 'report.html'));
   await core.summary.addRaw(markdown).write();
 }
 

@@ -2,6 +2,7 @@
 /** The CLI adapter: parse flags, call the command, map every error once to a message and an exit code. */
 import { Command, CommanderError } from 'commander';
 import { AuditError, EXIT, exitCodeFor } from '../model/errors.ts';
+import { escapeTerminal } from '../text/escape-terminal.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { commandRegistrars } from './commands/index.ts';
 
@@ -28,7 +29,7 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     }
     if (error instanceof AuditError) {
-      process.stderr.write(`elb-tls-audit: ${error.message}\n`);
+      process.stderr.write(`elb-tls-audit: ${escapeTerminal(error.message)}\n`);
       return exitCodeFor(error);
     }
     process.stderr.write(`elb-tls-audit: internal error: ${(error as Error).stack ?? String(error)}\n`);

@@ -5,7 +5,7 @@
  * in template.yaml fan out one collection per account and merge them (see docs/lambda.md).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -19,6 +19,7 @@ import type { VerdictKind } from '../model/finding.ts';
 import { ALL_FORMATS } from '../report/index.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { parseFailOn, parseRegions } from './parse.ts';
+import { storeRun } from './run-store.ts';
 
 /** The function's configuration, read from its environment. */
 export interface LambdaConfig {
@@ -144,13 +145,7 @@ async function auditAndStore(config: LambdaConfig, source: AuditOptions['source'
       sarifCategory: 'elb-tls-audit',
       onProgress: (line) => console.log(line),
     });
-    const s3 = s3Client();
-    const keys: string[] = [];
-    for (const name of readdirSync(dir).sort()) {
-      const key = `${runPrefix}/${name}`;
-      await putText(s3, config.bucket, key, readFileSync(join(dir, name), 'utf8'), CONTENT_TYPES[name] ?? 'application/octet-stream');
-      keys.push(key);
-    }
+    const keys = await storeRun(s3Client(), config.bucket, config.prefix, { runId, runPrefix }, dir, CONTENT_TYPES);
     const summary = summaryOf(outcome, config, runId, runPrefix, keys);
     if (config.snsTopicArn !== null) await publish(config.snsTopicArn, summary, outcome);
     console.log(JSON.stringify({ message: 'elb-tls-audit run stored', ...summary }));

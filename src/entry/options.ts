@@ -5,6 +5,7 @@ import { AuditError } from '../model/errors.ts';
 import type { AuditResult } from '../model/finding.ts';
 import type { ReportFormat } from '../report/reporter.ts';
 import { parseFailOn } from './parse.ts';
+import { escapeTerminal } from '../text/escape-terminal.ts';
 
 export interface ReportFlags {
   rulesProfile: string;
@@ -18,6 +19,7 @@ export interface ReportFlags {
   failOnEmpty?: boolean;
   trustStore?: string;
   asOf?: string;
+  strictWaivers?: boolean;
   quiet?: boolean;
   sarifCategory: string;
 }
@@ -30,6 +32,7 @@ export function addReportFlags(command: Command, defaultOut: string): Command {
     .option('--out <dir>', 'folder for the reports', defaultOut)
     .option('--fail-on <severity>', 'exit 1 when a finding at or above this severity fails (critical|high|medium|low|info|none)', 'high')
     .option('--waivers <file>', 'waivers JSON: {"waivers":[{"rule","resource","reason","expires"}]}')
+    .option('--strict-waivers', 'a waiver that matches no rule or no resource is an error (exit 2), not a warning')
     .option('--baseline <file>', 'a previous findings.json or results.sarif: fail only on findings not in it (same identity as the SARIF fingerprint)')
     .option('--snapshot-out <file>', 'also save the snapshot for offline re-evaluation')
     .option('--allow-partial', 'exit by findings even when part of the estate could not be seen')
@@ -49,8 +52,15 @@ export function parseFormats(value: string): ReportFormat[] {
   return list as ReportFormat[];
 }
 
+/** Validates a SARIF automationDetails category (CLI and Action alike): letters, digits, '.', '_', '-' and '/'. */
+export function parseSarifCategory(value: string, where: string): string {
+  if (!/^[\w./-]+$/.test(value)) throw new AuditError('BAD_USAGE', `"${value}" may only hold letters, digits, '.', '_', '-' and '/'`, where);
+  return value;
+}
+
 /** Turns shared flags into the report/gate part of AuditOptions. */
 export function reportOptions(flags: ReportFlags): Omit<AuditOptions, 'source' | 'probe'> {
+  parseSarifCategory(flags.sarifCategory, '--sarif-category');
   return {
     profile: flags.rulesProfile,
     out: { dir: flags.out, formats: parseFormats(flags.format) },
@@ -63,6 +73,7 @@ export function reportOptions(flags: ReportFlags): Omit<AuditOptions, 'source' |
     ...(flags.snapshotOut !== undefined ? { snapshotOut: flags.snapshotOut } : {}),
     ...(flags.trustStore !== undefined ? { trustStorePath: flags.trustStore } : {}),
     ...(flags.asOf !== undefined ? { asOf: flags.asOf } : {}),
+    ...(flags.strictWaivers === true ? { strictWaivers: true } : {}),
     onProgress: progressWriter(flags.quiet === true),
   };
 }
@@ -85,8 +96,9 @@ export function printSummary(result: AuditResult, files: readonly string[], exit
     `  ${s.resources.loadBalancers} load balancers, ${s.resources.listeners} listeners, ${s.resources.certificates} certificates, ${s.resources.hsmClusters} HSM clusters, ${s.resources.endpoints} endpoints probed`,
     `  findings: ${s.byStatus.fail} fail, ${s.byStatus.error} error, ${s.byStatus.waived} waived, ${s.byStatus.pass} pass, ${s.byStatus.not_applicable} n/a`,
     `  failing by severity: ${sev}`,
+    ...(result.warnings ?? []).map((w) => `  warning: ${w}`),
     ...(files.length > 0 ? ['  reports:', ...files.map((f) => `    ${f}`)] : []),
     `  ${exitLabel} ${v.exitCode}`,
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  process.stdout.write(`${lines.map(escapeTerminal).join('\n')}\n`);
 }

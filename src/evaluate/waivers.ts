@@ -4,6 +4,7 @@ import type { Finding } from '../model/finding.ts';
 import { readJsonFile } from '../io/json-file.ts';
 import { validateAgainst } from '../io/schema.ts';
 import { globMatcher } from './glob.ts';
+import { parseIsoDate } from './iso-date.ts';
 
 export interface Waiver {
   rule: string;
@@ -41,10 +42,21 @@ export function loadWaivers(path: string): Waiver[] {
   const problems = validateAgainst(waiverFileSchema, parsed);
   if (problems.length > 0) throw new AuditError('BAD_INPUT', `invalid waivers: ${problems.join('; ')}`, path);
   const waivers = (parsed as { waivers: Waiver[] }).waivers;
-  waivers.forEach((w, i) => {
-    if (Number.isNaN(Date.parse(`${w.expires}T00:00:00Z`))) throw new AuditError('BAD_INPUT', `expires "${w.expires}" is not a date`, `${path}: /waivers/${i}/expires`);
-  });
+  waivers.forEach((w, i) => parseIsoDate(w.expires, `${path}: /waivers/${i}/expires`));
   return waivers;
+}
+
+/** Waivers that cannot waive anything: their rule pattern names no rule that ran, or their resource pattern no judged resource. */
+export function waiverWarnings(waivers: readonly Waiver[], ruleIds: readonly string[], findings: readonly Finding[]): string[] {
+  return waivers.flatMap((w, i) => {
+    const rule = { test: globMatcher(w.rule) };
+    const resource = { test: globMatcher(w.resource) };
+    const label = `waiver ${i + 1} (rule "${w.rule}", resource "${w.resource}")`;
+    if (!ruleIds.some((id) => rule.test(id))) return [`${label} matches no rule of this run`];
+    const matched = findings.some((f) => rule.test(f.ruleId)
+      && (resource.test(f.resource.arn) || resource.test(f.resource.name) || (f.resource.loadBalancerArn !== null && resource.test(f.resource.loadBalancerArn))));
+    return matched ? [] : [`${label} matches no resource of this run`];
+  });
 }
 
 /** Marks failing and error findings waived when a live waiver matches rule and resource (its ARN, name, or its load balancer's ARN); asOf decides expiry. */

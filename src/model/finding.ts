@@ -102,4 +102,6 @@ export interface AuditResult {
   summary: FindingsSummary;
   findings: Finding[];
   attempts: Attempt[];
+  /** problems with the run's inputs that did not stop it, e.g. a waiver matching no rule or no resource */
+  warnings?: string[];
 }

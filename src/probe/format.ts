@@ -1,6 +1,7 @@
 /** Renders a ProbeObservation for people (the CLI) and for machines (probe --json). */
 import type { ProbeObservation } from '../model/snapshot.ts';
 import { TLS_PROTOCOLS } from '../model/snapshot.ts';
+import { escapeTerminal } from '../text/escape-terminal.ts';
 
 /** The JSON shape DESIGN.md promises for `probe --json`, plus the rest of the observation. */
 export function probeJson(o: ProbeObservation): Record<string, unknown> {
@@ -37,7 +38,7 @@ export function probeText(o: ProbeObservation): string {
   lines.push(`${o.connections} connections in ${o.durationMs} ms`);
   if (o.status !== 'ok') {
     lines.push('', `PROBE FAILED: ${o.reason ?? 'unknown reason'}`);
-    return lines.join('\n');
+    return lines.map(escapeTerminal).join('\n');
   }
   lines.push('', 'Protocols');
   for (const p of TLS_PROTOCOLS) lines.push(`  ${p.padEnd(8)} ${mark(o.protocols[p])}`);
@@ -67,5 +68,6 @@ export function probeText(o: ProbeObservation): string {
   if (o.notes.length) lines.push('', 'Notes', ...o.notes.map((n) => `  ${n}`));
   const unknown = o.incomplete ?? [];
   if (unknown.length) lines.push('', 'NOT DETERMINED (the result is incomplete)', ...unknown.map((u) => `  ${u.field}: ${u.reason}`));
-  return lines.join('\n');
+  // Subjects, issuers and notes come from the server: never let them drive the terminal.
+  return lines.map(escapeTerminal).join('\n');
 }

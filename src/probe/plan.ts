@@ -4,6 +4,7 @@ import type { LoadBalancer, Listener, ProbeObservation, Snapshot } from '../mode
 import { parseConnectTo, resolveConnectTo, type ConnectToRule } from './connect-to.ts';
 import { probeEndpoint, type ProbeOptions, type ProbeTarget } from './endpoint.ts';
 import { Limiter } from './limiter.ts';
+import { compareCodePoints } from '../text/order.ts';
 
 /** Ports where a TCP pass-through listener is expected to carry TLS served by the targets. */
 export const TLS_PORTS: readonly number[] = [443, 465, 636, 853, 989, 990, 992, 993, 994, 995, 5061, 8443, 9443];
@@ -67,7 +68,7 @@ export function planProbes(snapshot: Snapshot, options: PlanOptions = {}): Probe
       if (servesTls(listener, tlsPorts)) targets.push(targetFor(lb, listener, snapshot));
     }
   }
-  return targets.sort((a, b) => a.host.localeCompare(b.host) || a.port - b.port);
+  return targets.sort((a, b) => compareCodePoints(a.host, b.host) || a.port - b.port);
 }
 
 /** Probes every planned endpoint; unreachable ones come back as status 'error' observations. */

@@ -1,6 +1,5 @@
-/** Writes the requested reports into one folder, each file whole or not at all. */
-import { join } from 'node:path';
-import { writeFileAtomic } from '../io/atomic-file.ts';
+/** Writes the requested reports into one folder as one set: the previous set or the new one, never a mix. */
+import { writeFileSet } from '../io/file-set.ts';
 import { jsonReporter } from './json.ts';
 import { markdownReporter } from './markdown.ts';
 import type { Reporter, ReportFormat, ReportInput } from './reporter.ts';
@@ -15,13 +14,13 @@ export function registerReporter(reporter: Reporter): void {
 
 export const ALL_FORMATS: readonly ReportFormat[] = ['sarif', 'html', 'json', 'md'];
 
-/** Renders every format first, then writes them, so a rendering error leaves no half-written set. */
-export function writeReports(input: ReportInput, outDir: string, formats: readonly ReportFormat[]): string[] {
+/** Renders every format first, then swaps the whole set into outDir; a failure at any point leaves the previous set. */
+export async function writeReports(input: ReportInput, outDir: string, formats: readonly ReportFormat[], where = '--out'): Promise<string[]> {
   const rendered = formats.map((format) => {
     const reporter = registry[format];
     if (!reporter) throw new Error(`no reporter for format ${format}`);
-    return { path: join(outDir, reporter.fileName), content: reporter.render(input) };
+    return { name: reporter.fileName, content: reporter.render(input) };
   });
-  for (const file of rendered) writeFileAtomic(file.path, file.content);
-  return rendered.map((f) => f.path);
+  const setNames = Object.values(registry).map((r) => r.fileName);
+  return writeFileSet(outDir, rendered, setNames, where);
 }

@@ -1,19 +1,25 @@
 /** summary.md: the verdict, counts and top findings for the Action's job summary; always under 1 MiB. */
 import type { Finding } from '../model/finding.ts';
+import { cutToBytes, utf8Bytes } from '../text/bytes.ts';
+import { escapeMarkdown } from '../text/escape-markdown.ts';
 import { SEVERITIES } from '../model/rule.ts';
 import type { Reporter, ReportInput } from './reporter.ts';
 
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024;
 const VERDICT_ICONS = { pass: '✅', fail: '❌', incomplete: '⛔', empty: '📭' } as const;
+export { escapeMarkdown };
 const ICON: Record<string, string> = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' };
 
-/** Markdown-escapes text from AWS so a tag or name cannot inject markup. */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+// One item (a finding row, a gap) is cut to this many characters of its AWS text before escaping.
+const ITEM_CHARS = 1000;
+
+/** Escapes AWS text for the summary, cut first so one huge string cannot crowd out the rest. */
+function md(text: string): string {
+  return escapeMarkdown(Array.from(text).length > ITEM_CHARS ? `${Array.from(text).slice(0, ITEM_CHARS).join('')}…` : text);
 }
 
 function row(f: Finding): string {
-  return `| ${ICON[f.severity] ?? ''} ${f.severity} | \`${f.ruleId}\` | ${escapeMarkdown(f.resource.name)} (${escapeMarkdown(f.resource.region)}) | ${escapeMarkdown(f.message)} |`;
+  return `| ${ICON[f.severity] ?? ''} ${f.severity} | \`${f.ruleId}\` | ${md(f.resource.name)} (${md(f.resource.region)}) | ${md(f.message)} |`;
 }
 
 /** Renders the summary; a long table is cut with a note so the file stays under the job-summary limit. */
@@ -29,7 +35,7 @@ export function renderSummary(input: ReportInput, limit = SUMMARY_LIMIT_BYTES): 
   const s = result.summary;
   const head = [
     '# elb-tls-audit', '', verdict, '',
-    `Profile \`${result.profile}\` · accounts ${result.scope.accounts.map(escapeMarkdown).join(', ') || '—'} · regions ${result.scope.regions.map(escapeMarkdown).join(', ') || '—'} · judged as of ${result.asOf}`, '',
+    `Profile ${md(result.profile)} · accounts ${md(result.scope.accounts.join(', ')) || '—'} · regions ${md(result.scope.regions.join(', ')) || '—'} · judged as of ${md(result.asOf)}`, '',
     `Resources: ${s.resources.loadBalancers} load balancers, ${s.resources.listeners} listeners, ${s.resources.certificates} certificates, ${s.resources.hsmClusters} CloudHSM clusters, ${s.resources.endpoints} probed endpoints`, '',
     '| status | count |', '| --- | ---: |',
     ...(['fail', 'error', 'waived', 'pass', 'not_applicable'] as const).map((k) => `| ${k} | ${s.byStatus[k]} |`), '',
@@ -37,22 +43,43 @@ export function renderSummary(input: ReportInput, limit = SUMMARY_LIMIT_BYTES): 
     ...SEVERITIES.map((sev) => `| ${ICON[sev]} ${sev} | ${s.bySeverity[sev]} |`), '',
   ];
   const gaps = result.attempts.filter((a) => a.status === 'error');
-  if (gaps.length > 0) {
-    head.push('## Not covered', '', ...gaps.slice(0, 50).map((a) => `- ${escapeMarkdown(`${a.service} ${a.operation} in ${a.region}: ${a.reason ?? 'error'}`)}`), '');
+  const footer = ['', 'Full details: `report.html` (open offline), `findings.json`, `results.sarif`.', ''].join('\n');
+  // Every variable part shares one budget, counted in UTF-8 bytes; what does not fit is cut with a note.
+  const reserve = 1024;
+  let text = cutToBytes(head.join('\n'), limit / 4);
+  const within = (line: string) => utf8Bytes(text) + utf8Bytes(line) + utf8Bytes(footer) + reserve <= limit;
+  const warnings = result.warnings ?? [];
+  if (warnings.length > 0) {
+    text += '\n## Warnings\n';
+    for (const w of warnings) {
+      const line = `\n- ⚠️ ${md(w)}`;
+      if (within(line)) text += line;
+    }
+    text += '\n';
   }
-  const table = ['## Top findings', '', '| severity | rule | resource | message |', '| --- | --- | --- | --- |'];
-  const footer = ['', 'Full details: `report.html` (open offline), `findings.json`, `results.sarif`.', ''];
-  let text = [...head, ...table].join('\n');
+  if (gaps.length > 0) {
+    text += '\n## Not covered\n';
+    let shownGaps = 0;
+    for (const a of gaps) {
+      const line = `\n- ${md(`${a.service} ${a.operation} in ${a.region}: ${a.reason ?? 'error'}`)}`;
+      if (shownGaps >= 50 || !within(line)) break;
+      text += line;
+      shownGaps++;
+    }
+    if (shownGaps < gaps.length) text += `\n\n_Showing ${shownGaps} of ${gaps.length} parts not covered; every one is in findings.json (attempts) and report.html._`;
+    text += '\n';
+  }
+  text += ['', '## Top findings', '', '| severity | rule | resource | message |', '| --- | --- | --- | --- |'].join('\n');
   let shown = 0;
   for (const f of failing.slice(0, 200)) {
     const line = `\n${row(f)}`;
-    if (Buffer.byteLength(text + line + footer.join('\n'), 'utf8') + 200 > limit) break;
+    if (!within(line)) break;
     text += line;
     shown++;
   }
   if (failing.length === 0) text += '\n| — | — | — | nothing failing |';
   if (shown < failing.length) text += `\n\n_Showing ${shown} of ${failing.length} failing findings; the rest are in findings.json and report.html._`;
-  return `${text}\n${footer.join('\n')}`;
+  return `${text}\n${footer}`;
 }
 
 export const markdownReporter: Reporter = { format: 'md', fileName: 'summary.md', render: (input) => renderSummary(input) };

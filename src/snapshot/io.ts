@@ -27,7 +27,7 @@ export function readSnapshot(path: string): Snapshot {
   return validateSnapshot(readJsonFile(path, 'snapshot'), path);
 }
 
-/** Writes a snapshot as pretty JSON, atomically. */
-export function writeSnapshot(path: string, snapshot: Snapshot): void {
-  writeFileAtomic(path, `${JSON.stringify(snapshot, null, 1)}\n`);
+/** Writes a snapshot as pretty JSON, atomically; `where` names the flag in errors. */
+export function writeSnapshot(path: string, snapshot: Snapshot, where = '--snapshot-out'): void {
+  writeFileAtomic(path, `${JSON.stringify(snapshot, null, 1)}\n`, where);
 }

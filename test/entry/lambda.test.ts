@@ -10,6 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
 import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
@@ -116,6 +117,11 @@ describe('Lambda handler against moto', () => {
     expect(await keysUnder(`${run.prefix}/`)).toEqual(names.map((n) => `${run.prefix}/${n}`));
     expect(run.keys.sort()).toEqual(names.map((n) => `${run.prefix}/${n}`));
     expect(run, run.verdictMessage).toMatchObject({ bucket: BUCKET, verdict: 'fail', complete: true });
+    // The pointer is written last and names every object of the run with its digest.
+    const pointer = JSON.parse(await text('audits/latest.json')) as { runPrefix: string; objects: Array<{ key: string; sha256: string }> };
+    expect(pointer.runPrefix).toBe(run.prefix);
+    expect(pointer.objects.map((o) => o.key)).toEqual(names.map((n) => `${run.prefix}/${n}`));
+    for (const o of pointer.objects) expect(createHash('sha256').update(await text(o.key)).digest('hex')).toBe(o.sha256);
 
     const findings = JSON.parse(await text(`${run.prefix}/findings.json`)) as AuditResult;
     expect(findings.scope).toEqual({ accounts: ['123456789012'], regions: ['us-east-1'] });

@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { audit, type AuditOptions } from '../../audit.ts';
 import { accountsSource, addAccountFlags, type AccountFlags } from '../../accounts/flags.ts';
 import { sdkClientFactory } from '../../collect/index.ts';
+import { AuditError } from '../../model/errors.ts';
+import { parseConnectTo } from '../../probe/connect-to.ts';
 import { addReportFlags, printSummary, reportOptions, type ReportFlags } from '../options.ts';
 import { parseRegions } from '../parse.ts';
 
@@ -28,6 +30,8 @@ export function registerAuditCommand(program: Command): void {
     .option('--include-internal', 'probe internal load balancers too (when reachable from here)'))
     .action(async (flags: AuditFlags) => {
       const options = reportOptions(flags);
+      // Checked even with --no-probe: a typo must not wait for the day the probe is switched on.
+      for (const rule of flags.connectTo) parseConnectTo(rule);
       if (flags.profile) process.env.AWS_PROFILE = flags.profile;
       const regions = parseRegions(flags.regions);
       const collect = { regions, allCertificates: flags.allCertificates === true };

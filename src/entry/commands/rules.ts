@@ -35,7 +35,7 @@ export function registerRulesCommand(program: Command): void {
     if (failed.length > 0) process.exitCode = 1;
   });
   rules.command('docs').description('write docs/rules.md from the rule metadata').option('--out <file>', 'where to write', 'docs/rules.md').action((flags: { out: string }) => {
-    writeFileAtomic(flags.out, renderRulesDoc(loadRules(defaultRulesDir())));
+    writeFileAtomic(flags.out, renderRulesDoc(loadRules(defaultRulesDir())), '--out');
     process.stdout.write(`wrote ${flags.out}\n`);
   });
 }

@@ -19,13 +19,15 @@ export function columnar<T extends object>(rows: T[]): Columnar {
 /** Placeholders in message templates: the finding's resource name and its load balancer's name. */
 export const RESOURCE_NAME_MARK = '\u0001';
 export const LB_NAME_MARK = '\u0002';
+/** Leads a message stored literally, because its own text holds a placeholder (or this) character. */
+export const LITERAL_MARK = '\u0003';
 
 /**
  * Replace the names a message repeats with placeholders, so messages that differ only by resource
  * intern to one template. Names shorter than 3 characters are left alone (they would match noise).
  */
 export function templateMessage(message: string, resourceName: string, lbName: string | null): string {
-  if (message.includes(RESOURCE_NAME_MARK) || message.includes(LB_NAME_MARK)) return message;
+  if (message.includes(RESOURCE_NAME_MARK) || message.includes(LB_NAME_MARK) || message.startsWith(LITERAL_MARK)) return LITERAL_MARK + message;
   let out = message;
   if (resourceName.length >= 3) out = out.split(resourceName).join(RESOURCE_NAME_MARK);
   if (lbName !== null && lbName.length >= 3 && lbName !== resourceName) out = out.split(lbName).join(LB_NAME_MARK);

@@ -11,6 +11,7 @@ import { SEVERITIES } from '../../model/rule.ts';
 import { TLS_PROTOCOLS } from '../../model/snapshot.ts';
 import { columnar, splitArn, templateMessage, type Columnar } from './compact.ts';
 import { buildMatrix, type MatrixView } from './matrix.ts';
+import { compareCodePoints } from '../../text/order.ts';
 
 export const STATUSES: readonly FindingStatus[] = ['fail', 'error', 'waived', 'pass', 'not_applicable'];
 
@@ -206,7 +207,7 @@ export function buildReportData(input: ReportInput): ReportData {
     return {
       r: resourceFor(lb.arn, 'loadBalancer', lb.name, lb.account, lb.region, lb.arn, lb.type),
       type: lb.type, scheme: lb.scheme, dns: lb.dnsName, zones: lb.availabilityZones,
-      healthyZones: lb.healthyTargetZones, tags: Object.entries(lb.tags).sort(([a], [b]) => a.localeCompare(b)),
+      healthyZones: lb.healthyTargetZones, tags: Object.entries(lb.tags).sort(([a], [b]) => compareCodePoints(a, b)),
       settings: settingsOf(lb),
       listeners: listeners.map((l) => listenerViews.push(l) - 1), certs: [...new Set(listeners.flatMap((l) => l.certs))],
       counts: counts.get(i) ?? [0, 0, 0],

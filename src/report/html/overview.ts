@@ -5,6 +5,7 @@ import type { Finding } from '../../model/finding.ts';
 import { SEVERITIES } from '../../model/rule.ts';
 import { html, joinHtml, type TrustedHtml } from './escape.ts';
 import { columnChart, horizontalBars, meter, type Bar } from './charts.ts';
+import { compareCodePoints } from '../../text/order.ts';
 
 const MAX_GAP_ROWS = 100;
 
@@ -129,7 +130,7 @@ function renderFrameworks(findings: Finding[]): TrustedHtml {
     }
   }
   if (stats.size === 0) return html`<p class="muted">No findings carry control-framework mappings.</p>`;
-  const rows = [...stats].sort(([a], [b]) => a.localeCompare(b)).map(([framework, s]) => {
+  const rows = [...stats].sort(([a], [b]) => compareCodePoints(a, b)).map(([framework, s]) => {
     const assessed = s.pass + s.fail;
     const failing = [...s.failing].sort();
     return html`<tr><th scope="row">${framework}</th><td>${meter(assessed === 0 ? null : s.pass / assessed, `${framework} pass rate`)}</td>
@@ -155,11 +156,13 @@ export function renderWaivers(input: ReportInput): TrustedHtml {
   const body = groups.size === 0 ? html`<p class="muted">No waivers matched any finding.</p>` : html`<div class="table-scroll"><table class="data">
 <caption>Waivers that matched findings. An expired waiver no longer waives: its findings count as failing again.</caption>
 <thead><tr><th scope="col">State</th><th scope="col">Resource pattern</th><th scope="col">Rules</th><th scope="col">Reason</th><th scope="col">Expires</th><th scope="col" class="num">Findings</th></tr></thead>
-<tbody>${joinHtml([...groups.values()].sort((a, b) => Number(b.expired) - Number(a.expired) || a.expires.localeCompare(b.expires)).map((g) => html`<tr class="${g.expired ? 'row-expired' : ''}">
+<tbody>${joinHtml([...groups.values()].sort((a, b) => Number(b.expired) - Number(a.expired) || compareCodePoints(a.expires, b.expires)).map((g) => html`<tr class="${g.expired ? 'row-expired' : ''}">
 <td>${g.expired ? html`<span class="badge badge-expired">Expired</span>` : html`<span class="badge badge-waived">Active</span>`}</td>
 <td><code>${g.pattern}</code></td><td>${joinHtml([...g.rules].sort().map((r) => html`<code>${r}</code>`), ' ')}</td><td>${g.reason}</td>
 <td><time datetime="${g.expires}">${g.expires}</time></td><td class="num">${g.count}</td></tr>`))}</tbody></table></div>`;
-  return html`<section id="waivers" aria-labelledby="waivers-h"><h2 id="waivers-h">Waivers</h2>${body}
+  const warnings = input.result.warnings ?? [];
+  const warned = warnings.length === 0 ? html`` : html`<div class="callout callout-expired" role="note"><strong>Warnings.</strong><ul>${joinHtml(warnings.map((w) => html`<li>${w}</li>`))}</ul></div>`;
+  return html`<section id="waivers" aria-labelledby="waivers-h"><h2 id="waivers-h">Waivers</h2>${warned}${body}
 <p><a href="#findings" data-status-link="waived">Show waived findings in the table</a></p></section>`;
 }
 
