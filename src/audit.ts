@@ -20,6 +20,7 @@ import { probeEstate, type EstateOptions } from './probe/index.ts';
 import { ALL_FORMATS, writeReports } from './report/index.ts';
 import type { ReportFormat, ReportInput } from './report/reporter.ts';
 import './report/register-html.ts';
+import { compareRuns, type PreviousRun } from './report/changes.ts';
 import { writeSnapshot } from './snapshot/io.ts';
 import { TOOL_VERSION } from './version.ts';
 
@@ -54,6 +55,8 @@ export interface AuditOptions {
   onProgress?: (line: string) => void;
   /** Injected clock for startedAt/finishedAt (tests); findings never carry time. */
   now?: () => Date;
+  /** The previous run (--previous, or the Lambda's last stored run): findings.json then carries `changes`. */
+  previous?: PreviousRun;
 }
 
 export interface AuditOutcome {
@@ -169,6 +172,7 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
     findings,
     attempts: snapshot.attempts,
   };
+  if (options.previous) result.changes = compareRuns(options.previous, result);
   const usedRules = [...selected.map((s) => s.rule), ...systemRules];
   let files: string[] = [];
   if (options.out) {

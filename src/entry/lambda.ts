@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { deliverAlerts, readAlertConfig, readPreviousRun, recordLatestRun, type AlertConfig, type AlertOutcome } from '../alerts/index.ts';
 import { accountFailure, collectAccounts, listOrganizationAccounts, mergeSnapshots, parseAccountIds, parseRoleName } from '../accounts/index.ts';
 import { audit, parseFailOn, type AuditOptions, type AuditOutcome } from '../audit.ts';
 import { sdkClientFactory } from '../collect/index.ts';
@@ -34,6 +34,8 @@ export interface LambdaConfig {
   snsTopicArn: string | null;
   probe: boolean;
   failOn: AuditOptions['failOn'];
+  /** Security Hub, webhook and when to notify (src/alerts/config.ts) */
+  alerts: AlertConfig;
 }
 
 /** Events: the schedule sends {} (a whole audit); the state machine sends the other three modes. */
@@ -52,6 +54,10 @@ export interface RunSummary {
   complete: boolean;
   failing: number;
   errors: number;
+  /** since the previous run in the bucket; null on the first run */
+  changes: { new: number; resolved: number; unchanged: number; undetermined: number; completeness: { before: boolean; now: boolean } } | null;
+  /** what each alert channel did */
+  alerts: AlertOutcome;
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -94,6 +100,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {
     snsTopicArn: get('SNS_TOPIC_ARN') || null,
     probe: probe === 'true',
     failOn: named('FAIL_ON', () => parseFailOn(get('FAIL_ON') || 'high')),
+    alerts: readAlertConfig(env),
   };
 }
 
@@ -123,7 +130,10 @@ async function getText(s3: S3Client, bucket: string, key: string): Promise<strin
 async function auditAndStore(config: LambdaConfig, source: AuditOptions['source'], runId: string, runPrefix: string): Promise<RunSummary> {
   const dir = mkdtempSync(join(tmpdir(), 'elb-tls-audit-'));
   try {
+    const s3 = s3Client();
+    const previous = await previousRun(s3, config);
     const outcome = await audit({
+      ...(previous ? { previous } : {}),
       source,
       probe: config.probe ? { connectTo: [], includeInternal: false } : false,
       profile: config.rulesProfile,
@@ -134,15 +144,19 @@ async function auditAndStore(config: LambdaConfig, source: AuditOptions['source'
       sarifCategory: 'elb-tls-audit',
       onProgress: (line) => console.log(line),
     });
-    const s3 = s3Client();
     const keys: string[] = [];
     for (const name of readdirSync(dir).sort()) {
       const key = `${runPrefix}/${name}`;
       await putText(s3, config.bucket, key, readFileSync(join(dir, name), 'utf8'), CONTENT_TYPES[name] ?? 'application/octet-stream');
       keys.push(key);
     }
-    const summary = summaryOf(outcome, config, runId, runPrefix, keys);
-    if (config.snsTopicArn !== null) await publish(config.snsTopicArn, summary, outcome);
+    await recordLatestRun(s3, config.bucket, config.prefix, runPrefix, outcome.result.finishedAt);
+    const partial = summaryOf(outcome, config, runId, runPrefix, keys);
+    const alerts = await deliverAlerts({
+      config: config.alerts, snsTopicArn: config.snsTopicArn, result: outcome.result, rules: outcome.rules,
+      verdict: partial.verdict, bucket: config.bucket, prefix: runPrefix, log: (line) => console.log(line),
+    });
+    const summary: RunSummary = { ...partial, alerts };
     console.log(JSON.stringify({ message: 'elb-tls-audit run stored', ...summary }));
     return summary;
   } finally {
@@ -150,24 +164,22 @@ async function auditAndStore(config: LambdaConfig, source: AuditOptions['source'
   }
 }
 
-function summaryOf(outcome: AuditOutcome, config: LambdaConfig, runId: string, runPrefix: string, keys: string[]): RunSummary {
+function summaryOf(outcome: AuditOutcome, config: LambdaConfig, runId: string, runPrefix: string, keys: string[]): Omit<RunSummary, 'alerts'> {
   const s = outcome.result.summary;
   const verdict = outcome.exitCode === 0 ? 'pass' : outcome.exitCode === 3 ? 'incomplete' : 'fail';
-  return { runId, bucket: config.bucket, prefix: runPrefix, keys, verdict, complete: outcome.result.complete, failing: s.byStatus.fail, errors: s.byStatus.error };
+  const c = outcome.result.changes;
+  const changes = c ? { new: c.new.length, resolved: c.resolved.length, unchanged: c.unchanged, undetermined: c.undetermined.length, completeness: c.completeness } : null;
+  return { runId, bucket: config.bucket, prefix: runPrefix, keys, verdict, complete: outcome.result.complete, failing: s.byStatus.fail, errors: s.byStatus.error, changes };
 }
 
-async function publish(topicArn: string, summary: RunSummary, outcome: AuditOutcome): Promise<void> {
-  const r = outcome.result;
-  const severities = Object.entries(r.summary.bySeverity).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ') || 'none';
-  const message = [
-    `elb-tls-audit ${r.version}: ${summary.verdict.toUpperCase()}${r.complete ? '' : ' (incomplete: part of the estate could not be read)'}`,
-    `Profile ${r.profile}; accounts ${r.scope.accounts.join(', ') || 'unknown'}; regions ${r.scope.regions.join(', ') || 'none'}`,
-    `Resources: ${r.summary.resources.loadBalancers} load balancers, ${r.summary.resources.listeners} listeners, ${r.summary.resources.certificates} certificates`,
-    `Findings: ${r.summary.byStatus.fail} fail, ${r.summary.byStatus.error} error, ${r.summary.byStatus.waived} waived; failing by severity: ${severities}`,
-    `Reports: s3://${summary.bucket}/${summary.prefix}/report.html (and summary.md, findings.json, results.sarif, snapshot.json)`,
-  ].join('\n');
-  const subject = `elb-tls-audit ${summary.verdict}: ${r.summary.byStatus.fail} failing, ${r.summary.byStatus.error} errors`.slice(0, 100);
-  await new SNSClient({}).send(new PublishCommand({ TopicArn: topicArn, Subject: subject, Message: message }));
+/** The last stored run, to compare with; a broken pointer is logged and the run goes on as a first run. */
+async function previousRun(s3: S3Client, config: LambdaConfig): Promise<AuditOptions['previous'] | null> {
+  try {
+    return (await readPreviousRun(s3, config.bucket, config.prefix))?.run ?? null;
+  } catch (error) {
+    console.error(`previous run not readable, comparing with nothing: ${(error as Error).message}`);
+    return null;
+  }
 }
 
 function collectOptions(config: LambdaConfig) {

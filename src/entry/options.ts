@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { parseFailOn, type AuditOptions } from '../audit.ts';
 import { AuditError } from '../model/errors.ts';
 import type { AuditResult } from '../model/finding.ts';
+import { KNOWN_FORMATS } from '../report/index.ts';
 import type { ReportFormat } from '../report/reporter.ts';
 
 export interface ReportFlags {
@@ -24,7 +25,7 @@ export interface ReportFlags {
 export function addReportFlags(command: Command, defaultOut: string): Command {
   return command
     .option('--rules-profile <name>', 'rules profile (default, aws-fsbp, nist-800-52r2, pci-dss-4.0, mozilla-intermediate, mozilla-modern, fips) or a profile file', 'default')
-    .option('--format <list>', 'reports to write: sarif,html,json,md', 'sarif,html,json,md')
+    .option('--format <list>', 'reports to write: sarif,html,json,md,asff,ocsf,csv', 'sarif,html,json,md')
     .option('--out <dir>', 'folder for the reports', defaultOut)
     .option('--fail-on <severity>', 'exit 1 when a finding at or above this severity fails (critical|high|medium|low|info|none)', 'high')
     .option('--waivers <file>', 'waivers JSON: {"waivers":[{"rule","resource","reason","expires"}]}')
@@ -39,7 +40,7 @@ export function addReportFlags(command: Command, defaultOut: string): Command {
 
 /** Parses --format. */
 export function parseFormats(value: string): ReportFormat[] {
-  const known: ReportFormat[] = ['sarif', 'html', 'json', 'md'];
+  const known = KNOWN_FORMATS;
   const list = value.split(',').map((s) => s.trim()).filter(Boolean);
   for (const f of list) if (!known.includes(f as ReportFormat)) throw new AuditError('BAD_USAGE', `unknown format "${f}" (${known.join(', ')})`, '--format');
   if (list.length === 0) throw new AuditError('BAD_USAGE', 'no format given', '--format');

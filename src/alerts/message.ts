@@ -1,0 +1,51 @@
+/**
+ * The short alert text: the verdict, then only what changed since the previous run (new failing findings,
+ * resolved ones, completeness), each finding named by rule and resource. Unchanged findings are not listed.
+ */
+import type { AuditResult, FindingChangeEntry, FindingChanges } from '../model/finding.ts';
+
+/** The run's verdict, computed by the caller (the one verdict function), never here. */
+export type RunVerdict = 'pass' | 'fail' | 'incomplete' | 'empty';
+
+export interface AlertContext {
+  verdict: RunVerdict;
+  result: Pick<AuditResult, 'complete' | 'summary' | 'scope' | 'profile' | 'version'>;
+  /** null on the first run (nothing to compare with) */
+  changes: FindingChanges | null;
+  /** where the reports are, e.g. s3://bucket/prefix/report.html */
+  reportUrl: string;
+}
+
+const LISTED = 20;
+
+// Chat services read <...> as links and mentions (<!channel>): names from AWS must not become either.
+const chatSafe = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+function line(e: FindingChangeEntry): string {
+  return `• ${e.severity} ${e.ruleId} · ${e.resource.name} (${e.resource.account}, ${e.resource.region}) — ${e.message}`;
+}
+
+function section(title: string, entries: readonly FindingChangeEntry[]): string[] {
+  if (entries.length === 0) return [];
+  const more = entries.length > LISTED ? [`… and ${entries.length - LISTED} more`] : [];
+  return [`${title} (${entries.length}):`, ...entries.slice(0, LISTED).map(line), ...more];
+}
+
+/** Subject and text of an alert (plain text; SNS e-mail and chat webhooks show it as is). */
+export function composeAlert(ctx: AlertContext): { subject: string; text: string } {
+  const c = ctx.changes;
+  const counts = c === null
+    ? `first run: ${ctx.result.summary.byStatus.fail} failing`
+    : [c.new.length > 0 ? `${c.new.length} new failing` : '', c.resolved.length > 0 ? `${c.resolved.length} resolved` : ''].filter(Boolean).join(', ') || 'no finding changed';
+  const lines = [`elb-tls-audit ${ctx.result.version}: ${ctx.verdict.toUpperCase()} · ${counts}`];
+  lines.push(`Accounts ${ctx.result.scope.accounts.join(', ') || 'unknown'}; regions ${ctx.result.scope.regions.join(', ') || 'none'}; profile ${ctx.result.profile}`);
+  if (c !== null) {
+    lines.push(...section('Resolved', c.resolved), ...section('New failing', c.new));
+    if (c.completeness.before !== c.completeness.now) {
+      lines.push(c.completeness.now ? 'Completeness: the whole estate was seen again (the previous run was incomplete).' : 'Completeness: INCOMPLETE — part of the estate could not be seen (the previous run saw it all).');
+    }
+    if (c.undetermined.length > 0) lines.push(`${c.undetermined.length} finding(s) that failed before could not be judged this time (not counted as resolved).`);
+  } else if (!ctx.result.complete) lines.push('Completeness: INCOMPLETE — part of the estate could not be seen.');
+  lines.push(`Report: ${ctx.reportUrl}`);
+  return { subject: `elb-tls-audit ${ctx.verdict}: ${counts}`.slice(0, 100), text: chatSafe(lines.join('\n')) };
+}

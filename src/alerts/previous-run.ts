@@ -1,0 +1,42 @@
+/**
+ * The previous run, read from the report bucket: every stored run updates `<prefix>/latest.json`, which
+ * names its findings.json, so the next run reads one small object instead of listing years of runs.
+ */
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { parsePreviousRun, type PreviousRun } from '../report/changes.ts';
+
+export const latestKey = (prefix: string): string => `${prefix}/latest.json`;
+
+interface LatestPointer {
+  runPrefix: string;
+  findingsKey: string;
+  finishedAt: string;
+}
+
+async function readText(s3: S3Client, bucket: string, key: string): Promise<string | null> {
+  try {
+    const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return (await out.Body?.transformToString('utf8')) ?? '';
+  } catch (error) {
+    if ((error as { name?: string }).name === 'NoSuchKey') return null;
+    throw error;
+  }
+}
+
+/** The previous run's findings, or null before the first run. A pointer to a missing or malformed file throws. */
+export async function readPreviousRun(s3: S3Client, bucket: string, prefix: string): Promise<{ run: PreviousRun; runPrefix: string } | null> {
+  const pointerText = await readText(s3, bucket, latestKey(prefix));
+  if (pointerText === null) return null;
+  const where = `s3://${bucket}/${latestKey(prefix)}`;
+  const pointer = JSON.parse(pointerText) as Partial<LatestPointer>;
+  if (typeof pointer.findingsKey !== 'string' || typeof pointer.runPrefix !== 'string') throw new Error(`${where}: no findingsKey/runPrefix`);
+  const findings = await readText(s3, bucket, pointer.findingsKey);
+  if (findings === null) throw new Error(`${where} names s3://${bucket}/${pointer.findingsKey}, which does not exist`);
+  return { run: parsePreviousRun(JSON.parse(findings), `s3://${bucket}/${pointer.findingsKey}`), runPrefix: pointer.runPrefix };
+}
+
+/** Records a stored run as the one the next run compares with. */
+export async function recordLatestRun(s3: S3Client, bucket: string, prefix: string, runPrefix: string, finishedAt: string): Promise<void> {
+  const pointer: LatestPointer = { runPrefix, findingsKey: `${runPrefix}/findings.json`, finishedAt };
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: latestKey(prefix), Body: `${JSON.stringify(pointer)}\n`, ContentType: 'application/json' }));
+}
