@@ -18,7 +18,10 @@ async function readText(s3: S3Client, bucket: string, key: string): Promise<stri
     const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     return (await out.Body?.transformToString('utf8')) ?? '';
   } catch (error) {
-    if ((error as { name?: string }).name === 'NoSuchKey') return null;
+    const name = (error as { name?: string }).name;
+    // S3 answers 403, not 404, for a missing key when the caller may not list that key's prefix: the
+    // template grants ListBucket on the run prefixes only, so on the first run the pointer reads as denied.
+    if (name === 'NoSuchKey' || (name === 'AccessDenied' && key.endsWith('/latest.json'))) return null;
     throw error;
   }
 }
