@@ -11,8 +11,8 @@
  * the attributes of what it `extends`, the child's entry overriding fields of the parent's; `$include`
  * adds a profile's attributes; a profile's required attributes are required only where the profile is
  * applied (the given list), otherwise optional; types come from the dictionary, `is_array` makes a list;
- * an attribute's `enum` (class entry, else dictionary) restricts the value; objects allow no other keys
- * (`unmapped` is the event's place for those).
+ * an attribute's `enum` (class and dictionary entries merged) restricts the value; objects allow no other
+ * keys, except the bare `object` type (`unmapped`), which is the event's place for those.
  */
 import { execFileSync } from 'node:child_process';
 
@@ -101,7 +101,13 @@ function compileObject(name) {
   if (defs[name]) return;
   defs[name] = {}; // placeholder: objects refer to themselves (process.parent_process)
   const def = objects[name];
-  defs[name] = withConstraints({ title: def.caption, ...shape(attributesOf(def, objects)) }, def);
+  const attributes = attributesOf(def, objects);
+  // The bare `object` type (as in `unmapped`) is OCSF's open bag: any properties.
+  if (Object.keys(attributes).length === 0) {
+    defs[name] = { title: def.caption, type: 'object' };
+    return;
+  }
+  defs[name] = withConstraints({ title: def.caption, ...shape(attributes) }, def);
 }
 
 const event = events[className];
