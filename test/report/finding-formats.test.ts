@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import Ajv2020 from 'ajv/dist/2020.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { audit, type AuditOutcome } from '../../src/audit.ts';
 import { demoCollectionGap, demoSnapshot, demoTrustAnchors } from '../../src/demo/estate.ts';
@@ -123,9 +123,10 @@ describe('OCSF', () => {
     expect(lines).toHaveLength(outcome.result.findings.length);
     const errors: unknown[] = [];
     for (const line of lines) {
-      const event = JSON.parse(line) as Record<string, any>;
-      if (!validate(event)) errors.push({ uid: event['finding_info']?.uid, errors: validate.errors });
-      expect(event['class_uid']).toBe(2003);
+      const event = JSON.parse(line) as { class_uid: number; finding_info?: { uid?: string } };
+      const uid = event.finding_info?.uid;
+      if (!validate(event)) errors.push({ uid, errors: validate.errors });
+      expect(event.class_uid).toBe(2003);
     }
     expect(errors).toEqual([]);
   });
