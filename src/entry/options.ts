@@ -1,9 +1,11 @@
 /** Option parsing shared by the audit, evaluate and demo commands: flags -> AuditOptions pieces. */
 import { Option, type Command } from 'commander';
-import { parseFailOn, type AuditOptions } from '../audit.ts';
+import { parseFailOn, type AuditOptions, type AuditOutcome } from '../audit.ts';
 import { AuditError } from '../model/errors.ts';
 import type { AuditResult } from '../model/finding.ts';
+import { loadPreviousRun } from '../report/changes.ts';
 import { KNOWN_FORMATS } from '../report/index.ts';
+import { describeSecurityHubReport, importToSecurityHub } from '../securityhub/index.ts';
 import type { ReportFormat } from '../report/reporter.ts';
 
 export interface ReportFlags {
@@ -19,6 +21,9 @@ export interface ReportFlags {
   asOf?: string;
   quiet?: boolean;
   sarifCategory: string;
+  previous?: string;
+  securityHub?: boolean;
+  securityHubRegion?: string;
 }
 
 /** Adds the report and gate flags every auditing command shares. */
@@ -35,7 +40,10 @@ export function addReportFlags(command: Command, defaultOut: string): Command {
     .option('--trust-store <pem>', 'extra trust anchors (private CAs), PEM bundle')
     .option('--as-of <iso-date>', 'judge expiry as of this instant (default: the snapshot time)')
     .option('--sarif-category <id>', 'SARIF automationDetails category', 'elb-tls-audit')
-    .addOption(new Option('--quiet', 'no progress on stderr'));
+    .addOption(new Option('--quiet', 'no progress on stderr'))
+    .option('--previous <file>', "a previous run's findings.json: findings.json gets `changes`, the HTML report a trend")
+    .option('--security-hub', "import the findings into the credentials' Security Hub (ASFF) and archive those fixed since")
+    .option('--security-hub-region <region>', 'the hub to import into (default: AWS_REGION)');
 }
 
 /** Parses --format. */
@@ -60,6 +68,7 @@ export function reportOptions(flags: ReportFlags): Omit<AuditOptions, 'source' |
     ...(flags.snapshotOut !== undefined ? { snapshotOut: flags.snapshotOut } : {}),
     ...(flags.trustStore !== undefined ? { trustStorePath: flags.trustStore } : {}),
     ...(flags.asOf !== undefined ? { asOf: flags.asOf } : {}),
+    ...(flags.previous !== undefined ? { previous: loadPreviousRun(flags.previous) } : {}),
     onProgress: progressWriter(flags.quiet === true),
   };
 }
@@ -82,4 +91,15 @@ export function printSummary(result: AuditResult, files: readonly string[], exit
     `  ${exitLabel} ${exitCode}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** After the reports: --security-hub imports the run (refusals are printed; a hub that cannot be reached throws). */
+export async function exportFindings(flags: ReportFlags, outcome: AuditOutcome): Promise<void> {
+  if (flags.securityHub !== true) return;
+  const region = flags.securityHubRegion ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
+  if (!region) throw new AuditError('BAD_USAGE', 'no region for Security Hub: pass --security-hub-region or set AWS_REGION', '--security-hub');
+  const report = await importToSecurityHub(outcome.result, outcome.rules, region);
+  const [head, ...rest] = describeSecurityHubReport(report);
+  process.stdout.write(`  ${head}\n`);
+  for (const line of rest) process.stderr.write(`${line}\n`);
 }

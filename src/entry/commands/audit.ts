@@ -3,7 +3,7 @@ import { audit, type AuditOptions } from '../../audit.ts';
 import { accountsSource, addAccountFlags, type AccountFlags } from '../../accounts/flags.ts';
 import { sdkClientFactory } from '../../collect/index.ts';
 import { AuditError } from '../../model/errors.ts';
-import { addReportFlags, printSummary, reportOptions, type ReportFlags } from '../options.ts';
+import { addReportFlags, exportFindings, printSummary, reportOptions, type ReportFlags } from '../options.ts';
 
 interface AuditFlags extends ReportFlags, AccountFlags {
   regions?: string;
@@ -48,6 +48,7 @@ export function registerAuditCommand(program: Command): void {
         probe: flags.probe ? { connectTo: flags.connectTo, includeInternal: flags.includeInternal === true } : false,
       });
       printSummary(outcome.result, outcome.files, outcome.exitCode);
+      await exportFindings(flags, outcome);
       process.exitCode = outcome.exitCode;
     });
 }
