@@ -72,7 +72,7 @@ export async function deliverAlerts(input: AlertInput): Promise<AlertOutcome> {
   let webhook: ChannelOutcome = { status: 'skipped', reason: input.config.webhookSecretId === null ? 'WEBHOOK_SECRET_ID is not set' : reason };
   if (input.config.webhookSecretId !== null && notify) {
     try {
-      await postWebhook(await webhookUrlFromSecret(input.config.webhookSecretId), composeAlert(ctx).text);
+      await postWebhook(await webhookUrlFromSecret(input.config.webhookSecretId), composeAlert(ctx));
       webhook = { status: 'sent' };
     } catch (error) {
       webhook = failed(error);

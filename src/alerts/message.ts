@@ -31,14 +31,16 @@ function section(title: string, entries: readonly FindingChangeEntry[]): string[
   return [`${title} (${entries.length}):`, ...entries.slice(0, LISTED).map(line), ...more];
 }
 
-/** Subject and text of an alert (plain text; SNS e-mail and chat webhooks show it as is). */
-export function composeAlert(ctx: AlertContext): { subject: string; text: string } {
+const countsLine = (ctx: AlertContext): string => {
   const c = ctx.changes;
-  const counts = c === null
-    ? `first run: ${ctx.result.summary.byStatus.fail} failing`
-    : [c.new.length > 0 ? `${c.new.length} new failing` : '', c.resolved.length > 0 ? `${c.resolved.length} resolved` : ''].filter(Boolean).join(', ') || 'no finding changed';
-  const lines = [`elb-tls-audit ${ctx.result.version}: ${ctx.verdict.toUpperCase()} · ${counts}`];
-  lines.push(`Accounts ${ctx.result.scope.accounts.join(', ') || 'unknown'}; regions ${ctx.result.scope.regions.join(', ') || 'none'}; profile ${ctx.result.profile}`);
+  if (c === null) return `first run: ${ctx.result.summary.byStatus.fail} failing`;
+  return [c.new.length > 0 ? `${c.new.length} new failing` : '', c.resolved.length > 0 ? `${c.resolved.length} resolved` : ''].filter(Boolean).join(', ') || 'no finding changed';
+};
+
+/** What changed, one line per finding (plain text, not escaped): resolved, new failing, completeness. */
+export function changeLines(ctx: AlertContext): string[] {
+  const c = ctx.changes;
+  const lines: string[] = [];
   if (c !== null) {
     lines.push(...section('Resolved', c.resolved), ...section('New failing', c.new));
     if (c.completeness.before !== c.completeness.now) {
@@ -46,6 +48,16 @@ export function composeAlert(ctx: AlertContext): { subject: string; text: string
     }
     if (c.undetermined.length > 0) lines.push(`${c.undetermined.length} finding(s) that failed before could not be judged this time (not counted as resolved).`);
   } else if (!ctx.result.complete) lines.push('Completeness: INCOMPLETE — part of the estate could not be seen.');
-  lines.push(`Report: ${ctx.reportUrl}`);
-  return { subject: `elb-tls-audit ${ctx.verdict}: ${counts}`.slice(0, 100), text: chatSafe(lines.join('\n')) };
+  return lines;
+}
+
+/** The chat message: verdict and counts, scope, what changed, where the report is; escaped for chat markup. */
+export function composeAlert(ctx: AlertContext): string {
+  const lines = [
+    `elb-tls-audit ${ctx.result.version}: ${ctx.verdict.toUpperCase()} · ${countsLine(ctx)}`,
+    `Accounts ${ctx.result.scope.accounts.join(', ') || 'unknown'}; regions ${ctx.result.scope.regions.join(', ') || 'none'}; profile ${ctx.result.profile}`,
+    ...changeLines(ctx),
+    `Report: ${ctx.reportUrl}`,
+  ];
+  return chatSafe(lines.join('\n'));
 }
