@@ -2,10 +2,10 @@
  * The short alert text: the verdict, then only what changed since the previous run (new failing findings,
  * resolved ones, completeness), each finding named by rule and resource. Unchanged findings are not listed.
  */
-import type { AuditResult, FindingChangeEntry, FindingChanges } from '../model/finding.ts';
+import type { AuditResult, FindingChangeEntry, FindingChanges, VerdictKind } from '../model/finding.ts';
 
 /** The run's verdict, computed by the caller (the one verdict function), never here. */
-export type RunVerdict = 'pass' | 'fail' | 'incomplete' | 'empty';
+export type RunVerdict = VerdictKind;
 
 export interface AlertContext {
   verdict: RunVerdict;

@@ -8,7 +8,9 @@ export async function publishSummary(topicArn: string, ctx: AlertContext & { res
   const r = ctx.result;
   const severities = Object.entries(r.summary.bySeverity).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ') || 'none';
   const message = [
-    `elb-tls-audit ${r.version}: ${ctx.verdict.toUpperCase()}${r.complete ? '' : ' (incomplete: part of the estate could not be read)'}`,
+    `elb-tls-audit ${r.version}: ${r.verdict.headline}`,
+    ...r.verdict.unseen.causes.map((c) => `  ${c}`),
+    ...(r.verdict.emptyScopes.length > 0 ? [`Held nothing: ${r.verdict.emptyScopes.map((e) => `${e.account}/${e.region}`).join(', ')}`] : []),
     `Profile ${r.profile}; accounts ${r.scope.accounts.join(', ') || 'unknown'}; regions ${r.scope.regions.join(', ') || 'none'}`,
     `Resources: ${r.summary.resources.loadBalancers} load balancers, ${r.summary.resources.listeners} listeners, ${r.summary.resources.certificates} certificates`,
     `Findings: ${r.summary.byStatus.fail} fail, ${r.summary.byStatus.error} error, ${r.summary.byStatus.waived} waived; failing by severity: ${severities}`,

@@ -10,15 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { deliverAlerts, readAlertConfig, readPreviousRun, recordLatestRun, type AlertConfig, type AlertOutcome } from '../alerts/index.ts';
-import { accountFailure, collectAccounts, listOrganizationAccounts, mergeSnapshots, parseAccountIds, parseRoleName } from '../accounts/index.ts';
-import { audit, parseFailOn, type AuditOptions, type AuditOutcome } from '../audit.ts';
+import { collectAccounts, listOrganizationAccounts, parseAccountIds, parseRoleName } from '../accounts/index.ts';
+import { mergeStoredRun } from '../accounts/distributed.ts';
+import { audit, type AuditOptions, type AuditOutcome } from '../audit.ts';
 import { sdkClientFactory } from '../collect/index.ts';
 import { AuditError } from '../model/errors.ts';
-import type { Snapshot } from '../model/snapshot.ts';
+import type { VerdictKind } from '../model/finding.ts';
 import { ALL_FORMATS } from '../report/index.ts';
-import { validateSnapshot } from '../snapshot/io.ts';
 import { TOOL_VERSION } from '../version.ts';
-import { parseRegions } from './commands/audit.ts';
+import { parseFailOn, parseRegions } from './parse.ts';
 
 /** The function's configuration, read from its environment. */
 export interface LambdaConfig {
@@ -34,6 +34,7 @@ export interface LambdaConfig {
   snsTopicArn: string | null;
   probe: boolean;
   failOn: AuditOptions['failOn'];
+  failOnEmpty: boolean;
   /** Security Hub, webhook and when to notify (src/alerts/config.ts) */
   alerts: AlertConfig;
 }
@@ -50,7 +51,11 @@ export interface RunSummary {
   bucket: string;
   prefix: string;
   keys: string[];
-  verdict: 'pass' | 'fail' | 'incomplete';
+  verdict: VerdictKind;
+  /** The verdict in one line, as every other output states it. */
+  verdictMessage: string;
+  /** The exit code a CLI run would have had (0, 1 or 3). */
+  exitCode: number;
   complete: boolean;
   failing: number;
   errors: number;
@@ -86,10 +91,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {
   if (accounts !== null && roleName === null) throw new AuditError('BAD_USAGE', 'ACCOUNTS needs ROLE_NAME (the role to assume in every account)', 'ROLE_NAME');
   const concurrency = Number(get('ACCOUNT_CONCURRENCY') || '4');
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new AuditError('BAD_USAGE', `"${get('ACCOUNT_CONCURRENCY')}" is not 1..64`, 'ACCOUNT_CONCURRENCY');
-  const probe = get('PROBE') || 'true';
-  if (probe !== 'true' && probe !== 'false') throw new AuditError('BAD_USAGE', `"${probe}" is not true or false`, 'PROBE');
+  const bool = (name: string, fallback: 'true' | 'false'): boolean => {
+    const value = get(name) || fallback;
+    if (value !== 'true' && value !== 'false') throw new AuditError('BAD_USAGE', `"${value}" is not true or false`, name);
+    return value === 'true';
+  };
   return {
-    regions: named('REGIONS', () => parseRegions(get('REGIONS').replace(/[\s,]+/g, ',') || env['AWS_REGION'] || undefined)),
+    regions: parseRegions(env['REGIONS'], 'REGIONS', env),
     rulesProfile: get('RULES_PROFILE') || 'default',
     bucket,
     prefix: get('PREFIX').replace(/^\/+|\/+$/g, '') || 'elb-tls-audit',
@@ -98,8 +106,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {
     externalId: get('EXTERNAL_ID') || null,
     accountConcurrency: concurrency,
     snsTopicArn: get('SNS_TOPIC_ARN') || null,
-    probe: probe === 'true',
-    failOn: named('FAIL_ON', () => parseFailOn(get('FAIL_ON') || 'high')),
+    probe: bool('PROBE', 'true'),
+    failOn: parseFailOn(get('FAIL_ON') || 'high', 'FAIL_ON'),
+    failOnEmpty: bool('FAIL_ON_EMPTY', 'false'),
     alerts: readAlertConfig(env),
   };
 }
@@ -140,6 +149,7 @@ async function auditAndStore(config: LambdaConfig, source: AuditOptions['source'
       out: { dir, formats: ALL_FORMATS },
       snapshotOut: join(dir, 'snapshot.json'),
       failOn: config.failOn,
+      failOnEmpty: config.failOnEmpty,
       allowPartial: false,
       sarifCategory: 'elb-tls-audit',
       onProgress: (line) => console.log(line),
@@ -166,10 +176,13 @@ async function auditAndStore(config: LambdaConfig, source: AuditOptions['source'
 
 function summaryOf(outcome: AuditOutcome, config: LambdaConfig, runId: string, runPrefix: string, keys: string[]): Omit<RunSummary, 'alerts'> {
   const s = outcome.result.summary;
-  const verdict = outcome.exitCode === 0 ? 'pass' : outcome.exitCode === 3 ? 'incomplete' : 'fail';
+  const v = outcome.result.verdict;
   const c = outcome.result.changes;
   const changes = c ? { new: c.new.length, resolved: c.resolved.length, unchanged: c.unchanged, undetermined: c.undetermined.length, completeness: c.completeness } : null;
-  return { runId, bucket: config.bucket, prefix: runPrefix, keys, verdict, complete: outcome.result.complete, failing: s.byStatus.fail, errors: s.byStatus.error, changes };
+  return {
+    runId, bucket: config.bucket, prefix: runPrefix, keys, verdict: v.kind, verdictMessage: v.headline, exitCode: v.exitCode,
+    complete: outcome.result.complete, failing: s.byStatus.fail, errors: s.byStatus.error, changes,
+  };
 }
 
 /** The last stored run, to compare with; a broken pointer is logged and the run goes on as a first run. */
@@ -225,34 +238,34 @@ async function collectOne(config: LambdaConfig, account: string, runPrefix: stri
   return { account, key, complete: snapshot.attempts.every((a) => a.status !== 'error') };
 }
 
-/** State machine last step: merge the per-account snapshots (a missing one is a failed account) and report once. */
+/** State machine last step: merge the per-account snapshots (a missing or bad one is that account's gap) and report once. */
 async function mergeRun(config: LambdaConfig, runPrefix: string): Promise<RunSummary> {
   const s3 = s3Client();
-  const expected = JSON.parse(await getText(s3, config.bucket, `${runPrefix}/accounts.json`)) as string[];
-  const found = new Map<string, string>();
+  let accountList: unknown;
+  try {
+    accountList = JSON.parse(await getText(s3, config.bucket, `${runPrefix}/accounts.json`));
+  } catch (error) {
+    accountList = new Error(`s3://${config.bucket}/${runPrefix}/accounts.json could not be read: ${(error as Error).message}`);
+  }
+  const stored = new Map<string, string>();
   let token: string | undefined;
   do {
     const out = await s3.send(new ListObjectsV2Command({ Bucket: config.bucket, Prefix: `${runPrefix}/accounts/`, ...(token ? { ContinuationToken: token } : {}) }));
     for (const o of out.Contents ?? []) {
       const m = /\/accounts\/(\d{12})\/snapshot\.json$/.exec(o.Key ?? '');
-      if (m?.[1] && o.Key) found.set(m[1], o.Key);
+      if (m?.[1] && o.Key) stored.set(m[1], o.Key);
     }
     token = out.IsTruncated ? out.NextContinuationToken : undefined;
   } while (token);
-  const snapshots: Snapshot[] = [];
-  for (const account of expected) {
-    const key = found.get(account);
-    if (key) snapshots.push(validateSnapshot(JSON.parse(await getText(s3, config.bucket, key)), `s3://${config.bucket}/${key}`));
-  }
-  const homeRegion = process.env['AWS_REGION'] ?? 'us-east-1';
-  const missing = expected.filter((a) => !found.has(a)).map((a) => accountFailure(a, homeRegion, 'CollectAccount', new Error('the map iteration for this account failed or timed out; no snapshot was stored'), 'stepfunctions'));
-  const merged = mergeSnapshots(snapshots, {
-    capturedAt: new Date().toISOString(),
-    generator: { name: 'elb-tls-audit', version: TOOL_VERSION },
-    accounts: expected,
-    regions: config.regions === 'all' ? [] : config.regions,
-    extraAttempts: missing,
-  });
+  const merged = await mergeStoredRun(
+    { accountList, stored, read: (account) => getText(s3, config.bucket, stored.get(account)!) },
+    {
+      capturedAt: new Date().toISOString(),
+      generator: { name: 'elb-tls-audit', version: TOOL_VERSION },
+      regions: config.regions === 'all' ? [] : config.regions,
+      homeRegion: process.env['AWS_REGION'] ?? 'us-east-1',
+    },
+  );
   const runId = runPrefix.split('/').pop() ?? runPrefix;
   // The probe already had its chance per account; the merge only judges and reports.
   return auditAndStore({ ...config, probe: false }, { kind: 'snapshot', snapshot: merged }, runId, runPrefix);

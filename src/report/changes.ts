@@ -6,7 +6,7 @@
 import { AuditError } from '../model/errors.ts';
 import type { AuditResult, Finding, FindingChangeEntry, FindingChanges, FindingStatus } from '../model/finding.ts';
 import { SEVERITIES, type Severity } from '../model/rule.ts';
-import { readJsonFile } from '../snapshot/io.ts';
+import { readJsonFile } from '../io/json-file.ts';
 
 /** The part of a previous findings.json that the comparison reads. */
 export interface PreviousRun {

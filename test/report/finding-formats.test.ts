@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { audit, type AuditOutcome } from '../../src/audit.ts';
-import { demoCollectionGap, demoSnapshot, demoTrustAnchors } from '../../src/demo/estate.ts';
+import { demoSnapshot, demoTrustAnchors, withDemoCollectionGap } from '../../src/demo/estate.ts';
 import type { Finding } from '../../src/model/finding.ts';
 import { asffReporter, asffResourceType, toAsff } from '../../src/report/asff.ts';
 import { csvField, csvReporter, CSV_COLUMNS } from '../../src/report/csv.ts';
@@ -63,8 +63,7 @@ function parseCsv(text: string): string[][] {
 
 beforeAll(async () => {
   // The demo's simulated AccessDenied makes error findings too, so every status is covered.
-  const snapshot = demoSnapshot();
-  snapshot.attempts.push(demoCollectionGap(snapshot));
+  const snapshot = withDemoCollectionGap(demoSnapshot());
   outcome = await audit({ source: { kind: 'snapshot', snapshot }, probe: false, profile: 'default', allowPartial: true, failOn: 'none', trustAnchorsPem: demoTrustAnchors() });
   input = { result: outcome.result, snapshot: outcome.snapshot, facts: outcome.facts, rules: outcome.rules, options: { sarifCategory: 'elb-tls-audit' } };
 });

@@ -18,6 +18,9 @@ const PRODUCT = { account: ACCOUNT, region: 'eu-west-1', partition: 'aws' };
 const NO_WAIT = { maxAttempts: 10, baseDelayMs: 1, maxDelayMs: 2 };
 
 let moto: MotoServer;
+// The sync reads findings and completeness only; the verdict is carried, not consulted.
+const VERDICT = { kind: 'fail', exitCode: 1, gate: { failOn: 'high', allowPartial: false, failOnEmpty: false, baseline: null }, gating: 0, gatingBySeverity: {}, baselined: 0, belowThreshold: 0, expiredWaivers: 0,
+  unseen: { collection: 0, probe: 0, facts: 0, causes: [] }, emptyScopes: [], headline: 'test' } as unknown as AuditResult['verdict'];
 
 function finding(i: number, status: FindingStatus = 'fail'): Finding {
   const arn = `arn:aws:elasticloadbalancing:eu-west-1:${ACCOUNT}:loadbalancer/app/lb-${i}/0123456789abcdef`;
@@ -31,7 +34,7 @@ function finding(i: number, status: FindingStatus = 'fail'): Finding {
 function run(findings: Finding[], complete = true): AuditResult {
   return {
     tool: { name: 'elb-tls-audit', version: 'test' }, version: 'test', profile: 'default', startedAt: '2026-12-01T00:00:00.000Z', finishedAt: '2026-12-01T00:01:00.000Z',
-    asOf: '2026-12-01T00:00:00.000Z', complete, scope: { accounts: [ACCOUNT], regions: ['eu-west-1'] },
+    asOf: '2026-12-01T00:00:00.000Z', complete, verdict: VERDICT, scope: { accounts: [ACCOUNT], regions: ['eu-west-1'] },
     summary: { total: findings.length, byStatus: { pass: 0, fail: findings.length, not_applicable: 0, error: 0, waived: 0 }, bySeverity: { critical: 0, high: 0, medium: 0, low: findings.length, info: 0 }, resources: { loadBalancers: 0, listeners: 0, certificates: 0, hsmClusters: 0, endpoints: 0 } },
     findings, attempts: [],
   };
