@@ -24,6 +24,7 @@ import { ALL_FORMATS, writeReports } from './report/index.ts';
 import type { ReportFormat, ReportInput } from './report/reporter.ts';
 import './report/register-html.ts';
 import { SnapshotBuilder } from './snapshot/builder.ts';
+import { compareRuns, type PreviousRun } from './report/changes.ts';
 import { writeSnapshot } from './snapshot/io.ts';
 import { checkFileTarget, checkFolderTarget } from './io/targets.ts';
 import { TOOL_VERSION } from './version.ts';
@@ -63,6 +64,8 @@ export interface AuditOptions {
   onProgress?: (line: string) => void;
   /** Injected clock for startedAt/finishedAt (tests); findings never carry time. */
   now?: () => Date;
+  /** The previous run (--previous, or the Lambda's last stored run): findings.json then carries `changes`. */
+  previous?: PreviousRun;
 }
 
 export interface AuditOutcome {
@@ -188,6 +191,7 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
     attempts: snapshot.attempts,
     ...(warnings.length > 0 ? { warnings } : {}),
   };
+  if (options.previous) result.changes = compareRuns(options.previous, result);
   const usedRules = [...selected.map((s) => s.rule), ...systemRules];
   let files: string[] = [];
   if (options.out) {

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { deliverAlerts, readAlertConfig, readPreviousRun, type AlertConfig, type AlertOutcome } from '../alerts/index.ts';
 import { collectAccounts, listOrganizationAccounts, parseAccountIds, parseRoleName } from '../accounts/index.ts';
 import { mergeStoredRun } from '../accounts/distributed.ts';
 import { audit, type AuditOptions, type AuditOutcome } from '../audit.ts';
@@ -36,6 +36,8 @@ export interface LambdaConfig {
   probe: boolean;
   failOn: AuditOptions['failOn'];
   failOnEmpty: boolean;
+  /** Security Hub, webhook and when to notify (src/alerts/config.ts) */
+  alerts: AlertConfig;
 }
 
 /** Events: the schedule sends {} (a whole audit); the state machine sends the other three modes. */
@@ -58,6 +60,10 @@ export interface RunSummary {
   complete: boolean;
   failing: number;
   errors: number;
+  /** since the previous run in the bucket; null on the first run */
+  changes: { new: number; resolved: number; unchanged: number; undetermined: number; completeness: { before: boolean; now: boolean } } | null;
+  /** what each alert channel did */
+  alerts: AlertOutcome;
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -104,6 +110,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {
     probe: bool('PROBE', 'true'),
     failOn: parseFailOn(get('FAIL_ON') || 'high', 'FAIL_ON'),
     failOnEmpty: bool('FAIL_ON_EMPTY', 'false'),
+    alerts: readAlertConfig(env),
   };
 }
 
@@ -133,7 +140,10 @@ async function getText(s3: S3Client, bucket: string, key: string): Promise<strin
 async function auditAndStore(config: LambdaConfig, source: AuditOptions['source'], runId: string, runPrefix: string): Promise<RunSummary> {
   const dir = mkdtempSync(join(tmpdir(), 'elb-tls-audit-'));
   try {
+    const s3 = s3Client();
+    const previous = await previousRun(s3, config);
     const outcome = await audit({
+      ...(previous ? { previous } : {}),
       source,
       probe: config.probe ? { connectTo: [], includeInternal: false } : false,
       profile: config.rulesProfile,
@@ -145,9 +155,14 @@ async function auditAndStore(config: LambdaConfig, source: AuditOptions['source'
       sarifCategory: 'elb-tls-audit',
       onProgress: (line) => console.log(line),
     });
-    const keys = await storeRun(s3Client(), config.bucket, config.prefix, { runId, runPrefix }, dir, CONTENT_TYPES);
-    const summary = summaryOf(outcome, config, runId, runPrefix, keys);
-    if (config.snsTopicArn !== null) await publish(config.snsTopicArn, summary, outcome);
+    // Every object under the run's own prefix, then <prefix>/latest.json last: the next run's previous run.
+    const keys = await storeRun(s3, config.bucket, config.prefix, { runId, runPrefix }, dir, CONTENT_TYPES);
+    const partial = summaryOf(outcome, config, runId, runPrefix, keys);
+    const alerts = await deliverAlerts({
+      config: config.alerts, snsTopicArn: config.snsTopicArn, result: outcome.result, rules: outcome.rules,
+      verdict: partial.verdict, bucket: config.bucket, prefix: runPrefix, log: (line) => console.log(line),
+    });
+    const summary: RunSummary = { ...partial, alerts };
     console.log(JSON.stringify({ message: 'elb-tls-audit run stored', ...summary }));
     return summary;
   } finally {
@@ -156,35 +171,25 @@ async function auditAndStore(config: LambdaConfig, source: AuditOptions['source'
 }
 
 /** What the function returns for a run: the verdict as every other output states it. */
-export function summaryOf(outcome: AuditOutcome, config: LambdaConfig, runId: string, runPrefix: string, keys: string[]): RunSummary {
+export function summaryOf(outcome: AuditOutcome, config: LambdaConfig, runId: string, runPrefix: string, keys: string[]): Omit<RunSummary, 'alerts'> {
   const s = outcome.result.summary;
   const v = outcome.result.verdict;
+  const c = outcome.result.changes;
+  const changes = c ? { new: c.new.length, resolved: c.resolved.length, unchanged: c.unchanged, undetermined: c.undetermined.length, completeness: c.completeness } : null;
   return {
     runId, bucket: config.bucket, prefix: runPrefix, keys, verdict: v.kind, verdictMessage: v.headline, exitCode: v.exitCode,
-    complete: outcome.result.complete, failing: s.byStatus.fail, errors: s.byStatus.error,
+    complete: outcome.result.complete, failing: s.byStatus.fail, errors: s.byStatus.error, changes,
   };
 }
 
-/** The SNS subject and message of a run. */
-export function snsMessage(summary: RunSummary, outcome: AuditOutcome): { subject: string; message: string } {
-  const r = outcome.result;
-  const severities = Object.entries(r.summary.bySeverity).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ') || 'none';
-  const message = [
-    `elb-tls-audit ${r.version}: ${r.verdict.headline}`,
-    ...r.verdict.unseen.causes.map((c) => `  ${c}`),
-    ...(r.verdict.emptyScopes.length > 0 ? [`Held nothing: ${r.verdict.emptyScopes.map((e) => `${e.account}/${e.region}`).join(', ')}`] : []),
-    `Profile ${r.profile}; accounts ${r.scope.accounts.join(', ') || 'unknown'}; regions ${r.scope.regions.join(', ') || 'none'}`,
-    `Resources: ${r.summary.resources.loadBalancers} load balancers, ${r.summary.resources.listeners} listeners, ${r.summary.resources.certificates} certificates`,
-    `Findings: ${r.summary.byStatus.fail} fail, ${r.summary.byStatus.error} error, ${r.summary.byStatus.waived} waived; failing by severity: ${severities}`,
-    `Reports: s3://${summary.bucket}/${summary.prefix}/report.html (and summary.md, findings.json, results.sarif, snapshot.json)`,
-  ].join('\n');
-  const subject = `elb-tls-audit ${summary.verdict}: ${r.summary.byStatus.fail} failing, ${r.summary.byStatus.error} errors`.slice(0, 100);
-  return { subject, message };
-}
-
-async function publish(topicArn: string, summary: RunSummary, outcome: AuditOutcome): Promise<void> {
-  const { subject, message } = snsMessage(summary, outcome);
-  await new SNSClient({}).send(new PublishCommand({ TopicArn: topicArn, Subject: subject, Message: message }));
+/** The last stored run, to compare with; a broken pointer is logged and the run goes on as a first run. */
+async function previousRun(s3: S3Client, config: LambdaConfig): Promise<AuditOptions['previous'] | null> {
+  try {
+    return (await readPreviousRun(s3, config.bucket, config.prefix))?.run ?? null;
+  } catch (error) {
+    console.error(`previous run not readable, comparing with nothing: ${(error as Error).message}`);
+    return null;
+  }
 }
 
 function collectOptions(config: LambdaConfig) {

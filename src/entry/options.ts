@@ -1,8 +1,11 @@
 /** Option parsing shared by the audit, evaluate and demo commands: flags -> AuditOptions pieces. */
 import { Option, type Command } from 'commander';
-import type { AuditOptions } from '../audit.ts';
+import type { AuditOptions, AuditOutcome } from '../audit.ts';
 import { AuditError } from '../model/errors.ts';
 import type { AuditResult } from '../model/finding.ts';
+import { loadPreviousRun } from '../report/changes.ts';
+import { KNOWN_FORMATS } from '../report/index.ts';
+import { describeSecurityHubReport, importToSecurityHub } from '../securityhub/index.ts';
 import type { ReportFormat } from '../report/reporter.ts';
 import { parseFailOn } from './parse.ts';
 import { escapeTerminal } from '../text/escape-terminal.ts';
@@ -22,13 +25,16 @@ export interface ReportFlags {
   strictWaivers?: boolean;
   quiet?: boolean;
   sarifCategory: string;
+  previous?: string;
+  securityHub?: boolean;
+  securityHubRegion?: string;
 }
 
 /** Adds the report and gate flags every auditing command shares. */
 export function addReportFlags(command: Command, defaultOut: string): Command {
   return command
     .option('--rules-profile <name>', 'rules profile (default, aws-fsbp, nist-800-52r2, pci-dss-4.0, mozilla-intermediate, mozilla-modern, fips) or a profile file', 'default')
-    .option('--format <list>', 'reports to write: sarif,html,json,md', 'sarif,html,json,md')
+    .option('--format <list>', 'reports to write: sarif,html,json,md,asff,ocsf,csv', 'sarif,html,json,md')
     .option('--out <dir>', 'folder for the reports', defaultOut)
     .option('--fail-on <severity>', 'exit 1 when a finding at or above this severity fails (critical|high|medium|low|info|none)', 'high')
     .option('--waivers <file>', 'waivers JSON: {"waivers":[{"rule","resource","reason","expires"}]}')
@@ -40,12 +46,15 @@ export function addReportFlags(command: Command, defaultOut: string): Command {
     .option('--trust-store <pem>', 'extra trust anchors (private CAs), PEM bundle')
     .option('--as-of <iso-date>', 'judge expiry as of this instant (default: the snapshot time)')
     .option('--sarif-category <id>', 'SARIF automationDetails category', 'elb-tls-audit')
-    .addOption(new Option('--quiet', 'no progress on stderr'));
+    .addOption(new Option('--quiet', 'no progress on stderr'))
+    .option('--previous <file>', "a previous run's findings.json: findings.json gets `changes`, the HTML report a trend")
+    .option('--security-hub', "import the findings into the credentials' Security Hub (ASFF) and archive those fixed since")
+    .option('--security-hub-region <region>', 'the hub to import into (default: AWS_REGION)');
 }
 
 /** Parses --format. */
 export function parseFormats(value: string): ReportFormat[] {
-  const known: ReportFormat[] = ['sarif', 'html', 'json', 'md'];
+  const known = KNOWN_FORMATS;
   const list = value.split(',').map((s) => s.trim()).filter(Boolean);
   for (const f of list) if (!known.includes(f as ReportFormat)) throw new AuditError('BAD_USAGE', `unknown format "${f}" (${known.join(', ')})`, '--format');
   if (list.length === 0) throw new AuditError('BAD_USAGE', 'no format given', '--format');
@@ -74,6 +83,7 @@ export function reportOptions(flags: ReportFlags): Omit<AuditOptions, 'source' |
     ...(flags.trustStore !== undefined ? { trustStorePath: flags.trustStore } : {}),
     ...(flags.asOf !== undefined ? { asOf: flags.asOf } : {}),
     ...(flags.strictWaivers === true ? { strictWaivers: true } : {}),
+    ...(flags.previous !== undefined ? { previous: loadPreviousRun(flags.previous) } : {}),
     onProgress: progressWriter(flags.quiet === true),
   };
 }
@@ -101,4 +111,15 @@ export function printSummary(result: AuditResult, files: readonly string[], exit
     `  ${exitLabel} ${v.exitCode}`,
   ];
   process.stdout.write(`${lines.map(escapeTerminal).join('\n')}\n`);
+}
+
+/** After the reports: --security-hub imports the run (refusals are printed; a hub that cannot be reached throws). */
+export async function exportFindings(flags: ReportFlags, outcome: AuditOutcome): Promise<void> {
+  if (flags.securityHub !== true) return;
+  const region = flags.securityHubRegion ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'];
+  if (!region) throw new AuditError('BAD_USAGE', 'no region for Security Hub: pass --security-hub-region or set AWS_REGION', '--security-hub');
+  const report = await importToSecurityHub(outcome.result, outcome.rules, region);
+  const [head, ...rest] = describeSecurityHubReport(report);
+  process.stdout.write(`  ${head}\n`);
+  for (const line of rest) process.stderr.write(`${line}\n`);
 }

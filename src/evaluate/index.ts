@@ -95,7 +95,7 @@ export async function evaluateFacts(facts: FactsBySubject, options: EvaluateOpti
         if (outcome.status === 'fail' && visibility) outcome = { ...outcome, status: 'error', reason: null };
         let message: string;
         if (outcome.status === 'fail' || (outcome.status === 'error' && visibility)) message = renderMessage(rule.messages[outcome.messageId ?? ''] ?? rule.title, subject, params);
-        else if (outcome.status === 'error') message = `Could not judge ${rule.title.toLowerCase()}: ${outcome.reason ?? 'unknown error'}`;
+        else if (outcome.status === 'error') message = `Not judged (check: ${rule.title}): ${outcome.reason ?? "unknown error"}`;
         else message = renderMessage(rule.passMessage, subject, params);
         findings.push({
           ruleId: rule.id, category: rule.category, severity, status: outcome.status, resource, message,

@@ -104,4 +104,33 @@ export interface AuditResult {
   attempts: Attempt[];
   /** problems with the run's inputs that did not stop it, e.g. a waiver matching no rule or no resource */
   warnings?: string[];
+  /** Present when a previous run was given (--previous, or the Lambda's previous run in the bucket). */
+  changes?: FindingChanges;
+}
+
+// --- Run-to-run changes (findings.json `changes`, written when a previous run is given) ---
+
+/** One finding named in a change list: enough to say what changed where, without the evidence. */
+export interface FindingChangeEntry {
+  fingerprint: string;
+  ruleId: string;
+  severity: Severity;
+  /** the status in this run, or `absent` when the finding is no longer produced (resource or rule gone) */
+  status: FindingStatus | 'absent';
+  resource: Pick<FindingResource, 'arn' | 'name' | 'kind' | 'account' | 'region'>;
+  message: string;
+}
+
+/** What changed since the previous run. A finding "fails" when its status is `fail`. */
+export interface FindingChanges {
+  previous: { finishedAt: string; complete: boolean; bySeverity: Record<Severity, number> };
+  /** failing now, not failing in the previous run */
+  new: FindingChangeEntry[];
+  /** failing then; passing, not applicable, or gone from a complete run now */
+  resolved: FindingChangeEntry[];
+  /** failing (or waived) then and now */
+  unchanged: number;
+  /** failing then and unknown now (an error, or not seen by an incomplete run): neither resolved nor failing */
+  undetermined: FindingChangeEntry[];
+  completeness: { before: boolean; now: boolean };
 }

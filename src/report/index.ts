@@ -1,18 +1,31 @@
 /** Writes the requested reports into one folder as one set: the previous set or the new one, never a mix. */
 import { writeFileSet } from '../io/file-set.ts';
+import { asffReporter } from './asff.ts';
+import { csvReporter } from './csv.ts';
 import { jsonReporter } from './json.ts';
 import { markdownReporter } from './markdown.ts';
 import type { Reporter, ReportFormat, ReportInput } from './reporter.ts';
+import { ocsfReporter } from './ocsf.ts';
 import { sarifReporter } from './sarif.ts';
 
-const registry: Partial<Record<ReportFormat, Reporter>> = { json: jsonReporter, sarif: sarifReporter, md: markdownReporter };
+const registry: Partial<Record<ReportFormat, Reporter>> = {
+  json: jsonReporter,
+  sarif: sarifReporter,
+  md: markdownReporter,
+  asff: asffReporter,
+  ocsf: ocsfReporter,
+  csv: csvReporter,
+};
 
 /** Registers a reporter (the HTML reporter registers itself from its module). */
 export function registerReporter(reporter: Reporter): void {
   registry[reporter.format] = reporter;
 }
 
+/** What is written when no --format is given. */
 export const ALL_FORMATS: readonly ReportFormat[] = ['sarif', 'html', 'json', 'md'];
+/** Every format --format accepts. */
+export const KNOWN_FORMATS: readonly ReportFormat[] = [...ALL_FORMATS, 'asff', 'ocsf', 'csv'];
 
 /** Renders every format first, then swaps the whole set into outDir; a failure at any point leaves the previous set. */
 export async function writeReports(input: ReportInput, outDir: string, formats: readonly ReportFormat[], where = '--out'): Promise<string[]> {

@@ -1,5 +1,5 @@
 /** summary.md: the verdict, counts and top findings for the Action's job summary; always under 1 MiB. */
-import type { Finding } from '../model/finding.ts';
+import type { Finding, FindingChangeEntry, FindingChanges } from '../model/finding.ts';
 import { cutToBytes, utf8Bytes } from '../text/bytes.ts';
 import { escapeMarkdown } from '../text/escape-markdown.ts';
 import { SEVERITIES } from '../model/rule.ts';
@@ -22,6 +22,19 @@ function row(f: Finding): string {
   return `| ${ICON[f.severity] ?? ''} ${f.severity} | \`${f.ruleId}\` | ${md(f.resource.name)} (${md(f.resource.region)}) | ${md(f.message)} |`;
 }
 
+function changesSection(c: FindingChanges): string[] {
+  const list = (entries: FindingChangeEntry[]): string[] => [
+    ...entries.slice(0, 20).map((e) => `- ${ICON[e.severity] ?? ''} \`${e.ruleId}\` ${escapeMarkdown(e.resource.name)} (${escapeMarkdown(e.resource.region)}): ${escapeMarkdown(e.message)}`),
+    ...(entries.length > 20 ? [`- … and ${entries.length - 20} more (findings.json, changes)`] : []),
+  ];
+  return [
+    '## Since the previous run', '',
+    `${c.new.length} new failing, ${c.resolved.length} resolved, ${c.unchanged} unchanged${c.undetermined.length > 0 ? `, ${c.undetermined.length} not judged this time` : ''} (previous run finished ${c.previous.finishedAt}).`, '',
+    ...(c.new.length > 0 ? ['**New failing**', '', ...list(c.new), ''] : []),
+    ...(c.resolved.length > 0 ? ['**Resolved**', '', ...list(c.resolved), ''] : []),
+  ];
+}
+
 /** Renders the summary; a long table is cut with a note so the file stays under the job-summary limit. */
 export function renderSummary(input: ReportInput, limit = SUMMARY_LIMIT_BYTES): string {
   const { result } = input;
@@ -42,6 +55,7 @@ export function renderSummary(input: ReportInput, limit = SUMMARY_LIMIT_BYTES): 
     '| severity (fail + error) | count |', '| --- | ---: |',
     ...SEVERITIES.map((sev) => `| ${ICON[sev]} ${sev} | ${s.bySeverity[sev]} |`), '',
   ];
+  if (result.changes) head.push(...changesSection(result.changes));
   const gaps = result.attempts.filter((a) => a.status === 'error');
   const footer = ['', 'Full details: `report.html` (open offline), `findings.json`, `results.sarif`.', ''].join('\n');
   // Every variable part shares one budget, counted in UTF-8 bytes; what does not fit is cut with a note.

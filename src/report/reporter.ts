@@ -14,7 +14,7 @@ export interface ReportInput {
   options: { sarifCategory: string };
 }
 
-export type ReportFormat = 'json' | 'sarif' | 'md' | 'html';
+export type ReportFormat = 'json' | 'sarif' | 'md' | 'html' | 'asff' | 'ocsf' | 'csv';
 
 export interface Reporter {
   format: ReportFormat;

@@ -17,6 +17,8 @@ export const IAM_PREFIX: Record<string, string> = {
   'client-organizations': 'organizations',
   'client-s3': 's3',
   'client-sns': 'sns',
+  'client-securityhub': 'securityhub',
+  'client-secrets-manager': 'secretsmanager',
 };
 
 /** Calls every caller may make whatever its policy says (STS GetCallerIdentity cannot be denied). */

@@ -105,11 +105,17 @@ describe('least-privilege IAM policy', () => {
   it('the other statements are what the handler and the account fan-out call, each scoped', () => {
     const statements = functionStatements();
     const other = sorted(statements.filter((s) => s.Sid !== 'ReadTlsConfiguration').flatMap(actionsOf));
-    const called = [...commandActions(resolve(ROOT, 'src/accounts')), ...commandActions(resolve(ROOT, 'src/entry'))].map((a) => IAM_NAME[a] ?? a);
+    const called = ['src/accounts', 'src/entry', 'src/alerts', 'src/securityhub']
+      .flatMap((dir) => [...commandActions(resolve(ROOT, dir))])
+      .filter((a) => !NO_PERMISSION_NEEDED.has(a))
+      .map((a) => IAM_NAME[a] ?? a);
     expect(other).toEqual(sorted(called));
     const assume = statements.find((s) => s.Sid === 'EnterMemberAccounts');
     expect(assume?.Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/${AuditRoleName}' });
     for (const sid of ['WriteAndReadReports', 'ListRunPrefix']) expect(JSON.stringify(statements.find((s) => s.Sid === sid)?.Resource)).toContain('ReportBucket');
+    // Security Hub: only the account's own product and hub; the webhook secret: only the one named.
+    expect(JSON.stringify(statements.find((s) => s.Sid === 'ImportToSecurityHub')?.Resource)).toMatch(/product\/\$\{AWS::AccountId\}\/default.*hub\/default/);
+    expect(statements.find((s) => s.Sid === 'ReadWebhookSecret')?.Resource).toEqual({ Ref: 'WebhookSecretArn' });
   });
 
   it('the role policies in the docs are the same set (the Action role and the member-account role)', () => {
@@ -141,7 +147,7 @@ describe('template.yaml', () => {
     expect(fn['Events']['Scheduled']['Type']).toBe('ScheduleV2');
     expect(t['Resources']['AuditStateMachine']['Properties']['Events']['Scheduled']['Type']).toBe('ScheduleV2');
     const env = Object.keys(fn['Environment']['Variables']).sort();
-    const source = readFileSync(resolve(ROOT, 'src/entry/lambda.ts'), 'utf8');
+    const source = ['src/entry/lambda.ts', 'src/alerts/config.ts'].map((f) => readFileSync(resolve(ROOT, f), 'utf8')).join('\n');
     for (const name of env) expect(source, `${name} is set by the template but not read by the handler`).toContain(`'${name}'`);
   });
 

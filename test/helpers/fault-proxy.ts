@@ -10,6 +10,8 @@ export interface AwsRequestInfo {
   operation: string;
   /** Query-protocol parameters, or the parsed JSON body. */
   params: Record<string, unknown>;
+  /** the request path (REST-JSON services such as Security Hub name the operation by it) */
+  path: string;
 }
 
 /** A canned answer, e.g. a recorded wire response for something the emulator does not do. */
@@ -53,15 +55,23 @@ export function identify(req: IncomingMessage, body: string): AwsRequestInfo {
   const target = req.headers['x-amz-target'];
   if (typeof target === 'string') {
     const params = body ? (JSON.parse(body) as Record<string, unknown>) : {};
-    return { service: JSON_SERVICES[signing] ?? signing, region, operation: target.split('.').pop() ?? '', params };
+    return { service: JSON_SERVICES[signing] ?? signing, region, operation: target.split('.').pop() ?? '', params, path: req.url ?? '' };
+  }
+  if (String(req.headers['content-type'] ?? '').includes('json')) {
+    // REST-JSON (Security Hub): the path is the operation.
+    const params = body ? (JSON.parse(body) as Record<string, unknown>) : {};
+    return { service: signing, region, operation: (req.url ?? '').split('?')[0] ?? '', params, path: req.url ?? '' };
   }
   const params = Object.fromEntries(new URLSearchParams(body));
   const version = String(params['Version'] ?? '');
-  return { service: QUERY_VERSIONS[version] ?? signing, region, operation: String(params['Action'] ?? ''), params };
+  return { service: QUERY_VERSIONS[version] ?? signing, region, operation: String(params['Action'] ?? ''), params, path: req.url ?? '' };
 }
 
 /** The error body the service's protocol uses, so the SDK parses it as that service would send it. */
 export function awsError(service: string, status: number, code: string, message: string): CannedResponse {
+  if (service === 'securityhub') {
+    return { status, contentType: 'application/json', body: JSON.stringify({ __type: code, Code: code, Message: message }) };
+  }
   if (service === 'acm' || service === 'cloudhsmv2') {
     return { status, contentType: 'application/x-amz-json-1.1', body: JSON.stringify({ __type: code, message }) };
   }
@@ -84,6 +94,7 @@ const THROTTLE: Record<string, [number, string]> = {
   ec2: [503, 'RequestLimitExceeded'],
   acm: [400, 'ThrottlingException'],
   cloudhsmv2: [400, 'ThrottlingException'],
+  securityhub: [429, 'TooManyRequestsException'],
 };
 
 // mulberry32: a tiny seeded PRNG so fault placement repeats run to run.

@@ -11,7 +11,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { audit, type AuditOutcome } from '../../src/audit.ts';
 import { demoSnapshot, demoTrustAnchors, withDemoCollectionGap } from '../../src/demo/estate.ts';
 import { actionOutputs } from '../../src/entry/action.ts';
-import { snsMessage, summaryOf, type LambdaConfig } from '../../src/entry/lambda.ts';
+import { readAlertConfig } from '../../src/alerts/config.ts';
+import { snsSummary } from '../../src/alerts/sns.ts';
+import { summaryOf, type LambdaConfig } from '../../src/entry/lambda.ts';
 import type { FailOn, Finding } from '../../src/model/finding.ts';
 import { SEVERITIES } from '../../src/model/rule.ts';
 import type { Snapshot } from '../../src/model/snapshot.ts';
@@ -36,7 +38,7 @@ function expectedKind(findings: Finding[], o: { failOn: FailOn; baseline: Set<st
 
 const LAMBDA: LambdaConfig = {
   regions: ['eu-west-1'], rulesProfile: 'default', bucket: 'b', prefix: 'p', accounts: null, roleName: null, externalId: null,
-  accountConcurrency: 1, snsTopicArn: null, probe: false, failOn: 'high', failOnEmpty: false,
+  accountConcurrency: 1, snsTopicArn: null, probe: false, failOn: 'high', failOnEmpty: false, alerts: readAlertConfig({}),
 };
 
 /** Everything each output says about the verdict. */
@@ -56,7 +58,7 @@ function statedBy(outcome: AuditOutcome, out: string) {
     json: json.verdict.kind,
     lambda: lambda.verdict,
     lambdaExit: lambda.exitCode,
-    sns: snsMessage(lambda, outcome).message.split('\n')[0],
+    sns: snsSummary({ verdict: lambda.verdict, result: outcome.result, changes: null, reportUrl: '', bucket: 'b', prefix: 'p/run' }).message.split('\n')[0],
   };
 }
 

@@ -4,7 +4,8 @@ import { accountsSource, addAccountFlags, type AccountFlags } from '../../accoun
 import { sdkClientFactory } from '../../collect/index.ts';
 import { AuditError } from '../../model/errors.ts';
 import { parseConnectTo } from '../../probe/connect-to.ts';
-import { addReportFlags, printSummary, reportOptions, type ReportFlags } from '../options.ts';
+import { addReportFlags, exportFindings, printSummary, reportOptions, type ReportFlags } from '../options.ts';
+
 import { parseRegions } from '../parse.ts';
 
 interface AuditFlags extends ReportFlags, AccountFlags {
@@ -42,6 +43,7 @@ export function registerAuditCommand(program: Command): void {
         probe: flags.probe ? { connectTo: flags.connectTo, includeInternal: flags.includeInternal === true } : false,
       });
       printSummary(outcome.result, outcome.files);
+      await exportFindings(flags, outcome);
       process.exitCode = outcome.exitCode;
     });
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { audit } from '../../audit.ts';
 import { startDemoEndpoints } from '../../demo/endpoints.ts';
 import { demoSnapshot, demoTrustAnchors, withDemoCollectionGap } from '../../demo/estate.ts';
-import { addReportFlags, printSummary, reportOptions, type ReportFlags } from '../options.ts';
+import { addReportFlags, exportFindings, printSummary, reportOptions, type ReportFlags } from '../options.ts';
 
 /** `demo`: the full audit of the embedded demo estate, probing local stand-ins of its endpoints; exits 0 when the audit itself worked. */
 export function registerDemoCommand(program: Command): void {
@@ -22,6 +22,7 @@ export function registerDemoCommand(program: Command): void {
           probe: endpoints ? { connectTo: endpoints.connectTo, timeoutMs: 3000 } : false,
         });
         printSummary(outcome.result, outcome.files, 'as a gate (--fail-on) this estate would exit');
+        await exportFindings(flags, outcome);
         process.stdout.write('  the demo estate is built to fail: its findings are the point, so the demo itself exits 0\n');
       } finally {
         await endpoints?.stop();

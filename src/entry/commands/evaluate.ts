@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { audit } from '../../audit.ts';
 import { readSnapshot } from '../../snapshot/io.ts';
-import { addReportFlags, printSummary, reportOptions, type ReportFlags } from '../options.ts';
+import { addReportFlags, exportFindings, printSummary, reportOptions, type ReportFlags } from '../options.ts';
 
 /** `evaluate --snapshot FILE`: judge a saved snapshot offline. */
 export function registerEvaluateCommand(program: Command): void {
@@ -12,6 +12,7 @@ export function registerEvaluateCommand(program: Command): void {
       const snapshot = readSnapshot(flags.snapshot);
       const outcome = await audit({ ...options, source: { kind: 'snapshot', snapshot }, probe: false });
       printSummary(outcome.result, outcome.files);
+      await exportFindings(flags, outcome);
       process.exitCode = outcome.exitCode;
     });
 }

@@ -8,6 +8,7 @@ import { clientLoadBalancers } from '../../../reports/templates/client-lb.ts';
 import { html, jsonForScript, type TrustedHtml } from './escape.ts';
 import { buildReportData } from './model.ts';
 import { renderCompleteness, renderHeader, renderSummary, renderWaivers } from './overview.ts';
+import { renderTrend } from './trend.ts';
 
 const SCRIPT = `(function () {${clientCore}${clientDetail}${clientLoadBalancers}})();`;
 // The page may run only its own script (pinned by hash) and may fetch nothing: a hostile string that
@@ -21,10 +22,11 @@ export function renderReportPage(input: ReportInput): string {
   const title = `TLS compliance report — ${input.result.profile} — ${input.result.finishedAt.slice(0, 10)}`;
   const body = html`<a class="skip" href="#findings">Skip to findings</a>
 ${renderHeader(input)}
-<nav class="sections" aria-label="Report sections"><a href="#overview">Overview</a><a href="#findings">Findings</a><a href="#load-balancers">Load balancers</a><a href="#waivers">Waivers</a></nav>
+<nav class="sections" aria-label="Report sections"><a href="#overview">Overview</a>${input.result.changes ? html`<a href="#trend">Trend</a>` : html``}<a href="#findings">Findings</a><a href="#load-balancers">Load balancers</a><a href="#waivers">Waivers</a></nav>
 <main id="overview">
 ${renderCompleteness(input)}
 ${renderSummary(input)}
+${renderTrend(input)}
 ${findingsSection()}
 ${loadBalancerSection()}
 ${renderWaivers(input)}
