@@ -18,7 +18,7 @@ import type { Snapshot } from './model/snapshot.ts';
 import { probeAttempts } from './probe/attempts.ts';
 import { probeEstate, type EstateOptions } from './probe/index.ts';
 import { ALL_FORMATS, writeReports } from './report/index.ts';
-import type { ReportFormat, ReportInput } from './report/reporter.ts';
+import type { ReportFormat, ReportInput, SourceLocator } from './report/reporter.ts';
 import './report/register-html.ts';
 import { writeSnapshot } from './snapshot/io.ts';
 import { TOOL_VERSION } from './version.ts';
@@ -51,6 +51,10 @@ export interface AuditOptions {
   allowPartial: boolean;
   failOn: FailOn;
   sarifCategory?: string;
+  /** IaC mode: adjusts the facts enrich derived (values unknown before deploy become null). */
+  refineFacts?: (facts: FactsBySubject) => FactsBySubject;
+  /** IaC mode: puts SARIF results on the source file and line. */
+  locate?: SourceLocator;
   onProgress?: (line: string) => void;
   /** Injected clock for startedAt/finishedAt (tests); findings never carry time. */
   now?: () => Date;
@@ -153,7 +157,8 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   if (options.snapshotOut) writeSnapshot(options.snapshotOut, snapshot);
 
   const asOf = options.asOf ?? snapshot.capturedAt;
-  const facts = enrich(snapshot, { asOf, trustAnchorsPem, hostnames: options.hostnames ?? new Map() });
+  const enriched = enrich(snapshot, { asOf, trustAnchorsPem, hostnames: options.hostnames ?? new Map() });
+  const facts = options.refineFacts ? options.refineFacts(enriched) : enriched;
   const { findings, notApplicable } = await evaluate(snapshot, facts, { rules: selected, waivers, asOf });
   const complete = snapshot.attempts.every((a) => a.status !== 'error') && findings.every((f) => f.status !== 'error');
   const result: AuditResult = {
@@ -172,7 +177,7 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   const usedRules = [...selected.map((s) => s.rule), ...systemRules];
   let files: string[] = [];
   if (options.out) {
-    const input: ReportInput = { result, snapshot, facts, rules: usedRules, options: { sarifCategory: options.sarifCategory ?? 'elb-tls-audit' } };
+    const input: ReportInput = { result, snapshot, facts, rules: usedRules, options: { sarifCategory: options.sarifCategory ?? 'elb-tls-audit', ...(options.locate ? { locate: options.locate } : {}) } };
     files = writeReports(input, options.out.dir, options.out.formats.length > 0 ? options.out.formats : ALL_FORMATS);
   }
   const baselineSummary = baseline ? { path: baseline.path, ...baselineCounts(findings, baseline) } : null;
