@@ -56,7 +56,9 @@ export class PropertyReader {
     const v = this.props[name];
     if (v === undefined || v === null) return [];
     if (Array.isArray(v)) return v;
-    if (isUnknown(v) || isRef(v)) {
+    // One reference where a list is expected (`subnets = [aws_subnet.a.id]`) is a list of one.
+    if (isRef(v)) return [v];
+    if (isUnknown(v)) {
       this.note(name, v, facts);
       return [];
     }

@@ -82,11 +82,15 @@ function linkExpressions(value: unknown, expression: unknown, prefix: string, kn
   if (isRecord(expression) && ('references' in expression || 'constant_value' in expression)) {
     if (!(value instanceof Unknown)) return value;
     const refs = Array.isArray(expression.references) ? expression.references.filter((r): r is string => typeof r === 'string') : [];
+    // Terraform lists each reference twice (aws_lb.web.arn and aws_lb.web): one ResourceRef per resource named.
+    const targets = new Map<string, ResourceRef>();
     for (const r of refs) {
       const target = referencedAddress(r, prefix);
       const address = target ? instanceOf(target.address, known, index) : null;
-      if (target && address) return new ResourceRef(address, target.attribute);
+      if (target && address && !targets.has(address)) targets.set(address, new ResourceRef(address, target.attribute));
     }
+    if (targets.size === 1) return [...targets.values()][0];
+    if (targets.size > 1) return [...targets.values()];
     return refs.length > 0 ? new Unknown(`${AFTER_APPLY} (${refs[0]})`) : value;
   }
   if (Array.isArray(value) && Array.isArray(expression)) return value.map((v, i) => linkExpressions(v, expression[i], prefix, known, false, index));
