@@ -8,6 +8,16 @@
 import { AuditError } from '../model/errors.ts';
 import { isRecord, ResourceRef, Unknown, type SourceSpan } from './values.ts';
 
+/**
+ * Fn::GetAZs: the zone names are known only at deploy, but `!Select [i, !GetAZs '']` for different i are
+ * different zones of the region, so the selected item gets a stand-in name that keeps them apart.
+ */
+export class ZoneList extends Unknown {
+  constructor(readonly region: string) {
+    super('Fn::GetAZs is answered by the region at deploy');
+  }
+}
+
 /** Marks a value removed by `Ref: AWS::NoValue`. */
 export const NO_VALUE: unique symbol = Symbol('AWS::NoValue');
 
@@ -161,6 +171,7 @@ export class IntrinsicResolver {
       case 'Fn::Select': {
         const [index, list] = args(2).map((x, i) => this.resolve(x, `${at}/${i}`, depth));
         if (index instanceof Unknown) return index;
+        if (list instanceof ZoneList && Number.isInteger(Number(index))) return `(zone ${Number(index) + 1} of ${list.region})`;
         if (list instanceof Unknown) return list;
         const n = Number(index);
         if (!Array.isArray(list) || !Number.isInteger(n)) throw bad(scope, at, 'Fn::Select takes [index, list]');
@@ -197,8 +208,11 @@ export class IntrinsicResolver {
       }
       case 'Fn::ImportValue':
         return new Unknown('Fn::ImportValue reads another stack\'s export at deploy');
-      case 'Fn::GetAZs':
-        return new Unknown('Fn::GetAZs is answered by the region at deploy');
+      case 'Fn::GetAZs': {
+        const region = this.resolve(arg, at, depth);
+        const pseudo = scope.pseudo['AWS::Region'];
+        return new ZoneList(typeof region === 'string' && region !== '' ? region : typeof pseudo === 'string' ? pseudo : 'the region');
+      }
       case 'Fn::Cidr':
         return new Unknown('Fn::Cidr is computed at deploy');
       case 'Fn::Transform':

@@ -40,8 +40,14 @@ export function buildIacSnapshot(estate: IacEstate, capturedAt: string): IacSnap
   const externalLoadBalancers = new Set<string>();
   const arnOfAddress = new Map<string, string[]>();
   const bind = (address: string, arn: string) => arnOfAddress.set(address, [...(arnOfAddress.get(address) ?? []), arn]);
+  const seen = new Set<string>();
+  const record = (attempt: Attempt) => {
+    const key = JSON.stringify([attempt.status, attempt.operation, attempt.reason, attempt.covers]);
+    if (!seen.has(key)) attempts.push(attempt);
+    seen.add(key);
+  };
   const skipped = (origin: Origin, operation: string, reason: string, covers: string[]) =>
-    attempts.push({ service: 'iac', account: origin.account, region: origin.region, operation, status: 'skipped', reason, covers });
+    record({ service: 'iac', account: origin.account, region: origin.region, operation, status: 'skipped', reason, covers });
 
   // Load balancers, with their zones looked up from subnets in the code.
   const lbs = new Map<string, LbEntry>();
@@ -236,7 +242,7 @@ export function buildIacSnapshot(estate: IacEstate, capturedAt: string): IacSnap
       blank(listener.arn, ['backend']);
     }
     const origin = estate.origins.get(u.address);
-    attempts.push({
+    record({
       service: 'iac', account: origin?.account ?? 'unknown', region: origin?.region ?? 'unknown', operation: u.property, status: 'error',
       reason: `not judged before deploy: ${u.address} ${u.property}: ${u.reason}`, covers: covers.length > 0 ? covers : [u.address],
     });
