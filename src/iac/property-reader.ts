@@ -10,7 +10,9 @@ export class PropertyReader {
     return new PropertyReader(this.estate, this.origin, isRecord(value) ? value : {}, `${this.prefix}${name}.`);
   }
 
+  /** Records an unknown value; one no rule reads (facts empty, e.g. a VPC id) is simply not known. */
   private note(name: string, value: unknown, facts: string[]): void {
+    if (facts.length === 0) return;
     const reason = isUnknown(value) ? value.reason : 'refers to a value known only after deploy';
     this.estate.unknown(this.origin.address, `${this.prefix}${name}`, reason, facts);
   }

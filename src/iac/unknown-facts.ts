@@ -6,12 +6,22 @@
 import type { FactsBySubject } from '../model/facts.ts';
 import type { IacSnapshot } from './snapshot-mapper.ts';
 
+const OBJECT_FACTS: ReadonlySet<string> = new Set(['backend']);
+
+/** Facts of an IaC snapshot as enrich derived them, with what the code leaves unknown set to null. */
 export function blankUnknownFacts(facts: FactsBySubject, iac: Pick<IacSnapshot, 'unknownFacts' | 'externalLoadBalancers'>): FactsBySubject {
   const blank = <T extends { arn: string }>(list: T[]): T[] => list.map((subject) => {
     const unknown = iac.unknownFacts.get(subject.arn);
     if (!unknown) return subject;
     const copy: Record<string, unknown> = { ...subject };
-    for (const fact of unknown) if (fact in copy) copy[fact] = null;
+    for (const fact of unknown) {
+      if (!(fact in copy)) continue;
+      const value = copy[fact];
+      // Facts that are always an object (a listener's back end) keep their shape with every field unknown.
+      copy[fact] = OBJECT_FACTS.has(fact) && value && typeof value === 'object'
+        ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === 'number' ? v : null]))
+        : null;
+    }
     return copy as T;
   });
   return {
