@@ -21,6 +21,13 @@ const SHORT_FORMS: Record<string, string> = {
   '!Length': 'Fn::Length',
 };
 
+/** The short forms as yaml custom tags (scalar, sequence and mapping forms), so the parser neither warns nor guesses. */
+const CFN_TAGS = Object.keys(SHORT_FORMS).flatMap((tag) => [
+  { tag, resolve: (value: string) => value },
+  { tag, collection: 'seq' as const },
+  { tag, collection: 'map' as const },
+]);
+
 export interface ParsedSource {
   /** The file as the user named it (used in messages). */
   path: string;
@@ -47,7 +54,7 @@ export function readSourceText(path: string): string {
 /** Parses YAML or JSON text with positions. */
 export function parseSource(path: string, uri: string, text: string): ParsedSource {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true, version: '1.2' });
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false, strict: true, version: '1.2', customTags: CFN_TAGS });
   const lineOf = (offset: number) => lines.linePos(offset).line;
   const first = doc.errors[0];
   if (first) {
@@ -66,10 +73,14 @@ export function parseSource(path: string, uri: string, text: string): ParsedSour
     else if (isSeq(n)) value = n.items.map((item, i) => convert(item, `${at}/${i}`));
     else if (isMap(n)) {
       const out: Record<string, unknown> = {};
+      // yaml's own uniqueKeys check is quadratic in the size of a map; a Set keeps 1,000-resource templates fast.
+      const keys = new Set<string>();
       for (const pair of n.items) {
         const keyNode = pair.key as Node | null;
         const key = isScalar(keyNode) ? String(keyNode.value) : null;
         if (key === null) throw new AuditError('BAD_INPUT', 'a mapping key must be a plain scalar', `${path}:${lineOf(keyNode?.range?.[0] ?? 0)}`);
+        if (keys.has(key)) throw new AuditError('BAD_INPUT', `duplicate key "${key}"`, `${path}:${lineOf(keyNode?.range?.[0] ?? 0)}`);
+        keys.add(key);
         const child = `${at === '' ? '' : `${at}/`}${key}`;
         const valueNode = pair.value as Node | null;
         const start = keyNode?.range?.[0] ?? 0;

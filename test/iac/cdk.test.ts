@@ -19,7 +19,8 @@ function synthesize(): string {
   const root = mkdtempSync(join(tmpdir(), 'iac-cdk-'));
   const app = new App({ outdir: join(root, 'cdk.out') });
   const stack = new Stack(app, 'Web', { env: { account: '111111111111', region: 'eu-west-1' } });
-  const vpc = new ec2.Vpc(stack, 'Vpc', { availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 0 });
+  // aws-cdk-lib's types are not written for exactOptionalPropertyTypes; the cast only bridges that.
+  const vpc = new ec2.Vpc(stack, 'Vpc', { availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 0 }) as unknown as ec2.IVpc;
   const alb = new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc, internetFacing: true });
   const targets = new elbv2.ApplicationTargetGroup(stack, 'AppTargets', { vpc, port: 8443, protocol: elbv2.ApplicationProtocol.HTTPS });
   // No sslPolicy: CDK leaves SslPolicy out and the API default applies at deploy.
