@@ -19,6 +19,9 @@ import { readTerraformSources, type TerraformSources } from './terraform-source.
 import { isRecord, type IacResource } from './values.ts';
 
 export { blankUnknownFacts } from './unknown-facts.ts';
+
+/** The SARIF category of IaC results, apart from the live audit's so neither closes the other's alerts. */
+export const IAC_SARIF_CATEGORY = 'elb-tls-audit-iac';
 export { iacLocator } from './locator.ts';
 
 export interface IacOptions {

@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { audit, type AuditOutcome } from '../../src/audit.ts';
-import { IAC_SARIF_CATEGORY } from '../../src/entry/commands/iac.ts';
-import { blankUnknownFacts, iacLocator, loadInfrastructure, type IacLoad } from '../../src/iac/index.ts';
+import { blankUnknownFacts, IAC_SARIF_CATEGORY, iacLocator, loadInfrastructure, type IacLoad } from '../../src/iac/index.ts';
 import type { Finding } from '../../src/model/finding.ts';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));

@@ -1,11 +1,8 @@
 import type { Command } from 'commander';
 import { audit } from '../../audit.ts';
-import { blankUnknownFacts, iacLocator, loadInfrastructure, parseParameters } from '../../iac/index.ts';
+import { blankUnknownFacts, IAC_SARIF_CATEGORY, iacLocator, loadInfrastructure, parseParameters } from '../../iac/index.ts';
 import { AuditError } from '../../model/errors.ts';
 import { addReportFlags, printSummary, reportOptions, type ReportFlags } from '../options.ts';
-
-/** The SARIF category of IaC results, apart from the live audit's so neither closes the other's alerts. */
-export const IAC_SARIF_CATEGORY = 'elb-tls-audit-iac';
 
 interface IacFlags extends ReportFlags {
   parameter: string[];
