@@ -3,7 +3,7 @@
  * resources are still references (a ResourceRef, a name or ARN string, or an Unknown), plus what the code left
  * unknown. src/iac/snapshot-mapper.ts links them and builds the Snapshot.
  */
-import type { CertificateRecord, ClassicPolicy, HsmCluster, ListenerAction, ListenerProtocol, LoadBalancer, MutualAuthentication, TargetGroup, TrustStoreRecord } from '../model/snapshot.ts';
+import type { CertificateRecord, ClassicPolicy, Listener, ListenerAction, LoadBalancer, MutualAuthentication, TargetGroup, TrustStoreRecord } from '../model/snapshot.ts';
 import type { IacFormat, SourceSpan } from './values.ts';
 
 /** Where a draft came from: its address and source lines. */
@@ -22,21 +22,15 @@ export interface ActionDraft {
   redirect: ListenerAction['redirect'];
 }
 
-export interface ListenerDraft {
+/** A listener record whose links (load balancer, certificates, target groups, trust store) are still references. */
+export type ListenerDraft = Omit<Listener, 'arn' | 'certificates' | 'defaultActions' | 'rules' | 'mutualAuthentication'> & {
   origin: Origin;
   loadBalancer: unknown;
-  port: number;
-  protocol: ListenerProtocol;
-  instanceProtocol: ListenerProtocol | null;
-  instancePort: number | null;
-  policyNames: string[];
-  sslPolicy: string | null;
   /** Default first. */
   certificates: { ref: unknown; isDefault: boolean }[];
   defaultActions: ActionDraft[];
-  alpnPolicy: string[];
   mutualAuthentication: (Omit<MutualAuthentication, 'trustStoreArn'> & { trustStore: unknown }) | null;
-}
+};
 
 export interface RuleDraft {
   origin: Origin;
@@ -67,8 +61,6 @@ export type TrustStoreDraft = { origin: Origin; record: Omit<TrustStoreRecord, '
 export type RevocationDraft = { origin: Origin; trustStore: unknown };
 export type ClassicPolicyDraft = { origin: Origin; loadBalancer: unknown; policy: ClassicPolicy };
 export type ClassicPolicyAttachment = { origin: Origin; loadBalancer: unknown; port: number; policyNames: string[]; side: 'listener' | 'backend' };
-export type HsmClusterDraft = { origin: Origin; record: Omit<HsmCluster, 'clusterId' | 'hsms'> };
-export type HsmDraft = { origin: Origin; cluster: unknown; availabilityZone: string; subnetId: string | null };
 
 /** A property whose value only deploy can tell: the subject it belongs to is not judged on it before deploy. */
 export interface UnknownProperty {
@@ -90,13 +82,16 @@ export class IacEstate {
   revocations: RevocationDraft[] = [];
   classicPolicies: ClassicPolicyDraft[] = [];
   classicAttachments: ClassicPolicyAttachment[] = [];
-  hsmClusters: HsmClusterDraft[] = [];
-  hsms: HsmDraft[] = [];
   unknowns: UnknownProperty[] = [];
   /** Subnet address -> its availability zone as the code gives it (a string, or an Unknown). */
   subnets = new Map<string, unknown>();
   /** Every address read, with its origin (for the locator). */
   origins = new Map<string, Origin>();
+
+  /** A trust store declared in code: its CA bundle lives in S3, so only its name and revocations are known. */
+  trustStore(origin: Origin, name: string): void {
+    this.trustStores.push({ origin, record: { name, account: origin.account, region: origin.region, status: 'ACTIVE', numberOfCaCertificates: null, caBundlePem: null, revocationCount: 0 } });
+  }
 
   unknown(address: string, property: string, reason: string, facts: string[] = []): void {
     this.unknowns.push({ address, property, reason, facts });

@@ -191,7 +191,7 @@ export function mapCloudFormationResource(estate: IacEstate, resource: IacResour
       estate.listenerCertificates.push({ origin, listener: p.raw('ListenerArn'), certificates: certificateRefs(p, 'Certificates') });
       return;
     case 'AWS::ElasticLoadBalancingV2::TrustStore':
-      estate.trustStores.push({ origin, record: { name: p.string('Name', []) ?? logicalId(origin.address), account: origin.account, region: origin.region, status: 'ACTIVE', numberOfCaCertificates: null, caBundlePem: null, revocationCount: 0 } });
+      estate.trustStore(origin, p.string('Name', []) ?? logicalId(origin.address));
       return;
     case 'AWS::ElasticLoadBalancingV2::TrustStoreRevocation':
       estate.revocations.push({ origin, trustStore: p.raw('TrustStoreArn') });

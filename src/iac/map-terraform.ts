@@ -150,7 +150,7 @@ export function mapTerraformResource(estate: IacEstate, resource: IacResource): 
       return;
     }
     case 'aws_lb_trust_store':
-      estate.trustStores.push({ origin, record: { name: p.string('name', []) ?? nameOf(origin.address), account: origin.account, region: origin.region, status: 'ACTIVE', numberOfCaCertificates: null, caBundlePem: null, revocationCount: 0 } });
+      estate.trustStore(origin, p.string('name', []) ?? nameOf(origin.address));
       return;
     case 'aws_lb_trust_store_revocation':
       estate.revocations.push({ origin, trustStore: p.raw('trust_store_arn') });

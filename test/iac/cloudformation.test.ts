@@ -51,6 +51,13 @@ describe('iac: CloudFormation and SAM templates', async () => {
     expect(run.outcome.result.complete).toBe(true);
   });
 
+  it('reads mutual TLS: a trust store without revocations and a listener that ignores client expiry', () => {
+    expect(findingOf(run, 'mtls-no-revocation', 'web-dev:9443').status).toBe('fail');
+    expect(findingOf(run, 'mtls-ignores-client-expiry', 'web-dev:9443').status).toBe('fail');
+    expect(findingOf(run, 'mtls-no-trust-store', 'web-dev:9443').status).toBe('pass');
+    expect(regionOf(sarifOf(run, findingOf(run, 'mtls-ignores-client-expiry', 'web-dev:9443'))).startLine).toBe(lineOf(sam, /MutualAuthentication:/));
+  });
+
   it('reads Classic custom policies, Reference-Security-Policy and back-end authentication from JSON', async () => {
     const json = await runIac([classic]);
     const weak = findingOf(json, 'listener-weak-protocol', 'legacy-json:443');
