@@ -2,7 +2,7 @@
 import { classicListener, classicSslPolicy, elbv2Listener, forward, loadBalancer, redirectHttps, targetGroup } from '../src/demo/builders.ts';
 import { demoCertificates } from '../src/demo/certificates.ts';
 import type { LoadBalancer, Snapshot } from '../src/model/snapshot.ts';
-import { emptySnapshot } from '../src/snapshot/io.ts';
+import { buildSnapshot } from '../src/snapshot/builder.ts';
 
 const ELBV2_POLICIES = [
   'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09', 'ELBSecurityPolicy-TLS13-1-2-2021-06', 'ELBSecurityPolicy-2016-08', 'ELBSecurityPolicy-FS-1-2-Res-2020-10',
@@ -20,9 +20,7 @@ function prng(seed: number): () => number {
 export function generateEstate(count: number): Snapshot {
   const rand = prng(42);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
-  const snapshot = emptySnapshot('2026-11-20T09:00:00.000Z', { accounts: ['123456789012'], regions: ['eu-west-1'] }, 'bench');
   const certs = demoCertificates();
-  snapshot.certificates = certs;
   const cert = () => ({ arn: pick(certs).arn, isDefault: true });
   const lbs: LoadBalancer[] = [];
   for (let i = 0; i < count; i++) {
@@ -58,6 +56,8 @@ export function generateEstate(count: number): Snapshot {
       lbs.push(lb);
     }
   }
-  snapshot.loadBalancers = lbs;
-  return snapshot;
+  return buildSnapshot(
+    { capturedAt: '2026-11-20T09:00:00.000Z', generator: { name: 'elb-tls-audit', version: 'bench' }, scope: { accounts: ['123456789012'], regions: ['eu-west-1'] } },
+    { loadBalancers: lbs, certificates: certs },
+  );
 }

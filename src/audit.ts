@@ -7,12 +7,13 @@ import { applyProfile, loadProfile } from './evaluate/profiles.ts';
 import { defaultRulesDir } from './evaluate/paths.ts';
 import { loadRules } from './evaluate/rule-loader.ts';
 import { evaluate } from './evaluate/index.ts';
-import { baselineCounts, isBaselined, loadBaseline, type Baseline } from './evaluate/baseline.ts';
+import { baselineCounts, loadBaseline } from './evaluate/baseline.ts';
+import { decideVerdict, emptyScopesOf } from './evaluate/verdict.ts';
 import { systemRules } from './evaluate/system-rules.ts';
 import { loadWaivers, type Waiver } from './evaluate/waivers.ts';
 import { AuditError, EXIT } from './model/errors.ts';
 import type { FactsBySubject } from './model/facts.ts';
-import type { AuditResult, Finding, FindingsSummary } from './model/finding.ts';
+import type { AuditResult, FailOn, Finding, FindingsSummary } from './model/finding.ts';
 import { SEVERITIES, type RuleDefinition, type Severity } from './model/rule.ts';
 import type { Snapshot } from './model/snapshot.ts';
 import { probeAttempts } from './probe/attempts.ts';
@@ -20,10 +21,11 @@ import { probeEstate, type EstateOptions } from './probe/index.ts';
 import { ALL_FORMATS, writeReports } from './report/index.ts';
 import type { ReportFormat, ReportInput, SourceLocator } from './report/reporter.ts';
 import './report/register-html.ts';
+import { SnapshotBuilder } from './snapshot/builder.ts';
 import { writeSnapshot } from './snapshot/io.ts';
 import { TOOL_VERSION } from './version.ts';
 
-export type FailOn = Severity | 'none';
+export type { FailOn } from './model/finding.ts';
 
 export interface AuditOptions {
   /** Where the estate comes from: a saved snapshot, or live AWS collection. */
@@ -50,6 +52,8 @@ export interface AuditOptions {
   snapshotOut?: string;
   allowPartial: boolean;
   failOn: FailOn;
+  /** A scope read completely that holds no load balancer exits 1 instead of 0. */
+  failOnEmpty?: boolean;
   sarifCategory?: string;
   /** IaC mode: adjusts the facts enrich derived (values unknown before deploy become null). */
   refineFacts?: (facts: FactsBySubject) => FactsBySubject;
@@ -66,17 +70,10 @@ export interface AuditOutcome {
   facts: FactsBySubject;
   rules: RuleDefinition[];
   files: string[];
+  /** result.verdict.exitCode. */
   exitCode: number;
   /** Failing findings the baseline knew and those it did not (null without --baseline). */
   baseline: { path: string; known: number; new: number } | null;
-}
-
-const SEVERITY_RANK = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<Severity, number>;
-
-/** Parses --fail-on. */
-export function parseFailOn(value: string): FailOn {
-  if (value === 'none' || (SEVERITIES as readonly string[]).includes(value)) return value as FailOn;
-  throw new AuditError('BAD_USAGE', `"${value}" is not a severity (${[...SEVERITIES, 'none'].join(', ')})`, '--fail-on');
 }
 
 /** Reads a PEM bundle of extra trust anchors. */
@@ -114,14 +111,6 @@ export function summarise(findings: readonly Finding[], facts: FactsBySubject, n
   };
 }
 
-/** Exit code of DESIGN.md from a result: 3 incomplete (unless allowed), 1 findings at/above failOn (not in the baseline), else 0. */
-export function exitCodeOf(result: AuditResult, failOn: FailOn, allowPartial: boolean, baseline: Baseline | null = null): number {
-  if (!result.complete && !allowPartial) return EXIT.INCOMPLETE;
-  if (failOn === 'none') return EXIT.OK;
-  const bar = SEVERITY_RANK[failOn];
-  return result.findings.some((f) => f.status === 'fail' && SEVERITY_RANK[f.severity] <= bar && !isBaselined(f, baseline)) ? EXIT.FINDINGS : EXIT.OK;
-}
-
 /** Runs one audit end to end. Every input is validated before anything is collected or written. */
 export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   const now = options.now ?? (() => new Date());
@@ -152,7 +141,7 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
     progress('probing endpoints…');
     const observations = await probeEstate(snapshot, options.probe);
     const attempts = probeAttempts(snapshot, observations, options.probe);
-    snapshot = { ...snapshot, observations: [...snapshot.observations, ...observations], attempts: [...snapshot.attempts, ...attempts] };
+    snapshot = new SnapshotBuilder(snapshot).addSnapshot(snapshot).add({ observations, attempts }).build();
   }
   if (options.snapshotOut) writeSnapshot(options.snapshotOut, snapshot);
 
@@ -161,6 +150,14 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   const facts = options.refineFacts ? options.refineFacts(enriched) : enriched;
   const { findings, notApplicable } = await evaluate(snapshot, facts, { rules: selected, waivers, asOf });
   const complete = snapshot.attempts.every((a) => a.status !== 'error') && findings.every((f) => f.status !== 'error');
+  const verdict = decideVerdict({
+    findings,
+    complete,
+    loadBalancerCount: snapshot.loadBalancers.length,
+    emptyScopes: emptyScopesOf(snapshot),
+    gate: { failOn: options.failOn, allowPartial: options.allowPartial, failOnEmpty: options.failOnEmpty === true },
+    baseline,
+  });
   const result: AuditResult = {
     tool: { name: 'elb-tls-audit', version: TOOL_VERSION },
     version: TOOL_VERSION,
@@ -169,6 +166,7 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
     finishedAt: live ? now().toISOString() : snapshot.capturedAt,
     asOf,
     complete,
+    verdict,
     scope: snapshot.scope,
     summary: summarise(findings, facts, notApplicable),
     findings,
@@ -181,5 +179,5 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
     files = writeReports(input, options.out.dir, options.out.formats.length > 0 ? options.out.formats : ALL_FORMATS);
   }
   const baselineSummary = baseline ? { path: baseline.path, ...baselineCounts(findings, baseline) } : null;
-  return { result, snapshot, facts, rules: usedRules, files, exitCode: exitCodeOf(result, options.failOn, options.allowPartial, baseline), baseline: baselineSummary };
+  return { result, snapshot, facts, rules: usedRules, files, exitCode: verdict.exitCode, baseline: baselineSummary };
 }

@@ -21,7 +21,8 @@ a { color: var(--accent); }
 h1 { margin: 0; font-size: 1.55rem; font-weight: 650; }
 .verdict { margin: 0; padding: .55rem 1rem; border-radius: .5rem; font-weight: 700; font-size: 1.05rem; border: 2px solid transparent; }
 .verdict-label { display: block; font-size: .7rem; text-transform: uppercase; letter-spacing: .08em; font-weight: 600; opacity: .85; }
-.verdict-pass { background: #dcfce7; color: #14532d; } .verdict-fail { background: #fee2e2; color: #7f1d1d; } .verdict-incomplete { background: #fef3c7; color: #78350f; border-color: #f59e0b; }
+.verdict-pass { background: #dcfce7; color: #14532d; } .verdict-fail { background: #fee2e2; color: #7f1d1d; } .verdict-incomplete { background: #fef3c7; color: #78350f; border-color: #f59e0b; } .verdict-empty { background: #e0e7ff; color: #1e1b4b; border-color: #6366f1; }
+.verdict-headline { margin: .25rem 0 0; font-weight: 500; font-size: .85rem; max-width: 46rem; }
 .scope { grid-column: 1 / -1; display: flex; flex-wrap: wrap; gap: .4rem 2.2rem; margin: .4rem 0 0; }
 .scope dt { font-size: .72rem; text-transform: uppercase; letter-spacing: .07em; color: #bfd0ee; } .scope dd { margin: 0; }
 .chip { display: inline-block; padding: 0 .45rem; border-radius: 1rem; background: rgba(255,255,255,.14); font-size: .85rem; margin: 1px 0; }

@@ -8,8 +8,8 @@ import {
 } from '@aws-sdk/client-acm';
 import { GetServerCertificateCommand, ListServerCertificatesCommand, type ServerCertificateMetadata } from '@aws-sdk/client-iam';
 import { X509Certificate } from 'node:crypto';
-import type { CertificateRecord } from '../model/snapshot.ts';
-import type { CollectContext } from './context.ts';
+import { OBSERVED, type CertificateRecord, type Observation } from '../model/snapshot.ts';
+import { failedObservation, type CollectContext } from './context.ts';
 import { collectPages, isoDate, mapLimit } from './paging.ts';
 
 /** Which certificates to fetch in full, and which load balancers use each (for inUseBy). */
@@ -19,7 +19,10 @@ export interface CertificateScope {
   all: boolean;
 }
 
-const blankRecord = (arn: string, source: 'acm' | 'iam', account: string, region: string, name: string): CertificateRecord => ({
+// Bodies are fetched for the certificates listeners use; the rest only when asked (their chains matter to nobody).
+const NOT_FETCHED: Observation = { status: 'skipped', reason: 'not used by any listener: only listed (--all-certificates fetches it)' };
+
+const blankRecord = (arn: string, source: 'acm' | 'iam', account: string, region: string, name: string, metadata: Observation): CertificateRecord => ({
   arn,
   source,
   account,
@@ -39,6 +42,7 @@ const blankRecord = (arn: string, source: 'acm' | 'iam', account: string, region
   bodyPem: null,
   chainPem: null,
   tags: {},
+  observed: { metadata, body: NOT_FETCHED },
 });
 
 /** The IAM server certificate name is the last path segment of its ARN. */
@@ -81,6 +85,7 @@ export function iamBodyFacts(pem: string): Partial<CertificateRecord> {
 export async function collectIamCertificates(ctx: CollectContext, homeRegion: string, scope: CertificateScope, fanOut: number): Promise<CertificateRecord[]> {
   const wanted = [...scope.usedBy.keys()].filter((arn) => arn.startsWith('arn:aws') && arn.includes(':iam::'));
   let listed: ServerCertificateMetadata[] = [];
+  let listing: Observation = OBSERVED;
   try {
     listed = await collectPages(async (marker) => {
       const input = { MaxItems: ctx.pageSize(1000), ...(marker ? { Marker: marker } : {}) };
@@ -91,26 +96,30 @@ export async function collectIamCertificates(ctx: CollectContext, homeRegion: st
       );
       return { items: out.ServerCertificateMetadataList, next: out.IsTruncated ? out.Marker : undefined };
     });
-  } catch {
+  } catch (error) {
     // recorded; used certificates are still fetched one by one below
+    listing = failedObservation(error);
   }
   const records = new Map<string, CertificateRecord>();
   for (const m of listed) {
-    const record = blankRecord(m.Arn ?? '', 'iam', ctx.account, 'global', m.ServerCertificateName ?? '');
+    const record = blankRecord(m.Arn ?? '', 'iam', ctx.account, 'global', m.ServerCertificateName ?? '', OBSERVED);
     record.notAfter = isoDate(m.Expiration);
     records.set(record.arn, record);
   }
-  for (const arn of wanted) if (!records.has(arn)) records.set(arn, blankRecord(arn, 'iam', ctx.account, 'global', iamCertificateName(arn)));
+  for (const arn of wanted) if (!records.has(arn)) records.set(arn, blankRecord(arn, 'iam', ctx.account, 'global', iamCertificateName(arn), listing));
   const fetch = scope.all ? [...records.keys()] : wanted;
   await mapLimit(fetch, fanOut, async (arn) => {
     const record = records.get(arn);
     if (!record) return;
     const input = { ServerCertificateName: record.name };
-    const out = await ctx.tryCall({ service: 'iam', region: 'global', clientRegion: homeRegion, operation: 'GetServerCertificate', input, covers: [arn] }, (c, o) =>
+    const [out, observed] = await ctx.observe({ service: 'iam', region: 'global', clientRegion: homeRegion, operation: 'GetServerCertificate', input, covers: [arn] }, (c, o) =>
       c.send(new GetServerCertificateCommand(input), o),
     );
+    record.observed.body = observed;
     const cert = out?.ServerCertificate;
     if (!cert) return;
+    // GetServerCertificate carries the metadata too.
+    record.observed.metadata = OBSERVED;
     record.bodyPem = cert.CertificateBody ?? null;
     record.chainPem = cert.CertificateChain ?? null;
     record.notAfter = isoDate(cert.ServerCertificateMetadata?.Expiration) ?? record.notAfter;
@@ -125,6 +134,7 @@ export async function collectIamCertificates(ctx: CollectContext, homeRegion: st
 export async function collectAcmCertificates(ctx: CollectContext, region: string, scope: CertificateScope, fanOut: number): Promise<CertificateRecord[]> {
   const wanted = [...scope.usedBy.keys()].filter((arn) => arn.startsWith(`arn:aws:acm:${region}:`) || arn.includes(`:acm:${region}:`));
   let listed: CertificateSummary[] = [];
+  let listing: Observation = OBSERVED;
   try {
     listed = await collectPages(async (token) => {
       // The default filter hides every key type but RSA_2048 and ACME-origin certificates.
@@ -139,12 +149,13 @@ export async function collectAcmCertificates(ctx: CollectContext, region: string
       );
       return { items: out.CertificateSummaryList, next: out.NextToken };
     });
-  } catch {
+  } catch (error) {
     // recorded; used certificates are still described one by one below
+    listing = failedObservation(error);
   }
   const records = new Map<string, CertificateRecord>();
   for (const s of listed) {
-    const record = blankRecord(s.CertificateArn ?? '', 'acm', ctx.account, region, s.DomainName ?? '');
+    const record = blankRecord(s.CertificateArn ?? '', 'acm', ctx.account, region, s.DomainName ?? '', OBSERVED);
     record.domainName = s.DomainName ?? null;
     record.subjectAlternativeNames = s.SubjectAlternativeNameSummaries ?? [];
     record.acmType = s.Type ?? null;
@@ -155,16 +166,18 @@ export async function collectAcmCertificates(ctx: CollectContext, region: string
     record.renewalEligibility = s.RenewalEligibility ?? null;
     records.set(record.arn, record);
   }
-  for (const arn of wanted) if (!records.has(arn)) records.set(arn, blankRecord(arn, 'acm', ctx.account, region, ''));
+  for (const arn of wanted) if (!records.has(arn)) records.set(arn, blankRecord(arn, 'acm', ctx.account, region, '', listing));
   const fetch = scope.all ? [...records.keys()] : wanted;
   await mapLimit(fetch, fanOut, async (arn) => {
     const record = records.get(arn);
     if (!record) return;
     const input = { CertificateArn: arn };
-    const [described, got] = await Promise.all([
-      ctx.tryCall({ service: 'acm', region, operation: 'DescribeCertificate', input, covers: [arn] }, (c, o) => c.send(new DescribeCertificateCommand(input), o)),
-      ctx.tryCall({ service: 'acm', region, operation: 'GetCertificate', input, covers: [arn] }, (c, o) => c.send(new GetCertificateCommand(input), o)),
+    const [[described, metadataObserved], [got, bodyObserved]] = await Promise.all([
+      ctx.observe({ service: 'acm', region, operation: 'DescribeCertificate', input, covers: [arn] }, (c, o) => c.send(new DescribeCertificateCommand(input), o)),
+      ctx.observe({ service: 'acm', region, operation: 'GetCertificate', input, covers: [arn] }, (c, o) => c.send(new GetCertificateCommand(input), o)),
     ]);
+    // The summary lacks renewal, logging and use: a failed DescribeCertificate leaves them unknown.
+    record.observed = { metadata: metadataObserved, body: bodyObserved };
     const d = described?.Certificate;
     if (d) {
       record.name = d.DomainName ?? record.name;

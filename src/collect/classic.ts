@@ -8,7 +8,7 @@ import {
   type LoadBalancerDescription,
   type PolicyDescription,
 } from '@aws-sdk/client-elastic-load-balancing';
-import type { ClassicPolicy, LoadBalancer, Listener, ListenerProtocol, TargetHealthState } from '../model/snapshot.ts';
+import { OBSERVED, type ClassicPolicy, type LoadBalancer, type LoadBalancerObserved, type Listener, type ListenerProtocol, type Observation, type TargetHealthState } from '../model/snapshot.ts';
 import type { CollectContext } from './context.ts';
 import { chunk, collectPages, isoDate, mapLimit } from './paging.ts';
 
@@ -46,11 +46,13 @@ export async function collectClassic(ctx: CollectContext, region: string, fanOut
   const arnOf = (name: string): string => classicArn(region, ctx.account, name);
   const names = descriptions.map((d) => d.LoadBalancerName ?? '').filter((n) => n !== '');
   const tags = new Map<string, Record<string, string>>();
+  const tagsObserved = new Map<string, Observation>();
   const tagBatches = mapLimit(chunk(names, TAG_BATCH), fanOut, async (batch) => {
     const input = { LoadBalancerNames: batch };
-    const out = await ctx.tryCall({ ...base, operation: 'DescribeTags', input, covers: batch.map(arnOf) }, (c, o) =>
+    const [out, observed] = await ctx.observe({ ...base, operation: 'DescribeTags', input, covers: batch.map(arnOf) }, (c, o) =>
       c.send(new DescribeTagsCommand(input), o),
     );
+    for (const name of batch) tagsObserved.set(name, observed);
     for (const description of out?.TagDescriptions ?? []) {
       tags.set(description.LoadBalancerName ?? '', Object.fromEntries((description.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])));
     }
@@ -61,14 +63,14 @@ export async function collectClassic(ctx: CollectContext, region: string, fanOut
     const arn = arnOf(name);
     const covers = [arn];
     const byName = { LoadBalancerName: name };
-    const [policies, attributes, health] = await Promise.all([
-      ctx.tryCall({ ...base, operation: 'DescribeLoadBalancerPolicies', input: byName, covers }, (c, o) =>
+    const [[policies, policiesObserved], [attributes, attributesObserved], [health, healthObserved]] = await Promise.all([
+      ctx.observe({ ...base, operation: 'DescribeLoadBalancerPolicies', input: byName, covers }, (c, o) =>
         c.send(new DescribeLoadBalancerPoliciesCommand(byName), o),
       ),
-      ctx.tryCall({ ...base, operation: 'DescribeLoadBalancerAttributes', input: byName, covers }, (c, o) =>
+      ctx.observe({ ...base, operation: 'DescribeLoadBalancerAttributes', input: byName, covers }, (c, o) =>
         c.send(new DescribeLoadBalancerAttributesCommand(byName), o),
       ),
-      ctx.tryCall({ ...base, operation: 'DescribeInstanceHealth', input: byName, covers }, (c, o) =>
+      ctx.observe({ ...base, operation: 'DescribeInstanceHealth', input: byName, covers }, (c, o) =>
         c.send(new DescribeInstanceHealthCommand(byName), o),
       ),
     ]);
@@ -77,10 +79,21 @@ export async function collectClassic(ctx: CollectContext, region: string, fanOut
       policies: (policies?.PolicyDescriptions ?? []).map(toClassicPolicy),
       attributes: flattenAttributes(attributes?.LoadBalancerAttributes),
       states,
+      observed: {
+        listeners: OBSERVED,
+        attributes: attributesObserved,
+        tags: OBSERVED,
+        classicPolicies: policiesObserved,
+        registeredInstances: healthObserved,
+        targetGroups: OBSERVED,
+      },
     });
   });
   await tagBatches;
-  for (const lb of loadBalancers) lb.tags = tags.get(lb.name) ?? {};
+  for (const lb of loadBalancers) {
+    lb.tags = tags.get(lb.name) ?? {};
+    lb.observed.tags = tagsObserved.get(lb.name) ?? OBSERVED;
+  }
   return { loadBalancers, predefinedPolicies: await predefined };
 }
 
@@ -146,7 +159,7 @@ function toLoadBalancer(
   arn: string,
   region: string,
   account: string,
-  extra: { policies: ClassicPolicy[]; attributes: Record<string, string>; states: Map<string, TargetHealthState> },
+  extra: { policies: ClassicPolicy[]; attributes: Record<string, string>; states: Map<string, TargetHealthState>; observed: LoadBalancerObserved },
 ): LoadBalancer {
   const listeners: Listener[] = (d.ListenerDescriptions ?? []).map((ld) => {
     const l = ld.Listener;
@@ -164,6 +177,7 @@ function toLoadBalancer(
       rules: [],
       alpnPolicy: [],
       mutualAuthentication: null,
+      observed: { certificates: OBSERVED, rules: OBSERVED },
     };
   });
   return {
@@ -189,5 +203,6 @@ function toLoadBalancer(
     })),
     targetGroups: [],
     createdAt: isoDate(d.CreatedTime),
+    observed: extra.observed,
   };
 }

@@ -1,4 +1,4 @@
-import type { Attempt } from '../model/snapshot.ts';
+import { OBSERVED, type Attempt, type Observation } from '../model/snapshot.ts';
 import type { ClientFactory, ServiceClients, ServiceName } from './clients.ts';
 import { backoffDelay, classifyError, describeError, type RetrySettings } from './retry.ts';
 
@@ -65,6 +65,16 @@ interface Family {
   reasons: Set<string>;
 }
 
+function failureStatus(request: CallRequest<ServiceName>, error: unknown): 'error' | 'skipped' {
+  const choice = request.onFailure ?? 'error';
+  return typeof choice === 'function' ? choice(error) : choice;
+}
+
+/** The observation a failed read leaves on the records it would have filled. */
+export function failedObservation(error: unknown, status: 'error' | 'skipped' = 'error'): Observation {
+  return { status, reason: describeError(error) };
+}
+
 /** Per-request options handed to client.send: an abort signal that enforces the request timeout. */
 export interface SendOptions {
   abortSignal: AbortSignal;
@@ -127,8 +137,7 @@ export class CollectContext {
     try {
       return await pending;
     } catch (error) {
-      const choice = request.onFailure ?? 'error';
-      const status = typeof choice === 'function' ? choice(error) : choice;
+      const status = failureStatus(request, error);
       if (status === 'error' || family.attempt.status === 'ok') family.attempt.status = status;
       family.reasons.add(describeError(error));
       for (const arn of request.covers ?? []) family.failedCovers.add(arn);
@@ -142,6 +151,15 @@ export class CollectContext {
       return await this.call(request, send);
     } catch {
       return null;
+    }
+  }
+
+  /** Like tryCall, but also says how the data was seen, for the record it lands on: ok, or the failure and why. */
+  async observe<S extends ServiceName, O>(request: CallRequest<S>, send: Sender<S, O>): Promise<[O | null, Observation]> {
+    try {
+      return [await this.call(request, send), OBSERVED];
+    } catch (error) {
+      return [null, failedObservation(error, failureStatus(request, error))];
     }
   }
 

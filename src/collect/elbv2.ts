@@ -14,8 +14,8 @@ import {
   type LoadBalancer as SdkLoadBalancer,
   type TargetGroup as SdkTargetGroup,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { LoadBalancer, Listener, SslPolicyRecord, TargetGroup, TrustStoreRecord } from '../model/snapshot.ts';
-import type { CollectContext } from './context.ts';
+import { OBSERVED, type LoadBalancer, type Listener, type Observation, type SslPolicyRecord, type TargetGroup, type TrustStoreRecord } from '../model/snapshot.ts';
+import { failedObservation, type CollectContext } from './context.ts';
 import { toAction, toListenerProtocol, toMutualAuthentication, toTargetHealth } from './elbv2-shapes.ts';
 import { chunk, collectPages, isoDate, mapLimit } from './paging.ts';
 
@@ -29,6 +29,8 @@ export interface Elbv2Region {
 const PAGE_SIZE = 400;
 const TAG_BATCH = 20;
 const TLS_PROTOCOLS = new Set(['HTTPS', 'TLS']);
+// Only ALB listeners have rules; they decide redirects (HTTP) and which target groups get traffic (both).
+const RULE_PROTOCOLS = new Set(['HTTP', 'HTTPS']);
 const kv = (list: { Key?: string | undefined; Value?: string | undefined }[] | undefined): Record<string, string> =>
   Object.fromEntries((list ?? []).map((e) => [e.Key ?? '', e.Value ?? '']));
 
@@ -52,18 +54,20 @@ export async function collectElbv2(ctx: CollectContext, region: string, fanOut: 
   // One region-wide target group listing is cheaper than one call per load balancer.
   const targetGroups = collectTargetGroups(ctx, region, lbArns, fanOut);
   const tags = new Map<string, Record<string, string>>();
+  const tagsObserved = new Map<string, Observation>();
   const tagging = mapLimit(chunk(lbArns, TAG_BATCH), fanOut, async (batch) => {
     const input = { ResourceArns: batch };
-    const out = await ctx.tryCall({ ...base, operation: 'DescribeTags', input, covers: batch }, (c, o) => c.send(new DescribeTagsCommand(input), o));
+    const [out, observed] = await ctx.observe({ ...base, operation: 'DescribeTags', input, covers: batch }, (c, o) => c.send(new DescribeTagsCommand(input), o));
+    for (const arn of batch) tagsObserved.set(arn, observed);
     for (const d of out?.TagDescriptions ?? []) tags.set(d.ResourceArn ?? '', kv(d.Tags));
   });
 
   const loadBalancers = await mapLimit(sdkLbs, fanOut, async (lb): Promise<LoadBalancer> => {
     const arn = lb.LoadBalancerArn ?? '';
     const byArn = { LoadBalancerArn: arn };
-    const [listeners, attributes] = await Promise.all([
+    const [listed, [attributes, attributesObserved]] = await Promise.all([
       collectListeners(ctx, region, arn, lb.Type === 'gateway', fanOut),
-      ctx.tryCall({ ...base, operation: 'DescribeLoadBalancerAttributes', input: byArn, covers: [arn] }, (c, o) =>
+      ctx.observe({ ...base, operation: 'DescribeLoadBalancerAttributes', input: byArn, covers: [arn] }, (c, o) =>
         c.send(new DescribeLoadBalancerAttributesCommand(byArn), o),
       ),
     ]);
@@ -80,12 +84,20 @@ export async function collectElbv2(ctx: CollectContext, region: string, fanOut: 
       securityGroups: lb.SecurityGroups ?? [],
       attributes: kv(attributes?.Attributes),
       tags: {},
-      listeners,
+      listeners: listed.listeners,
       classicPolicies: [],
       backendServers: [],
       registeredInstances: [],
       targetGroups: [],
       createdAt: isoDate(lb.CreatedTime),
+      observed: {
+        listeners: listed.observed,
+        attributes: attributesObserved,
+        tags: OBSERVED,
+        classicPolicies: OBSERVED,
+        registeredInstances: OBSERVED,
+        targetGroups: OBSERVED,
+      },
     };
   });
 
@@ -93,7 +105,9 @@ export async function collectElbv2(ctx: CollectContext, region: string, fanOut: 
   await tagging;
   for (const lb of loadBalancers) {
     lb.tags = tags.get(lb.arn) ?? {};
-    lb.targetGroups = groups.filter((g) => g.loadBalancerArns.includes(lb.arn)).map((g) => g.group);
+    lb.observed.tags = tagsObserved.get(lb.arn) ?? OBSERVED;
+    lb.observed.targetGroups = groups.observed;
+    lb.targetGroups = groups.groups.filter((g) => g.loadBalancerArns.includes(lb.arn)).map((g) => g.group);
   }
   const trustStores = await collectTrustStores(ctx, region, loadBalancers);
   return { loadBalancers, sslPolicies: await sslPolicies, trustStores };
@@ -120,7 +134,13 @@ async function collectSslPolicies(ctx: CollectContext, region: string): Promise<
   }
 }
 
-async function collectListeners(ctx: CollectContext, region: string, lbArn: string, gateway: boolean, fanOut: number): Promise<Listener[]> {
+async function collectListeners(
+  ctx: CollectContext,
+  region: string,
+  lbArn: string,
+  gateway: boolean,
+  fanOut: number,
+): Promise<{ listeners: Listener[]; observed: Observation }> {
   let sdkListeners: SdkListener[];
   try {
     sdkListeners = await collectPages(async (marker) => {
@@ -130,18 +150,19 @@ async function collectListeners(ctx: CollectContext, region: string, lbArn: stri
       );
       return { items: out.Listeners, next: out.NextMarker };
     });
-  } catch {
-    return [];
+  } catch (error) {
+    return { listeners: [], observed: failedObservation(error) };
   }
-  return mapLimit(sdkListeners, fanOut, async (l): Promise<Listener> => {
+  const listeners = await mapLimit(sdkListeners, fanOut, async (l): Promise<Listener> => {
     const arn = l.ListenerArn ?? '';
     // Gateway Load Balancer listeners carry no protocol in the API; they are GENEVE by construction.
     const protocol = toListenerProtocol(l.Protocol) ?? (gateway ? 'GENEVE' : null);
     // A listener has exactly one default certificate, the first DescribeListeners names (moto lists SNI ones after it).
     const defaults = (l.Certificates ?? []).slice(0, 1).map((c) => ({ arn: c.CertificateArn ?? '', isDefault: true }));
+    const none = { items: [], observed: OBSERVED };
     const [certificates, rules] = await Promise.all([
-      protocol !== null && TLS_PROTOCOLS.has(protocol) ? collectListenerCertificates(ctx, region, arn, defaults) : defaults,
-      protocol === 'HTTP' ? collectRules(ctx, region, arn) : [],
+      protocol !== null && TLS_PROTOCOLS.has(protocol) ? collectListenerCertificates(ctx, region, arn, defaults) : { items: defaults, observed: OBSERVED },
+      protocol !== null && RULE_PROTOCOLS.has(protocol) ? collectRules(ctx, region, arn) : none,
     ]);
     return {
       arn,
@@ -152,13 +173,21 @@ async function collectListeners(ctx: CollectContext, region: string, lbArn: stri
       policyNames: [],
       // Only TLS-terminating listeners negotiate; a policy name echoed on TCP/HTTP listeners would mislead rules.
       sslPolicy: protocol !== null && TLS_PROTOCOLS.has(protocol) ? (l.SslPolicy ?? null) : null,
-      certificates,
+      certificates: certificates.items,
       defaultActions: (l.DefaultActions ?? []).map(toAction),
-      rules,
+      rules: rules.items,
       alpnPolicy: l.AlpnPolicy ?? [],
       mutualAuthentication: toMutualAuthentication(l.MutualAuthentication),
+      observed: { certificates: certificates.observed, rules: rules.observed },
     };
   });
+  return { listeners, observed: OBSERVED };
+}
+
+/** A list read by a call family of its own, with how it was seen. */
+interface ObservedList<T> {
+  items: T[];
+  observed: Observation;
 }
 
 // The default certificate comes back twice (IsDefault true and false); keep it once, default first.
@@ -167,7 +196,7 @@ async function collectListenerCertificates(
   region: string,
   listenerArn: string,
   defaults: Listener['certificates'],
-): Promise<Listener['certificates']> {
+): Promise<ObservedList<Listener['certificates'][number]>> {
   try {
     const all = await collectPages(async (marker) => {
       const input = { ListenerArn: listenerArn, PageSize: ctx.pageSize(PAGE_SIZE), ...(marker ? { Marker: marker } : {}) };
@@ -179,13 +208,14 @@ async function collectListenerCertificates(
     // DescribeListeners names the default certificate authoritatively (moto flags every entry IsDefault).
     const defaultArns = new Set(defaults.length > 0 ? defaults.map((c) => c.arn) : all.filter((c) => c.IsDefault).map((c) => c.CertificateArn ?? ''));
     const sni = [...new Set(all.map((c) => c.CertificateArn ?? ''))].filter((a) => a !== '' && !defaultArns.has(a)).sort();
-    return [...[...defaultArns].map((arn) => ({ arn, isDefault: true })), ...sni.map((arn) => ({ arn, isDefault: false }))];
-  } catch {
-    return defaults;
+    return { items: [...[...defaultArns].map((arn) => ({ arn, isDefault: true })), ...sni.map((arn) => ({ arn, isDefault: false }))], observed: OBSERVED };
+  } catch (error) {
+    // The default certificate is known from DescribeListeners; the SNI list is not.
+    return { items: defaults, observed: failedObservation(error) };
   }
 }
 
-async function collectRules(ctx: CollectContext, region: string, listenerArn: string): Promise<Listener['rules']> {
+async function collectRules(ctx: CollectContext, region: string, listenerArn: string): Promise<ObservedList<Listener['rules'][number]>> {
   try {
     const rules = await collectPages(async (marker) => {
       const input = { ListenerArn: listenerArn, PageSize: ctx.pageSize(PAGE_SIZE), ...(marker ? { Marker: marker } : {}) };
@@ -194,11 +224,12 @@ async function collectRules(ctx: CollectContext, region: string, listenerArn: st
       );
       return { items: out.Rules, next: out.NextMarker };
     });
-    return rules
+    const items = rules
       .filter((r) => !r.IsDefault)
       .map((r) => ({ arn: r.RuleArn ?? '', priority: r.Priority ?? '', conditions: r.Conditions ?? [], actions: (r.Actions ?? []).map(toAction) }));
-  } catch {
-    return [];
+    return { items, observed: OBSERVED };
+  } catch (error) {
+    return { items: [], observed: failedObservation(error) };
   }
 }
 
@@ -207,7 +238,7 @@ async function collectTargetGroups(
   region: string,
   lbArns: string[],
   fanOut: number,
-): Promise<{ loadBalancerArns: string[]; group: TargetGroup }[]> {
+): Promise<{ groups: { loadBalancerArns: string[]; group: TargetGroup }[]; observed: Observation }> {
   let sdkGroups: SdkTargetGroup[];
   try {
     sdkGroups = await collectPages(async (marker) => {
@@ -217,19 +248,19 @@ async function collectTargetGroups(
       );
       return { items: out.TargetGroups, next: out.NextMarker };
     });
-  } catch {
-    return [];
+  } catch (error) {
+    return { groups: [], observed: failedObservation(error) };
   }
   // Target groups no load balancer uses cannot carry traffic, so their health is not worth a call.
   const attached = sdkGroups.filter((g) => (g.LoadBalancerArns ?? []).length > 0);
-  return mapLimit(attached, fanOut, async (g) => {
+  const groups = await mapLimit(attached, fanOut, async (g) => {
     const arn = g.TargetGroupArn ?? '';
     const byArn = { TargetGroupArn: arn };
-    const [health, attributes] = await Promise.all([
-      ctx.tryCall({ service: 'elbv2', region, operation: 'DescribeTargetHealth', input: byArn, covers: [arn] }, (c, o) =>
+    const [[health, targetsObserved], [attributes, attributesObserved]] = await Promise.all([
+      ctx.observe({ service: 'elbv2', region, operation: 'DescribeTargetHealth', input: byArn, covers: [arn] }, (c, o) =>
         c.send(new DescribeTargetHealthCommand(byArn), o),
       ),
-      ctx.tryCall({ service: 'elbv2', region, operation: 'DescribeTargetGroupAttributes', input: byArn, covers: [arn] }, (c, o) =>
+      ctx.observe({ service: 'elbv2', region, operation: 'DescribeTargetGroupAttributes', input: byArn, covers: [arn] }, (c, o) =>
         c.send(new DescribeTargetGroupAttributesCommand(byArn), o),
       ),
     ]);
@@ -248,9 +279,11 @@ async function collectTargetGroups(
         health: toTargetHealth(t.TargetHealth?.State),
       })),
       attributes: kv(attributes?.Attributes),
+      observed: { targets: targetsObserved, attributes: attributesObserved },
     };
     return { loadBalancerArns: g.LoadBalancerArns ?? [], group };
   });
+  return { groups, observed: OBSERVED };
 }
 
 // Only trust stores that a listener verifies against matter to TLS; they are read by ARN, 20 per call.

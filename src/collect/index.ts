@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { SNAPSHOT_SCHEMA_VERSION, type CertificateRecord, type LoadBalancer, type Snapshot } from '../model/snapshot.ts';
+import type { LoadBalancer, Snapshot } from '../model/snapshot.ts';
+import { buildSnapshot } from '../snapshot/builder.ts';
 import { collectAcmCertificates, collectIamCertificates, type CertificateScope } from './certificates.ts';
 import { collectClassic } from './classic.ts';
 import { sdkClientFactory, type ClientFactory } from './clients.ts';
@@ -114,22 +115,19 @@ export async function collectWithStats(options: CollectOptions): Promise<Collect
 
   const stats = ctx.stats();
   progress(`collected with ${stats.total} API calls (${stats.retries} retries)`);
-  const certificates: CertificateRecord[] = [...iam, ...acm.flat()].sort((a, b) => a.arn.localeCompare(b.arn));
-  const snapshot: Snapshot = {
-    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
-    generator: { name: 'elb-tls-audit', version: generatorVersion() },
-    capturedAt,
-    scope: { accounts: [ctx.account], regions },
-    loadBalancers: sortLoadBalancers(loadBalancers),
-    certificates,
-    hsmClusters: perRegion.flatMap((r) => r.hsmClusters).sort((a, b) => a.clusterId.localeCompare(b.clusterId)),
-    instances: instances.flat(),
-    sslPolicies: perRegion.flatMap((r) => r.elbv2.sslPolicies),
-    classicPredefinedPolicies: dedupeByName(perRegion.flatMap((r) => r.classic.predefinedPolicies)),
-    trustStores: perRegion.flatMap((r) => r.elbv2.trustStores),
-    observations: [],
-    attempts: ctx.attempts(),
-  };
+  const snapshot = buildSnapshot(
+    { capturedAt, generator: { name: 'elb-tls-audit', version: generatorVersion() }, scope: { accounts: [ctx.account], regions } },
+    {
+      loadBalancers,
+      certificates: [...iam, ...acm.flat()],
+      hsmClusters: perRegion.flatMap((r) => r.hsmClusters),
+      instances: instances.flat(),
+      sslPolicies: perRegion.flatMap((r) => r.elbv2.sslPolicies),
+      classicPredefinedPolicies: perRegion.flatMap((r) => r.classic.predefinedPolicies),
+      trustStores: perRegion.flatMap((r) => r.elbv2.trustStores),
+      attempts: ctx.attempts(),
+    },
+  );
   return { snapshot, stats };
 }
 
@@ -154,22 +152,6 @@ function instanceIdsOf(loadBalancers: LoadBalancer[]): string[] {
     for (const group of lb.targetGroups) if (group.targetType === 'instance') for (const t of group.targets) ids.push(t.id);
   }
   return ids;
-}
-
-// Deterministic order so two collections of the same estate give the same snapshot.
-function sortLoadBalancers(loadBalancers: LoadBalancer[]): LoadBalancer[] {
-  for (const lb of loadBalancers) {
-    lb.listeners.sort((a, b) => a.port - b.port || a.arn.localeCompare(b.arn));
-    lb.targetGroups.sort((a, b) => a.arn.localeCompare(b.arn));
-    for (const group of lb.targetGroups) group.targets.sort((a, b) => a.id.localeCompare(b.id) || (a.port ?? 0) - (b.port ?? 0));
-    lb.registeredInstances.sort((a, b) => a.instanceId.localeCompare(b.instanceId));
-  }
-  return loadBalancers.sort((a, b) => a.region.localeCompare(b.region) || a.arn.localeCompare(b.arn));
-}
-
-// Predefined policies are the same in every region; keep one copy of each.
-function dedupeByName<T extends { name: string }>(items: T[]): T[] {
-  return [...new Map(items.map((p) => [p.name, p])).values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
 // From source the package file is two levels up; from the bundled dist/cli.js it is one.

@@ -1,8 +1,8 @@
 import { DescribeBackupsCommand, DescribeClustersCommand, type Backup, type Cluster } from '@aws-sdk/client-cloudhsm-v2';
 import { DescribeInstancesCommand, DescribeRegionsCommand, type Instance } from '@aws-sdk/client-ec2';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import type { HsmCluster, InstanceRecord } from '../model/snapshot.ts';
-import type { CollectContext } from './context.ts';
+import { OBSERVED, type HsmCluster, type InstanceRecord, type Observation } from '../model/snapshot.ts';
+import { failedObservation, type CollectContext } from './context.ts';
 import { chunk, collectPages, isoDate, mapLimit } from './paging.ts';
 import { endpointMissing } from './retry.ts';
 
@@ -45,6 +45,7 @@ export async function collectHsmClusters(ctx: CollectContext, region: string): P
   if (clusters.length === 0) return [];
   const ids = clusters.map((c) => c.ClusterId ?? '');
   let backups: Backup[] = [];
+  let backupsObserved: Observation = OBSERVED;
   try {
     // One region-wide listing rather than one per cluster.
     backups = await collectPages(async (token) => {
@@ -54,8 +55,9 @@ export async function collectHsmClusters(ctx: CollectContext, region: string): P
       );
       return { items: out.Backups, next: out.NextToken };
     });
-  } catch {
+  } catch (error) {
     // recorded with the clusters it covers
+    backupsObserved = failedObservation(error);
   }
   return clusters.map((c) => ({
     clusterId: c.ClusterId ?? '',
@@ -76,6 +78,7 @@ export async function collectHsmClusters(ctx: CollectContext, region: string): P
     backups: backups
       .filter((b) => b.ClusterId === c.ClusterId)
       .map((b) => ({ backupId: b.BackupId ?? '', state: b.BackupState ?? 'UNKNOWN', createTimestamp: isoDate(b.CreateTimestamp) })),
+    observed: { backups: backupsObserved },
   }));
 }
 

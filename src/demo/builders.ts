@@ -1,7 +1,14 @@
 /** Small builders for snapshot records: the demo estate and generated bench estates use them. */
-import type {
-  ClassicPolicy, Listener, ListenerAction, ListenerProtocol, LoadBalancer, LoadBalancerType, TargetGroup, TargetHealthState,
+import {
+  OBSERVED, type ClassicPolicy, type Listener, type ListenerAction, type ListenerProtocol, type LoadBalancer, type LoadBalancerType, type TargetGroup,
+  type TargetHealthState,
 } from '../model/snapshot.ts';
+
+/** Everything seen: the demo and bench estates state their records in full. */
+const SEEN_LB: LoadBalancer['observed'] = {
+  listeners: OBSERVED, attributes: OBSERVED, tags: OBSERVED, classicPolicies: OBSERVED, registeredInstances: OBSERVED, targetGroups: OBSERVED,
+};
+const SEEN_LISTENER: Listener['observed'] = { certificates: OBSERVED, rules: OBSERVED };
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'eu-west-1';
@@ -20,7 +27,7 @@ export function loadBalancer(type: LoadBalancerType, name: string, parts: Partia
     arn, name, type, account, region, scheme: 'internet-facing', dnsName: dns, vpcId: 'vpc-0a1b2c3d4e5f60718',
     availabilityZones: [{ zoneName: `${region}a`, subnetId: 'subnet-0aa1' }, { zoneName: `${region}b`, subnetId: 'subnet-0bb2' }],
     securityGroups: type === 'network' ? [] : ['sg-0web0000000000001'], attributes: {}, tags: {}, listeners: [], classicPolicies: [],
-    backendServers: [], registeredInstances: [], targetGroups: [], createdAt: '2024-03-01T10:00:00.000Z', ...parts,
+    backendServers: [], registeredInstances: [], targetGroups: [], createdAt: '2024-03-01T10:00:00.000Z', observed: { ...SEEN_LB }, ...parts,
   };
 }
 
@@ -28,7 +35,7 @@ export function loadBalancer(type: LoadBalancerType, name: string, parts: Partia
 export function classicListener(lb: LoadBalancer, port: number, protocol: ListenerProtocol, instanceProtocol: ListenerProtocol, instancePort: number, parts: Partial<Listener> = {}): Listener {
   return {
     arn: `${lb.arn}/listener/${port}`, port, protocol, instanceProtocol, instancePort, policyNames: [], sslPolicy: null, certificates: [],
-    defaultActions: [], rules: [], alpnPolicy: [], mutualAuthentication: null, ...parts,
+    defaultActions: [], rules: [], alpnPolicy: [], mutualAuthentication: null, observed: { ...SEEN_LISTENER }, ...parts,
   };
 }
 
@@ -37,7 +44,7 @@ export function elbv2Listener(lb: LoadBalancer, port: number, protocol: Listener
   const suffix = `${lb.arn.split('/').pop()!.slice(0, 8)}${port.toString(16).padStart(8, '0')}`;
   return {
     arn: `${lb.arn.replace(':loadbalancer/', ':listener/')}/${suffix}`, port, protocol, instanceProtocol: null, instancePort: null,
-    policyNames: [], sslPolicy: null, certificates: [], defaultActions: [], rules: [], alpnPolicy: [], mutualAuthentication: null, ...parts,
+    policyNames: [], sslPolicy: null, certificates: [], defaultActions: [], rules: [], alpnPolicy: [], mutualAuthentication: null, observed: { ...SEEN_LISTENER }, ...parts,
   };
 }
 
@@ -52,6 +59,7 @@ export function targetGroup(lb: LoadBalancer, name: string, protocol: ListenerPr
     arn: `arn:aws:elasticloadbalancing:${lb.region}:${lb.account}:targetgroup/${name}/${lb.arn.split('/').pop()!.slice(0, 16)}`,
     name, protocol, port, targetType: 'instance', healthCheckProtocol: protocol === 'HTTPS' ? 'HTTPS' : 'HTTP', vpcId: lb.vpcId,
     targets: targets.map(([id, az, health]) => ({ id, port, availabilityZone: az, health })), attributes: {},
+    observed: { targets: OBSERVED, attributes: OBSERVED },
   };
 }
 

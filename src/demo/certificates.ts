@@ -1,6 +1,6 @@
 /** The demo estate's IAM and ACM certificates, with the PEMs of src/demo/pki.json. */
 import { X509Certificate } from 'node:crypto';
-import type { CertificateRecord } from '../model/snapshot.ts';
+import { OBSERVED, type CertificateRecord } from '../model/snapshot.ts';
 import { ACCOUNT, REGION } from './builders.ts';
 import pki from './pki.json' with { type: 'json' };
 
@@ -45,6 +45,7 @@ export function demoCertificates(): CertificateRecord[] {
       bodyPem: pem.bodyPem,
       chainPem: pem.chainPem === '' ? null : pem.chainPem,
       tags: {},
+      observed: { metadata: OBSERVED, body: OBSERVED },
     };
   });
 }

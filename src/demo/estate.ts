@@ -4,8 +4,8 @@
  * listener forwarding to HTTP; an NLB passing TCP 443 through to CloudHSM-backed web servers) beside
  * well-configured load balancers, so the demo shows what is wrong and what is right.
  */
-import type { CertificateRecord, HsmCluster, InstanceRecord, Snapshot } from '../model/snapshot.ts';
-import { emptySnapshot } from '../snapshot/io.ts';
+import { OBSERVED, type CertificateRecord, type HsmCluster, type InstanceRecord, type Snapshot } from '../model/snapshot.ts';
+import { buildSnapshot } from '../snapshot/builder.ts';
 import { TOOL_VERSION } from '../version.ts';
 import {
   ACCOUNT, REGION, classicListener, classicSslPolicy, elbv2Listener, forward, loadBalancer, redirectHttps, targetGroup,
@@ -43,21 +43,26 @@ function hsmClusters(): HsmCluster[] {
     // One ACTIVE HSM: the web server in eu-west-1b has no HSM in its AZ, and a single HSM is no redundancy.
     hsms: [{ hsmId: 'hsm-demo0000001', availabilityZone: az('a'), subnetId: 'subnet-0aa1', state: 'ACTIVE', eniIp: '10.0.0.12' }],
     backups: [{ backupId: 'backup-demo000001', state: 'READY', createTimestamp: '2026-11-19T02:00:00.000Z' }],
+    observed: { backups: OBSERVED },
   }];
 }
 
 /** The gap the demo command adds to show failing closed: the auditor role may not read one load balancer's attributes. */
-export function demoCollectionGap(snapshot: Snapshot): Snapshot['attempts'][number] {
+export function withDemoCollectionGap(snapshot: Snapshot): Snapshot {
+  const reason = 'AccessDenied: not authorized to perform elasticloadbalancing:DescribeLoadBalancerAttributes (simulated in the demo)';
   const mqtt = snapshot.loadBalancers.find((lb) => lb.name === 'mqtt-tls');
   return {
-    service: 'elbv2', account: ACCOUNT, region: REGION, operation: 'DescribeLoadBalancerAttributes', status: 'error',
-    reason: 'AccessDenied: not authorized to perform elasticloadbalancing:DescribeLoadBalancerAttributes (simulated in the demo)', covers: mqtt ? [mqtt.arn] : [],
+    ...snapshot,
+    // What a denied call leaves: no attributes, and the record says they were not seen.
+    loadBalancers: snapshot.loadBalancers.map((lb) => (lb === mqtt ? { ...lb, attributes: {}, observed: { ...lb.observed, attributes: { status: 'error' as const, reason } } } : lb)),
+    attempts: [...snapshot.attempts, {
+      service: 'elbv2', account: ACCOUNT, region: REGION, operation: 'DescribeLoadBalancerAttributes', status: 'error', reason, covers: mqtt ? [mqtt.arn] : [],
+    }],
   };
 }
 
 /** Builds the demo snapshot (deterministic: fixed ids and capture time). */
 export function demoSnapshot(): Snapshot {
-  const snapshot = emptySnapshot(DEMO_CAPTURED_AT, { accounts: [ACCOUNT], regions: [REGION] }, TOOL_VERSION);
   const certs: CertificateRecord[] = demoCertificates();
   const cert = (name: string) => certs.find((c) => c.name === name)!.arn;
 
@@ -133,13 +138,13 @@ export function demoSnapshot(): Snapshot {
   })];
 
   // Seed 000: an NLB passing TCP 443 through to web servers that keep their keys in CloudHSM.
-  const hsmFront = loadBalancer('network', 'hsm-front', { attributes: { 'deletion_protection.enabled': 'true', 'load_balancing.cross_zone.enabled': 'false' }, tags: { team: 'crypto' } });
+  const hsmFront = loadBalancer('network', 'hsm-front', { attributes: { 'deletion_protection.enabled': 'true', 'load_balancing.cross_zone.enabled': 'false', 'access_logs.s3.enabled': 'false' }, tags: { team: 'crypto' } });
   const hsmTg = targetGroup(hsmFront, 'hsm-web-tcp', 'TCP', 443, [['i-0hsmweb0000000a01', az('a'), 'healthy'], ['i-0hsmweb0000000b01', az('b'), 'healthy']]);
   hsmFront.targetGroups = [hsmTg];
   hsmFront.listeners = [elbv2Listener(hsmFront, 443, 'TCP', { defaultActions: [forward(hsmTg.arn)] })];
 
   // An NLB terminating TLS with a FIPS policy but passing plaintext TCP to its targets, in one AZ.
-  const mqtt = loadBalancer('network', 'mqtt-tls', { availabilityZones: [{ zoneName: az('a'), subnetId: 'subnet-0aa1' }], attributes: { 'deletion_protection.enabled': 'false' } });
+  const mqtt = loadBalancer('network', 'mqtt-tls', { availabilityZones: [{ zoneName: az('a'), subnetId: 'subnet-0aa1' }], attributes: { 'deletion_protection.enabled': 'false', 'load_balancing.cross_zone.enabled': 'false', 'access_logs.s3.enabled': 'false' } });
   const mqttTg = targetGroup(mqtt, 'mqtt-tcp', 'TCP', 1883, [['i-0shop000000000a01', az('a'), 'healthy']]);
   mqtt.targetGroups = [mqttTg];
   mqtt.listeners = [elbv2Listener(mqtt, 8883, 'TLS', { sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04', certificates: [{ arn: cert('mqtt.example.com'), isDefault: true }], defaultActions: [forward(mqttTg.arn)] })];
@@ -154,15 +159,19 @@ export function demoSnapshot(): Snapshot {
   // A leftover internal ALB whose listeners were deleted.
   const staging = loadBalancer('application', 'staging-old', { scheme: 'internal', attributes: { 'deletion_protection.enabled': 'true', 'routing.http.drop_invalid_header_fields.enabled': 'true', 'routing.http.desync_mitigation_mode': 'defensive', 'access_logs.s3.enabled': 'true' } });
 
-  snapshot.loadBalancers = [legacy, secureClassic, shop, api, intranet, hsmFront, mqtt, statusPage, staging];
-  snapshot.trustStores = [{
-    arn: partnersTrustStore, name: 'partners', account: ACCOUNT, region: REGION, status: 'ACTIVE', numberOfCaCertificates: 1, caBundlePem: null, revocationCount: 0,
-  }];
-  snapshot.certificates = certs;
-  snapshot.hsmClusters = hsmClusters();
-  snapshot.instances = instances();
-  snapshot.attempts = ['elb', 'elbv2', 'iam', 'acm', 'cloudhsmv2', 'ec2', 'sts'].map((service) => ({
-    service, account: ACCOUNT, region: service === 'iam' ? 'global' : REGION, operation: 'all', status: 'ok' as const, reason: null, covers: [],
-  }));
-  return snapshot;
+  return buildSnapshot(
+    { capturedAt: DEMO_CAPTURED_AT, generator: { name: 'elb-tls-audit', version: TOOL_VERSION }, scope: { accounts: [ACCOUNT], regions: [REGION] } },
+    {
+      loadBalancers: [legacy, secureClassic, shop, api, intranet, hsmFront, mqtt, statusPage, staging],
+      trustStores: [{
+        arn: partnersTrustStore, name: 'partners', account: ACCOUNT, region: REGION, status: 'ACTIVE', numberOfCaCertificates: 1, caBundlePem: null, revocationCount: 0,
+      }],
+      certificates: certs,
+      hsmClusters: hsmClusters(),
+      instances: instances(),
+      attempts: ['elb', 'elbv2', 'iam', 'acm', 'cloudhsmv2', 'ec2', 'sts'].map((service) => ({
+        service, account: ACCOUNT, region: service === 'iam' ? 'global' : REGION, operation: 'all', status: 'ok' as const, reason: null, covers: [],
+      })),
+    },
+  );
 }

@@ -10,6 +10,7 @@ import { uncoveredHostnames } from './x509/hostname.ts';
 import { loadBalancerSupportsKey } from './x509/lb-key-support.ts';
 import { trustAnchorSet, type TrustAnchorSet } from './x509/trust-anchors.ts';
 import type { ParsedCertificate } from './x509/types.ts';
+import { unknownFacts, type UnknownFactsCollector } from './unknown.ts';
 
 export interface CertificateFactsOptions {
   /** The time expiry is judged at (ISO 8601); never the wall clock, so runs are reproducible. */
@@ -20,6 +21,8 @@ export interface CertificateFactsOptions {
   hostnames: Map<string, string[]>;
   /** Certificate ARN -> the listeners serving it. */
   usedBy: Map<string, { listenerArn: string; loadBalancerType: string }[]>;
+  /** Why use is unknown, per `account|region` ('global' for IAM), where some listener list or SNI list was not seen. */
+  usageUnseen?: Map<string, string>;
 }
 
 export interface ServedChainOptions {
@@ -84,6 +87,8 @@ function factsFor(record: CertificateRecord, anchors: TrustAnchorSet, options: C
   const identity = leaf ?? (record.domainName || record.subjectAlternativeNames.length > 0
     ? { dnsNames: [...new Set([...(record.domainName ? [record.domainName] : []), ...record.subjectAlternativeNames])], ipAddresses: [], commonName: null }
     : null);
+  const unknown = unknownFacts();
+  unseenCertificateParts(record, { leaf: leaf !== null, key: key !== null, notBefore, notAfter, used: usedBy.length > 0 }, options, unknown);
   return {
     subject: 'certificate',
     arn: record.arn,
@@ -115,7 +120,36 @@ function factsFor(record: CertificateRecord, anchors: TrustAnchorSet, options: C
     chain: analysis && analysis.parseError === null ? analysis.chain : null,
     hostnameCoverage: identity ? coverage(identity, options.hostnames.get(record.arn) ?? []) : null,
     unsupportedKeyForLbTypes: key ? loadBalancerTypes.filter((type) => !loadBalancerSupportsKey(type, key)) : [],
+    unknown: unknown.entries,
   };
+}
+
+/** What of a certificate was not seen: its body (leaf, chain), its metadata, or whether anything uses it. */
+function unseenCertificateParts(
+  record: CertificateRecord,
+  known: { leaf: boolean; key: boolean; notBefore: string | null; notAfter: string | null; used: boolean },
+  options: CertificateFactsOptions,
+  unknown: UnknownFactsCollector,
+): void {
+  const getter = record.source === 'acm' ? 'GetCertificate' : 'GetServerCertificate';
+  const describer = record.source === 'acm' ? 'DescribeCertificate' : 'ListServerCertificates';
+  unknown.from(record.observed.body, `the certificate body and chain (${getter})`, 'pemAvailable', 'leaf', 'chain', 'parseError');
+  const metadataSeen = unknown.from(record.observed.metadata, `the certificate metadata (${describer})`, 'status', 'renewalStatus', 'renewalEligibility', 'transparencyLogging', 'acmType');
+  // Validity and key come from the parsed leaf, else from the metadata: unknown only when neither was read.
+  const source = record.observed.body.status !== 'ok' ? record.observed.body : record.observed.metadata;
+  const mark = (facts: string[], what: string): void => {
+    if (source.status === 'ok') return;
+    for (const fact of facts) unknown.mark(fact, source.status, `${what} is unknown: ${source.reason ?? 'not read'}`);
+  };
+  if (!known.leaf && known.notBefore === null) mark(['notBefore', 'notYetValid'], 'the start of validity');
+  if (!known.leaf && known.notAfter === null) mark(['notAfter', 'expired', 'daysUntilExpiry'], 'the end of validity');
+  if (!known.key) mark(['key', 'unsupportedKeyForLbTypes'], 'the key');
+  if (!known.used) {
+    const scope = `${record.account}|${record.region}`;
+    const unseen = options.usageUnseen?.get(scope);
+    if (unseen !== undefined) unknown.mark('inUse', 'error', unseen);
+    else if (!metadataSeen && record.source === 'acm') unknown.mark('inUse', record.observed.metadata.status === 'skipped' ? 'skipped' : 'error', `whether anything uses it is unknown: DescribeCertificate (InUseBy) ${record.observed.metadata.reason ?? 'was not read'}`);
+  }
 }
 
 function leafFacts(p: ParsedCertificate): LeafCertificateFacts {

@@ -1,6 +1,7 @@
 /** CloudHSM cluster facts: HSM spread, health, backups, and the web servers that hold keys in it. */
 import type { HsmClusterFacts } from '../model/facts.ts';
 import type { HsmCluster, InstanceRecord } from '../model/snapshot.ts';
+import { unknownFacts } from './unknown.ts';
 
 /** Facts for one cluster; its clients are the instances carrying the cluster's security group (as in the SSL-offload guide). */
 export function hsmClusterFacts(cluster: HsmCluster, instances: readonly InstanceRecord[]): HsmClusterFacts {
@@ -9,6 +10,8 @@ export function hsmClusterFacts(cluster: HsmCluster, instances: readonly Instanc
   const clients = cluster.securityGroup
     ? instances.filter((i) => i.account === cluster.account && i.region === cluster.region && i.securityGroups.includes(cluster.securityGroup!))
     : [];
+  const unknown = unknownFacts();
+  unknown.from(cluster.observed.backups, 'the backups (DescribeBackups)', 'readyBackupCount');
   const clientZones = [...new Set(clients.map((i) => i.availabilityZone).filter((z): z is string => z !== null))].sort();
   return {
     subject: 'hsmCluster',
@@ -27,5 +30,6 @@ export function hsmClusterFacts(cluster: HsmCluster, instances: readonly Instanc
     clientInstanceZones: clientZones,
     clientZonesWithoutHsm: clientZones.filter((z) => !activeZones.includes(z)),
     clientVpcMismatch: clients.some((i) => i.vpcId !== null && cluster.vpcId !== null && i.vpcId !== cluster.vpcId),
+    unknown: unknown.entries,
   };
 }

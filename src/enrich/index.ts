@@ -35,7 +35,20 @@ function certificateUsage(snapshot: Snapshot, extra: Map<string, string[]>) {
       }
     }
   }
-  return { usedBy, hostnames };
+  return { usedBy, hostnames, usageUnseen: usageUnseen(snapshot) };
+}
+
+/** Where a certificate's use cannot be known: an account and region (and IAM, global) with a listener or SNI list not seen. */
+function usageUnseen(snapshot: Snapshot): Map<string, string> {
+  const unseen = new Map<string, string>();
+  for (const lb of snapshot.loadBalancers) {
+    const gap = lb.observed.listeners.status !== 'ok'
+      ? `the listeners of ${lb.name} could not be read`
+      : lb.listeners.some((l) => l.observed.certificates.status !== 'ok') ? `an SNI certificate list of ${lb.name} could not be read` : null;
+    if (gap === null) continue;
+    for (const scope of [`${lb.account}|${lb.region}`, `${lb.account}|global`]) if (!unseen.has(scope)) unseen.set(scope, `whether a listener uses it is unknown: ${gap}`);
+  }
+  return unseen;
 }
 
 const byArn = (a: { arn: string }, b: { arn: string }) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0);

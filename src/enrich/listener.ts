@@ -2,6 +2,7 @@
 import type { ListenerFacts, ResolvedPolicy } from '../model/facts.ts';
 import type { LoadBalancer, Listener, ListenerAction, ListenerProtocol, ProbeObservation, Snapshot } from '../model/snapshot.ts';
 import { resolveClassicPolicy, resolveElbv2Policy, type PolicyCatalogue } from './policy.ts';
+import { unknownFacts, type UnknownFactsCollector } from './unknown.ts';
 
 const TLS_FRONT: ReadonlySet<ListenerProtocol> = new Set(['HTTPS', 'SSL', 'TLS']);
 
@@ -98,8 +99,29 @@ function observedTls(observations: ProbeObservation[] | undefined): boolean | nu
   return ok.some((o) => Object.values(o.protocols).some((v) => v === true));
 }
 
+/** What this listener's facts rest on that was not seen: the SNI list, the rules, the target groups, Classic policies. */
+function unseenParts(lb: LoadBalancer, listener: Listener, unknown: UnknownFactsCollector): void {
+  if (!unknown.from(listener.observed.certificates, 'the SNI certificate list (DescribeListenerCertificates)', 'sniCertificateCount') && listener.certificates.length === 0) {
+    unknown.mark('certificateArns', listener.observed.certificates.status === 'skipped' ? 'skipped' : 'error', 'the listener names no default certificate and its certificate list could not be read');
+  }
+  // Rules decide where traffic goes (backend) and whether every path of an HTTP listener redirects.
+  const ruleFacts = listener.protocol === 'HTTP' ? ['backend', 'redirectsToHttps', 'acceptsCleartext'] : ['backend'];
+  unknown.from(listener.observed.rules, 'the listener rules (DescribeRules)', ...ruleFacts);
+  if (lb.type === 'classic') {
+    unknown.from(lb.observed.classicPolicies, 'the load balancer policies (DescribeLoadBalancerPolicies)', 'policy', 'backend.authenticated', 'backend.publicKeyCount');
+    return;
+  }
+  if (unknown.from(lb.observed.targetGroups, 'the target groups (DescribeTargetGroups)', 'backend')) {
+    const forwarded = new Set(forwardedTargetGroupArns(listener));
+    const missing = [...forwarded].filter((arn) => !lb.targetGroups.some((tg) => tg.arn === arn));
+    if (missing.length > 0) unknown.mark('backend', 'error', `forwards to target group(s) not in the snapshot: ${missing.join(', ')}`);
+  }
+}
+
 /** Facts for one listener. */
 export function listenerFacts(lb: LoadBalancer, listener: Listener, context: ListenerContext): ListenerFacts {
+  const unknown = unknownFacts();
+  unseenParts(lb, listener, unknown);
   const tls = terminatesTls(listener.protocol);
   let policy: ResolvedPolicy | null = null;
   if (tls) {
@@ -137,5 +159,6 @@ export function listenerFacts(lb: LoadBalancer, listener: Listener, context: Lis
           trustStoreRevocationCount: mutual.trustStoreArn ? (context.trustStoreRevocations.get(mutual.trustStoreArn) ?? null) : null,
         }
       : null,
+    unknown: unknown.entries,
   };
 }

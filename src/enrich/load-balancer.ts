@@ -2,39 +2,77 @@
 import type { LoadBalancerFacts } from '../model/facts.ts';
 import type { InstanceRecord, LoadBalancer } from '../model/snapshot.ts';
 import { terminatesTls } from './listener.ts';
+import { unknownFacts, type UnknownFactsCollector } from './unknown.ts';
 
-function flag(attributes: Record<string, string>, ...keys: string[]): boolean | null {
-  for (const key of keys) {
-    const value = attributes[key];
-    if (value !== undefined) return value.toLowerCase() === 'true';
+/** Each attribute fact and the keys the APIs report it under (ELBv2 first, then Classic's flattened key). */
+const ATTRIBUTE_KEYS = {
+  deletionProtection: ['deletion_protection.enabled'],
+  dropInvalidHeaderFields: ['routing.http.drop_invalid_header_fields.enabled'],
+  desyncMitigationMode: ['routing.http.desync_mitigation_mode', 'desync_mitigation_mode'],
+  accessLogs: ['access_logs.s3.enabled', 'access_log.enabled'],
+  crossZone: ['load_balancing.cross_zone.enabled', 'cross_zone_load_balancing.enabled'],
+  connectionDraining: ['connection_draining.enabled'],
+} as const;
+type AttributeFact = keyof typeof ATTRIBUTE_KEYS;
+
+/** The attribute's value; an answer that lacks every key of it leaves the fact unknown, naming the keys. */
+function attribute(lb: LoadBalancer, fact: AttributeFact, unknown: UnknownFactsCollector): string | null {
+  for (const key of ATTRIBUTE_KEYS[fact]) {
+    const value = lb.attributes[key];
+    if (value !== undefined) return value;
+  }
+  if (lb.observed.attributes.status === 'ok') {
+    unknown.mark(fact, 'error', `DescribeLoadBalancerAttributes answered without ${ATTRIBUTE_KEYS[fact].join(' or ')}`);
   }
   return null;
 }
 
-function healthyZones(lb: LoadBalancer, instances: Map<string, InstanceRecord>): string[] | null {
+const flag = (value: string | null): boolean | null => (value === null ? null : value.toLowerCase() === 'true');
+
+/** Zones with a healthy target; null when there are no targets (nothing to spread) or when what decides it was not seen. */
+function healthyZones(lb: LoadBalancer, instances: Map<string, InstanceRecord>, unknown: UnknownFactsCollector): string[] | null {
+  const facts = ['healthyTargetZones', 'healthyTargetZoneCount'];
   const zones = new Set<string>();
+  let unplaced = 0;
   if (lb.type === 'classic') {
+    if (!unknown.from(lb.observed.registeredInstances, 'instance health (DescribeInstanceHealth)', ...facts)) return null;
     if (lb.registeredInstances.length === 0) return null;
     for (const target of lb.registeredInstances) {
+      if (target.state !== 'healthy') continue;
       const zone = instances.get(target.instanceId)?.availabilityZone;
-      if (target.state === 'healthy' && zone) zones.add(zone);
+      if (zone) zones.add(zone);
+      else unplaced++;
     }
   } else {
+    if (!unknown.from(lb.observed.targetGroups, 'target groups (DescribeTargetGroups)', ...facts)) return null;
+    for (const group of lb.targetGroups) {
+      if (!unknown.from(group.observed.targets, `target health of ${group.name} (DescribeTargetHealth)`, ...facts)) return null;
+    }
     const targets = lb.targetGroups.flatMap((tg) => tg.targets);
     if (targets.length === 0) return null;
     for (const target of targets) {
+      if (target.health !== 'healthy') continue;
       const zone = target.availabilityZone ?? instances.get(target.id)?.availabilityZone;
-      if (target.health === 'healthy' && zone && zone !== 'all') zones.add(zone);
+      if (zone && zone !== 'all') zones.add(zone);
+      else if (!zone) unplaced++;
     }
+  }
+  // A healthy target whose zone nobody could read (its instance was not described) could be in any zone.
+  if (unplaced > 0) {
+    for (const fact of facts) unknown.mark(fact, 'error', `${unplaced} healthy target(s) have no known availability zone (their instances were not described)`);
+    return null;
   }
   return [...zones].sort();
 }
 
 /** Facts for one load balancer. */
 export function loadBalancerFacts(lb: LoadBalancer, instances: Map<string, InstanceRecord>): LoadBalancerFacts {
+  const unknown = unknownFacts();
   const zones = [...new Set(lb.availabilityZones.map((z) => z.zoneName))].sort();
-  const healthy = healthyZones(lb, instances);
-  const a = lb.attributes;
+  const healthy = healthyZones(lb, instances, unknown);
+  const listenersSeen = unknown.from(lb.observed.listeners, 'the listener list (DescribeListeners)', 'listenerCount', 'tlsListenerCount');
+  unknown.from(lb.observed.attributes, 'the attributes (DescribeLoadBalancerAttributes)', ...Object.keys(ATTRIBUTE_KEYS));
+  unknown.from(lb.observed.tags, 'the tags (DescribeTags)', 'tags');
   return {
     subject: 'loadBalancer',
     arn: lb.arn,
@@ -50,14 +88,15 @@ export function loadBalancerFacts(lb: LoadBalancer, instances: Map<string, Insta
     availabilityZoneCount: zones.length,
     healthyTargetZones: healthy,
     healthyTargetZoneCount: healthy === null ? null : healthy.length,
-    listenerCount: lb.listeners.length,
-    tlsListenerCount: lb.listeners.filter((l) => terminatesTls(l.protocol)).length,
-    deletionProtection: flag(a, 'deletion_protection.enabled'),
-    dropInvalidHeaderFields: flag(a, 'routing.http.drop_invalid_header_fields.enabled'),
-    desyncMitigationMode: a['routing.http.desync_mitigation_mode'] ?? a['desync_mitigation_mode'] ?? null,
-    accessLogs: flag(a, 'access_logs.s3.enabled', 'access_log.enabled'),
-    crossZone: flag(a, 'load_balancing.cross_zone.enabled', 'cross_zone_load_balancing.enabled'),
-    connectionDraining: flag(a, 'connection_draining.enabled'),
+    listenerCount: listenersSeen ? lb.listeners.length : null,
+    tlsListenerCount: listenersSeen ? lb.listeners.filter((l) => terminatesTls(l.protocol)).length : null,
+    deletionProtection: flag(attribute(lb, 'deletionProtection', unknown)),
+    dropInvalidHeaderFields: flag(attribute(lb, 'dropInvalidHeaderFields', unknown)),
+    desyncMitigationMode: attribute(lb, 'desyncMitigationMode', unknown),
+    accessLogs: flag(attribute(lb, 'accessLogs', unknown)),
+    crossZone: flag(attribute(lb, 'crossZone', unknown)),
+    connectionDraining: flag(attribute(lb, 'connectionDraining', unknown)),
     tags: lb.tags,
+    unknown: unknown.entries,
   };
 }

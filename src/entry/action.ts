@@ -8,14 +8,14 @@ import { join, resolve } from 'node:path';
 import * as core from '@actions/core';
 import { globSync, isDynamicPattern } from 'tinyglobby';
 import { accountsSource } from '../accounts/flags.ts';
-import { audit, parseFailOn, type AuditOptions, type AuditOutcome, type FailOn } from '../audit.ts';
+import { audit, type AuditOptions, type AuditOutcome, type FailOn } from '../audit.ts';
 import { sdkClientFactory } from '../collect/index.ts';
 import { blankUnknownFacts, IAC_SARIF_CATEGORY, iacLocator, loadInfrastructure } from '../iac/index.ts';
 import type { FactsBySubject } from '../model/facts.ts';
 import { AuditError, EXIT, exitCodeFor } from '../model/errors.ts';
 import { SEVERITIES, type Severity } from '../model/rule.ts';
 import { ALL_FORMATS } from '../report/index.ts';
-import { parseRegions } from './commands/audit.ts';
+import { parseFailOn, parseRegions } from './parse.ts';
 
 /** The validated inputs of action.yml. */
 export interface ActionInputs {
@@ -28,6 +28,7 @@ export interface ActionInputs {
   probe: boolean;
   outputDir: string;
   allowPartial: boolean;
+  failOnEmpty: boolean;
   sarifCategory: string;
   source: AuditOptions['source'] | null;
   /** IaC mode: the paths the iac input's globs matched (empty: audit the live estate). */
@@ -56,14 +57,14 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): ActionInputs {
       if (['false', 'False', 'FALSE'].includes(value)) return false;
       throw new Error(`"${value}" is not true or false`);
     });
-  const iacPatterns = input('iac').split(/\s+/).filter(Boolean);
-  const iac = named('iac', () => expandIacPaths(iacPatterns));
-  const regionsText = input('regions').replace(/[\s,]+/g, ',').replace(/^,|,$/g, '');
+  const iac = named('iac', () => expandIacPaths(input('iac').split(/\s+/).filter(Boolean)));
+  const regionsText = input('regions');
   if (iac.length === 0 && regionsText === '' && !env['AWS_REGION'] && !env['AWS_DEFAULT_REGION']) {
     throw new AuditError('BAD_USAGE', 'no region: set the regions input (e.g. "eu-west-1,us-east-1" or "all") or AWS_REGION (aws-actions/configure-aws-credentials sets it)', 'input regions');
   }
-  const regions = iac.length > 0 && regionsText === '' ? [] : named('regions', () => parseRegions(regionsText === '' ? (env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION']) : regionsText));
-  const failOn = named('fail-on', () => parseFailOn(input('fail-on') || 'high'));
+  // IaC mode reads no AWS API, so it needs no region.
+  const regions = iac.length > 0 && regionsText === '' ? [] : parseRegions(regionsText, 'input regions', env);
+  const failOn = parseFailOn(input('fail-on') || 'high', 'input fail-on');
   const rulesProfile = input('rules-profile') || 'default';
   if (!/^[\w./-]+$/.test(rulesProfile)) throw new AuditError('BAD_USAGE', `"${rulesProfile}" is not a profile name or file`, 'input rules-profile');
   const sarifCategory = input('sarif-category') || (iac.length > 0 ? IAC_SARIF_CATEGORY : 'elb-tls-audit');
@@ -104,6 +105,7 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): ActionInputs {
     probe: bool('probe', true),
     outputDir: input('output-dir') || 'elb-tls-audit',
     allowPartial: bool('allow-partial', false),
+    failOnEmpty: bool('fail-on-empty', false),
     sarifCategory,
     source,
     iac,
@@ -121,11 +123,6 @@ export function expandIacPaths(patterns: readonly string[]): string[] {
   return [...new Set(out)];
 }
 
-/** pass | fail | incomplete, from the exit code of DESIGN.md. */
-export function verdictOf(exitCode: number): 'pass' | 'fail' | 'incomplete' {
-  return exitCode === EXIT.OK ? 'pass' : exitCode === EXIT.INCOMPLETE ? 'incomplete' : 'fail';
-}
-
 /** The outputs action.yml declares, as strings. */
 export function actionOutputs(outcome: AuditOutcome, outputDir: string): Record<string, string> {
   const failing = outcome.result.findings.filter((f) => f.status === 'fail');
@@ -140,17 +137,19 @@ export function actionOutputs(outcome: AuditOutcome, outputDir: string): Record<
     'error-count': String(outcome.result.summary.byStatus.error),
     'new-findings-count': String(outcome.baseline ? outcome.baseline.new : failing.length),
     complete: String(outcome.result.complete),
-    verdict: verdictOf(outcome.exitCode),
+    verdict: outcome.result.verdict.kind,
+    'verdict-message': outcome.result.verdict.headline,
   };
 }
 
-function gateMessage(outcome: AuditOutcome, failOn: FailOn): string {
-  const s = outcome.result.summary;
-  if (outcome.exitCode === EXIT.INCOMPLETE) {
-    return `The audit is incomplete: ${s.byStatus.error} part(s) of the estate could not be read (see the collection-incomplete findings). Fix the role's permissions or set allow-partial: true.`;
-  }
-  const baseline = outcome.baseline ? ` not in the baseline (${outcome.baseline.known} known failure(s) ignored)` : '';
-  return `Findings at or above ${failOn}${baseline}: ${SEVERITIES.filter((sev) => s.bySeverity[sev] > 0).map((sev) => `${s.bySeverity[sev]} ${sev}`).join(', ')}. See the job summary and ${outcome.files.find((f) => f.endsWith('.html')) ?? 'the reports'}.`;
+/** The annotation of a failed gate: the verdict's own words, with what was not seen and why. */
+function gateMessage(outcome: AuditOutcome): string {
+  const v = outcome.result.verdict;
+  const causes = v.unseen.causes.length > 0 && v.kind === 'incomplete' ? ` ${v.unseen.causes.join(' · ')}.` : '';
+  const hint = v.kind === 'incomplete'
+    ? v.unseen.collection > 0 ? ' Check the role\'s read permissions, or set allow-partial: true to judge what was seen.' : ' Set allow-partial: true to judge what was seen.'
+    : '';
+  return `${v.headline}${causes}${hint} See the job summary and ${outcome.files.find((f) => f.endsWith('.html')) ?? 'the reports'}.`;
 }
 
 async function writeJobSummary(outputDir: string): Promise<void> {
@@ -179,11 +178,12 @@ export async function runAction(): Promise<number> {
     const outcome = await audit({
       source: iac ? { kind: 'snapshot', snapshot: iac.snapshot } : inputs.source ?? { kind: 'aws', collect: { regions: inputs.regions, clients: sdkClientFactory() } },
       probe: inputs.probe && !iac ? { connectTo: [], includeInternal: false } : false,
-      ...(iac ? { refineFacts: (facts: FactsBySubject) => blankUnknownFacts(facts, iac), locate: iacLocator(iac.origins, iac.defaulted) } : {}),
+      ...(iac ? { refineFacts: (facts: FactsBySubject) => blankUnknownFacts(facts, iac), locate: iacLocator(iac.origins, iac.defaulted, iac.unknownFacts) } : {}),
       profile: inputs.rulesProfile,
       out: { dir: outputDir, formats: ALL_FORMATS },
       failOn: inputs.failOn,
       allowPartial: inputs.allowPartial,
+      failOnEmpty: inputs.failOnEmpty,
       sarifCategory: inputs.sarifCategory,
       ...(inputs.waivers !== null ? { waiversPath: inputs.waivers } : {}),
       ...(inputs.baseline !== null ? { baselinePath: inputs.baseline } : {}),
@@ -193,9 +193,10 @@ export async function runAction(): Promise<number> {
     for (const [name, value] of Object.entries(actionOutputs(outcome, outputDir))) core.setOutput(name, value);
     await writeJobSummary(outputDir);
     const s = outcome.result.summary;
-    core.info(`elb-tls-audit: ${s.byStatus.fail} fail, ${s.byStatus.error} error, ${s.byStatus.waived} waived, ${s.byStatus.pass} pass · ${outcome.result.complete ? 'complete' : 'INCOMPLETE'} · verdict ${verdictOf(outcome.exitCode)}`);
+    core.info(`elb-tls-audit: ${s.byStatus.fail} fail, ${s.byStatus.error} error, ${s.byStatus.waived} waived, ${s.byStatus.pass} pass · ${outcome.result.complete ? 'complete' : 'INCOMPLETE'} · ${outcome.result.verdict.headline}`);
     if (!outcome.result.complete && inputs.allowPartial) core.warning('The audit is incomplete; allow-partial is set, so the gate judged only what it could see.');
-    if (outcome.exitCode !== EXIT.OK) core.setFailed(gateMessage(outcome, inputs.failOn));
+    if (outcome.result.verdict.kind === 'empty') core.warning(outcome.result.verdict.headline);
+    if (outcome.exitCode !== EXIT.OK) core.setFailed(gateMessage(outcome));
     return outcome.exitCode;
   } catch (error) {
     const label = error instanceof AuditError ? '' : 'internal error: ';

@@ -3,11 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { AuditError, EXIT, exitCodeFor } from '../model/errors.ts';
 import { TOOL_VERSION } from '../version.ts';
-import { registerAuditCommand } from './commands/audit.ts';
-import { registerDemoCommand } from './commands/demo.ts';
-import { registerEvaluateCommand } from './commands/evaluate.ts';
 import { commandRegistrars } from './commands/index.ts';
-import { registerRulesCommand } from './commands/rules.ts';
 
 /** Builds the program (exported so tests can drive it in-process). */
 export function buildProgram(): Command {
@@ -16,7 +12,7 @@ export function buildProgram(): Command {
     .version(TOOL_VERSION)
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
-  for (const register of [registerAuditCommand, registerEvaluateCommand, registerRulesCommand, registerDemoCommand, ...commandRegistrars]) register(program);
+  for (const register of commandRegistrars) register(program);
   program.commands.forEach((c) => c.exitOverride());
   return program;
 }

@@ -10,15 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { accountFailure, collectAccounts, listOrganizationAccounts, mergeSnapshots, parseAccountIds, parseRoleName } from '../accounts/index.ts';
-import { audit, parseFailOn, type AuditOptions, type AuditOutcome } from '../audit.ts';
+import { collectAccounts, listOrganizationAccounts, parseAccountIds, parseRoleName } from '../accounts/index.ts';
+import { mergeStoredRun } from '../accounts/distributed.ts';
+import { audit, type AuditOptions, type AuditOutcome } from '../audit.ts';
 import { sdkClientFactory } from '../collect/index.ts';
 import { AuditError } from '../model/errors.ts';
-import type { Snapshot } from '../model/snapshot.ts';
+import type { VerdictKind } from '../model/finding.ts';
 import { ALL_FORMATS } from '../report/index.ts';
-import { validateSnapshot } from '../snapshot/io.ts';
 import { TOOL_VERSION } from '../version.ts';
-import { parseRegions } from './commands/audit.ts';
+import { parseFailOn, parseRegions } from './parse.ts';
 
 /** The function's configuration, read from its environment. */
 export interface LambdaConfig {
@@ -34,6 +34,7 @@ export interface LambdaConfig {
   snsTopicArn: string | null;
   probe: boolean;
   failOn: AuditOptions['failOn'];
+  failOnEmpty: boolean;
 }
 
 /** Events: the schedule sends {} (a whole audit); the state machine sends the other three modes. */
@@ -48,7 +49,11 @@ export interface RunSummary {
   bucket: string;
   prefix: string;
   keys: string[];
-  verdict: 'pass' | 'fail' | 'incomplete';
+  verdict: VerdictKind;
+  /** The verdict in one line, as every other output states it. */
+  verdictMessage: string;
+  /** The exit code a CLI run would have had (0, 1 or 3). */
+  exitCode: number;
   complete: boolean;
   failing: number;
   errors: number;
@@ -80,10 +85,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {
   if (accounts !== null && roleName === null) throw new AuditError('BAD_USAGE', 'ACCOUNTS needs ROLE_NAME (the role to assume in every account)', 'ROLE_NAME');
   const concurrency = Number(get('ACCOUNT_CONCURRENCY') || '4');
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new AuditError('BAD_USAGE', `"${get('ACCOUNT_CONCURRENCY')}" is not 1..64`, 'ACCOUNT_CONCURRENCY');
-  const probe = get('PROBE') || 'true';
-  if (probe !== 'true' && probe !== 'false') throw new AuditError('BAD_USAGE', `"${probe}" is not true or false`, 'PROBE');
+  const bool = (name: string, fallback: 'true' | 'false'): boolean => {
+    const value = get(name) || fallback;
+    if (value !== 'true' && value !== 'false') throw new AuditError('BAD_USAGE', `"${value}" is not true or false`, name);
+    return value === 'true';
+  };
   return {
-    regions: named('REGIONS', () => parseRegions(get('REGIONS').replace(/[\s,]+/g, ',') || env['AWS_REGION'] || undefined)),
+    regions: parseRegions(env['REGIONS'], 'REGIONS', env),
     rulesProfile: get('RULES_PROFILE') || 'default',
     bucket,
     prefix: get('PREFIX').replace(/^\/+|\/+$/g, '') || 'elb-tls-audit',
@@ -92,8 +100,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {
     externalId: get('EXTERNAL_ID') || null,
     accountConcurrency: concurrency,
     snsTopicArn: get('SNS_TOPIC_ARN') || null,
-    probe: probe === 'true',
-    failOn: named('FAIL_ON', () => parseFailOn(get('FAIL_ON') || 'high')),
+    probe: bool('PROBE', 'true'),
+    failOn: parseFailOn(get('FAIL_ON') || 'high', 'FAIL_ON'),
+    failOnEmpty: bool('FAIL_ON_EMPTY', 'false'),
   };
 }
 
@@ -130,6 +139,7 @@ async function auditAndStore(config: LambdaConfig, source: AuditOptions['source'
       out: { dir, formats: ALL_FORMATS },
       snapshotOut: join(dir, 'snapshot.json'),
       failOn: config.failOn,
+      failOnEmpty: config.failOnEmpty,
       allowPartial: false,
       sarifCategory: 'elb-tls-audit',
       onProgress: (line) => console.log(line),
@@ -152,15 +162,20 @@ async function auditAndStore(config: LambdaConfig, source: AuditOptions['source'
 
 function summaryOf(outcome: AuditOutcome, config: LambdaConfig, runId: string, runPrefix: string, keys: string[]): RunSummary {
   const s = outcome.result.summary;
-  const verdict = outcome.exitCode === 0 ? 'pass' : outcome.exitCode === 3 ? 'incomplete' : 'fail';
-  return { runId, bucket: config.bucket, prefix: runPrefix, keys, verdict, complete: outcome.result.complete, failing: s.byStatus.fail, errors: s.byStatus.error };
+  const v = outcome.result.verdict;
+  return {
+    runId, bucket: config.bucket, prefix: runPrefix, keys, verdict: v.kind, verdictMessage: v.headline, exitCode: v.exitCode,
+    complete: outcome.result.complete, failing: s.byStatus.fail, errors: s.byStatus.error,
+  };
 }
 
 async function publish(topicArn: string, summary: RunSummary, outcome: AuditOutcome): Promise<void> {
   const r = outcome.result;
   const severities = Object.entries(r.summary.bySeverity).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ') || 'none';
   const message = [
-    `elb-tls-audit ${r.version}: ${summary.verdict.toUpperCase()}${r.complete ? '' : ' (incomplete: part of the estate could not be read)'}`,
+    `elb-tls-audit ${r.version}: ${r.verdict.headline}`,
+    ...r.verdict.unseen.causes.map((c) => `  ${c}`),
+    ...(r.verdict.emptyScopes.length > 0 ? [`Held nothing: ${r.verdict.emptyScopes.map((e) => `${e.account}/${e.region}`).join(', ')}`] : []),
     `Profile ${r.profile}; accounts ${r.scope.accounts.join(', ') || 'unknown'}; regions ${r.scope.regions.join(', ') || 'none'}`,
     `Resources: ${r.summary.resources.loadBalancers} load balancers, ${r.summary.resources.listeners} listeners, ${r.summary.resources.certificates} certificates`,
     `Findings: ${r.summary.byStatus.fail} fail, ${r.summary.byStatus.error} error, ${r.summary.byStatus.waived} waived; failing by severity: ${severities}`,
@@ -213,34 +228,34 @@ async function collectOne(config: LambdaConfig, account: string, runPrefix: stri
   return { account, key, complete: snapshot.attempts.every((a) => a.status !== 'error') };
 }
 
-/** State machine last step: merge the per-account snapshots (a missing one is a failed account) and report once. */
+/** State machine last step: merge the per-account snapshots (a missing or bad one is that account's gap) and report once. */
 async function mergeRun(config: LambdaConfig, runPrefix: string): Promise<RunSummary> {
   const s3 = s3Client();
-  const expected = JSON.parse(await getText(s3, config.bucket, `${runPrefix}/accounts.json`)) as string[];
-  const found = new Map<string, string>();
+  let accountList: unknown;
+  try {
+    accountList = JSON.parse(await getText(s3, config.bucket, `${runPrefix}/accounts.json`));
+  } catch (error) {
+    accountList = new Error(`s3://${config.bucket}/${runPrefix}/accounts.json could not be read: ${(error as Error).message}`);
+  }
+  const stored = new Map<string, string>();
   let token: string | undefined;
   do {
     const out = await s3.send(new ListObjectsV2Command({ Bucket: config.bucket, Prefix: `${runPrefix}/accounts/`, ...(token ? { ContinuationToken: token } : {}) }));
     for (const o of out.Contents ?? []) {
       const m = /\/accounts\/(\d{12})\/snapshot\.json$/.exec(o.Key ?? '');
-      if (m?.[1] && o.Key) found.set(m[1], o.Key);
+      if (m?.[1] && o.Key) stored.set(m[1], o.Key);
     }
     token = out.IsTruncated ? out.NextContinuationToken : undefined;
   } while (token);
-  const snapshots: Snapshot[] = [];
-  for (const account of expected) {
-    const key = found.get(account);
-    if (key) snapshots.push(validateSnapshot(JSON.parse(await getText(s3, config.bucket, key)), `s3://${config.bucket}/${key}`));
-  }
-  const homeRegion = process.env['AWS_REGION'] ?? 'us-east-1';
-  const missing = expected.filter((a) => !found.has(a)).map((a) => accountFailure(a, homeRegion, 'CollectAccount', new Error('the map iteration for this account failed or timed out; no snapshot was stored'), 'stepfunctions'));
-  const merged = mergeSnapshots(snapshots, {
-    capturedAt: new Date().toISOString(),
-    generator: { name: 'elb-tls-audit', version: TOOL_VERSION },
-    accounts: expected,
-    regions: config.regions === 'all' ? [] : config.regions,
-    extraAttempts: missing,
-  });
+  const merged = await mergeStoredRun(
+    { accountList, stored, read: (account) => getText(s3, config.bucket, stored.get(account)!) },
+    {
+      capturedAt: new Date().toISOString(),
+      generator: { name: 'elb-tls-audit', version: TOOL_VERSION },
+      regions: config.regions === 'all' ? [] : config.regions,
+      homeRegion: process.env['AWS_REGION'] ?? 'us-east-1',
+    },
+  );
   const runId = runPrefix.split('/').pop() ?? runPrefix;
   // The probe already had its chance per account; the merge only judges and reports.
   return auditAndStore({ ...config, probe: false }, { kind: 'snapshot', snapshot: merged }, runId, runPrefix);

@@ -1,9 +1,10 @@
 /** Option parsing shared by the audit, evaluate and demo commands: flags -> AuditOptions pieces. */
 import { Option, type Command } from 'commander';
-import { parseFailOn, type AuditOptions } from '../audit.ts';
+import type { AuditOptions } from '../audit.ts';
 import { AuditError } from '../model/errors.ts';
 import type { AuditResult } from '../model/finding.ts';
 import type { ReportFormat } from '../report/reporter.ts';
+import { parseFailOn } from './parse.ts';
 
 export interface ReportFlags {
   rulesProfile: string;
@@ -14,6 +15,7 @@ export interface ReportFlags {
   baseline?: string;
   snapshotOut?: string;
   allowPartial?: boolean;
+  failOnEmpty?: boolean;
   trustStore?: string;
   asOf?: string;
   quiet?: boolean;
@@ -31,6 +33,7 @@ export function addReportFlags(command: Command, defaultOut: string): Command {
     .option('--baseline <file>', 'a previous findings.json or results.sarif: fail only on findings not in it (same identity as the SARIF fingerprint)')
     .option('--snapshot-out <file>', 'also save the snapshot for offline re-evaluation')
     .option('--allow-partial', 'exit by findings even when part of the estate could not be seen')
+    .option('--fail-on-empty', 'exit 1 when the scope was read completely and holds no load balancer')
     .option('--trust-store <pem>', 'extra trust anchors (private CAs), PEM bundle')
     .option('--as-of <iso-date>', 'judge expiry as of this instant (default: the snapshot time)')
     .option('--sarif-category <id>', 'SARIF automationDetails category', 'elb-tls-audit')
@@ -53,6 +56,7 @@ export function reportOptions(flags: ReportFlags): Omit<AuditOptions, 'source' |
     out: { dir: flags.out, formats: parseFormats(flags.format) },
     failOn: parseFailOn(flags.failOn),
     allowPartial: flags.allowPartial === true,
+    failOnEmpty: flags.failOnEmpty === true,
     sarifCategory: flags.sarifCategory,
     ...(flags.waivers !== undefined ? { waiversPath: flags.waivers } : {}),
     ...(flags.baseline !== undefined ? { baselinePath: flags.baseline } : {}),
@@ -68,17 +72,21 @@ export function progressWriter(quiet: boolean): (line: string) => void {
   return quiet || !process.stderr.isTTY ? () => {} : (line) => process.stderr.write(`${line}\n`);
 }
 
-/** The short summary printed after an audit. */
-export function printSummary(result: AuditResult, files: readonly string[], exitCode: number, exitLabel = 'exit'): void {
+/** The short summary printed after an audit: the verdict first, in the words every other output uses. */
+export function printSummary(result: AuditResult, files: readonly string[], exitLabel = 'exit'): void {
   const s = result.summary;
+  const v = result.verdict;
   const sev = Object.entries(s.bySeverity).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ') || 'none';
   const lines = [
     `elb-tls-audit ${result.version} · profile ${result.profile} · ${result.complete ? 'complete' : 'INCOMPLETE (part of the estate could not be seen)'}`,
+    `  ${v.headline}`,
+    ...v.unseen.causes.map((c) => `    ${c}`),
+    ...(v.emptyScopes.length > 0 ? [`  held nothing: ${v.emptyScopes.map((e) => `${e.account}/${e.region}`).join(', ')}`] : []),
     `  ${s.resources.loadBalancers} load balancers, ${s.resources.listeners} listeners, ${s.resources.certificates} certificates, ${s.resources.hsmClusters} HSM clusters, ${s.resources.endpoints} endpoints probed`,
     `  findings: ${s.byStatus.fail} fail, ${s.byStatus.error} error, ${s.byStatus.waived} waived, ${s.byStatus.pass} pass, ${s.byStatus.not_applicable} n/a`,
     `  failing by severity: ${sev}`,
     ...(files.length > 0 ? ['  reports:', ...files.map((f) => `    ${f}`)] : []),
-    `  ${exitLabel} ${exitCode}`,
+    `  ${exitLabel} ${v.exitCode}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

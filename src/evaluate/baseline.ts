@@ -5,7 +5,7 @@
  */
 import { AuditError } from '../model/errors.ts';
 import type { Finding, FindingStatus } from '../model/finding.ts';
-import { readJsonFile } from '../snapshot/io.ts';
+import { readJsonFile } from '../io/json-file.ts';
 
 /** The fingerprints a baseline accepts, and where they came from. */
 export interface Baseline {

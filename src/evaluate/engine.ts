@@ -97,29 +97,55 @@ interface CompiledRule {
 
 /**
  * json-rules-engine hands back null for a path under a null fact without asking the resolver, which would
- * judge "could not read" as a value. Such a leaf is unknown; all/any/not combine unknowns Kleene-style, so
- * a rule is an error only when an unreadable value could change its verdict.
+ * judge "could not read" as a value. Such a leaf is unknown, and so is a leaf whose fact enrich listed in
+ * the subject's `unknown` map (it was not observed: a call failed, or the answer lacked it). all/any/not
+ * combine unknowns Kleene-style, so a rule is undecided only when an unseen value could change its verdict.
+ * Undecided on an error is an error; undecided only on what was skipped on purpose is not applicable.
  */
-type Verdict = true | false | 'unknown';
+type Verdict = true | false | 'unknown' | 'skipped';
+type UnknownFacts = Record<string, { status: 'error' | 'skipped'; reason: string }>;
+
+/** The unknown-fact entry covering fact.path, if any (an entry for `backend` covers `backend.encrypted`). */
+export function unknownEntry(unknown: UnknownFacts | undefined, fact: string, path: string | null): UnknownFacts[string] | undefined {
+  if (!unknown) return undefined;
+  let key = fact;
+  const direct = unknown[key];
+  if (direct || path === null) return direct;
+  for (const segment of path.split('.')) {
+    key = `${key}.${segment}`;
+    const entry = unknown[key];
+    if (entry) return entry;
+  }
+  return undefined;
+}
+
 function verdict(node: ConditionNode, facts: Record<string, unknown>, unread: string[]): Verdict {
   if (Array.isArray(node.all) || Array.isArray(node.any)) {
     const isAll = Array.isArray(node.all);
     const parts = ((isAll ? node.all : node.any) as ConditionNode[]).map((c) => verdict(c, facts, unread));
     if (parts.includes(!isAll)) return !isAll;
-    return parts.includes('unknown') ? 'unknown' : isAll;
+    if (parts.includes('unknown')) return 'unknown';
+    return parts.includes('skipped') ? 'skipped' : isAll;
   }
   if (node.not) {
     const inner = verdict(node.not as ConditionNode, facts, unread);
-    return inner === 'unknown' ? inner : !inner;
+    return inner === 'unknown' || inner === 'skipped' ? inner : !inner;
   }
-  if (typeof node.fact === 'string' && typeof node.path === 'string' && facts[node.fact] === null) {
-    const why = typeof facts.parseError === 'string' ? ` (${facts.parseError})` : '';
-    unread.push(`"${node.fact}" is null, so "${node.fact}.${node.path}" cannot be read${why}`);
-    return 'unknown';
+  if (typeof node.fact === 'string') {
+    const path = typeof node.path === 'string' ? node.path : null;
+    const entry = unknownEntry(facts.unknown as UnknownFacts | undefined, node.fact, path);
+    if (entry) {
+      unread.push(`${path === null ? node.fact : `${node.fact}.${path}`} was not observed: ${entry.reason}`);
+      return entry.status === 'skipped' ? 'skipped' : 'unknown';
+    }
+    if (path !== null && facts[node.fact] === null) {
+      const why = typeof facts.parseError === 'string' ? ` (${facts.parseError})` : '';
+      unread.push(`"${node.fact}" is null, so "${node.fact}.${path}" cannot be read${why}`);
+      return 'unknown';
+    }
   }
   return node.result === undefined ? 'unknown' : node.result;
 }
-
 
 /** Judges every facts object of one subject kind against that kind's rules. */
 export class SubjectEvaluator {
@@ -153,7 +179,11 @@ export class SubjectEvaluator {
   }
 
   private cacheKey(facts: Record<string, unknown>): string {
+    const unknown = facts.unknown as UnknownFacts | undefined;
     return JSON.stringify(this.refs.map((ref) => {
+      // An unobserved fact keys by its status and reason: the outcome (and its message) depends on both.
+      const entry = unknownEntry(unknown, ref.fact, ref.path);
+      if (entry) return { '\u0000unknown': entry };
       const value = ref.fact in facts ? (ref.path ? readDotPath(facts[ref.fact], ref.path) : facts[ref.fact]) : undefined;
       return value === undefined ? '\u0000absent' : value;
     }));
@@ -164,10 +194,10 @@ export class SubjectEvaluator {
     const unread: string[] = [];
     const appliesVerdict = verdict(applies.conditions as unknown as ConditionNode, facts, unread);
     if (appliesVerdict === 'unknown') return { status: 'error', messageId: null, evidence: [], reason: unread[0] ?? 'applicability unknown' };
-    if (!appliesVerdict) return { status: 'not_applicable', messageId: null, evidence: [], reason: null };
-    if (verdict(check.conditions as unknown as ConditionNode, facts, unread) === 'unknown') {
-      return { status: 'error', messageId: null, evidence: [], reason: unread[0] ?? 'verdict unknown' };
-    }
+    if (appliesVerdict === 'skipped' || !appliesVerdict) return { status: 'not_applicable', messageId: null, evidence: [], reason: unread[0] ?? null };
+    const checkVerdict = verdict(check.conditions as unknown as ConditionNode, facts, unread);
+    if (checkVerdict === 'unknown') return { status: 'error', messageId: null, evidence: [], reason: unread[0] ?? 'verdict unknown' };
+    if (checkVerdict === 'skipped') return { status: 'not_applicable', messageId: null, evidence: [], reason: unread[0] ?? null };
     const evidence: ConditionEvidence[] = [];
     const tree = check.conditions as unknown as ConditionNode;
     leaves(tree, evidence);

@@ -3,8 +3,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuditError } from '../model/errors.ts';
 import type { Profile, RuleDefinition, Severity } from '../model/rule.ts';
-import { readJsonFile } from '../snapshot/io.ts';
-import { validateAgainst } from './validation.ts';
+import { readJsonFile } from '../io/json-file.ts';
+import { validateAgainst } from '../io/schema.ts';
 
 const profileSchema = {
   type: 'object',

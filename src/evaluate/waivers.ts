@@ -1,8 +1,8 @@
 /** Waivers: a rule, a resource pattern, a reason and an expiry. An expired waiver stops waiving and says so. */
 import { AuditError } from '../model/errors.ts';
 import type { Finding } from '../model/finding.ts';
-import { readJsonFile } from '../snapshot/io.ts';
-import { validateAgainst } from './validation.ts';
+import { readJsonFile } from '../io/json-file.ts';
+import { validateAgainst } from '../io/schema.ts';
 
 export interface Waiver {
   rule: string;

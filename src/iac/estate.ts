@@ -23,7 +23,7 @@ export interface ActionDraft {
 }
 
 /** A listener record whose links (load balancer, certificates, target groups, trust store) are still references. */
-export type ListenerDraft = Omit<Listener, 'arn' | 'certificates' | 'defaultActions' | 'rules' | 'mutualAuthentication'> & {
+export type ListenerDraft = Omit<Listener, 'arn' | 'certificates' | 'defaultActions' | 'rules' | 'mutualAuthentication' | 'observed'> & {
   origin: Origin;
   loadBalancer: unknown;
   /** Default first. */
@@ -49,14 +49,14 @@ export interface ListenerCertificateDraft {
 /** A load balancer record without listeners (they arrive as ListenerDrafts) and without an ARN yet. */
 export type LoadBalancerDraft = {
   origin: Origin;
-  record: Omit<LoadBalancer, 'arn' | 'listeners' | 'targetGroups' | 'availabilityZones'>;
+  record: Omit<LoadBalancer, 'arn' | 'listeners' | 'targetGroups' | 'availabilityZones' | 'observed'>;
   /** Zones named in the code, and subnets (ids or references) whose zone the link step looks up. */
   zones: string[];
   subnets: unknown[];
 };
-export type TargetGroupDraft = { origin: Origin; record: Omit<TargetGroup, 'arn'> };
+export type TargetGroupDraft = { origin: Origin; record: Omit<TargetGroup, 'arn' | 'observed'> };
 /** A certificate declared in code; `record` is null when only deploy makes it (an ACM request). */
-export type CertificateDraft = { origin: Origin; name: string; source: 'acm' | 'iam'; record: Omit<CertificateRecord, 'arn'> | null };
+export type CertificateDraft = { origin: Origin; name: string; source: 'acm' | 'iam'; record: Omit<CertificateRecord, 'arn' | 'observed'> | null };
 export type TrustStoreDraft = { origin: Origin; record: Omit<TrustStoreRecord, 'arn'> };
 export type RevocationDraft = { origin: Origin; trustStore: unknown };
 export type ClassicPolicyDraft = { origin: Origin; loadBalancer: unknown; policy: ClassicPolicy };

@@ -32,7 +32,11 @@ const PROPERTIES_OF_FACT: Record<string, string[]> = {
 };
 const CERTIFICATE_BODY = ['CertificateBody', 'certificate_body'];
 
-function propertyOf(finding: Finding): string[] {
+function propertyOf(finding: Finding, unknown: ReadonlyMap<string, { reason: string; property: string }> | undefined): string[] {
+  // A rule that could not judge names the unknown value in its message: point at the property holding it.
+  if (finding.status === 'error' && unknown) {
+    for (const u of unknown.values()) if (finding.message.includes(u.reason)) return [u.property.split('.')[0]!];
+  }
   if (finding.category === 'collection-incomplete') {
     const actual = finding.evidence[0]?.actual as { operation?: unknown } | undefined;
     return typeof actual?.operation === 'string' ? [actual.operation.split('.')[0]!] : [];
@@ -43,13 +47,17 @@ function propertyOf(finding: Finding): string[] {
 }
 
 /** A locator over the origins of an IaC snapshot. */
-export function iacLocator(origins: ReadonlyMap<string, Origin>, defaulted: ReadonlyMap<string, string>): SourceLocator {
+export function iacLocator(
+  origins: ReadonlyMap<string, Origin>,
+  defaulted: ReadonlyMap<string, string>,
+  unknownFacts: ReadonlyMap<string, ReadonlyMap<string, { reason: string; property: string }>> = new Map(),
+): SourceLocator {
   const at = (span: SourceSpan, note: string | null) => ({ uri: span.file, startLine: span.startLine, endLine: span.endLine, note });
   return (finding) => {
     const origin = origins.get(finding.resource.arn);
     if (!origin?.span) return null;
     const note = defaulted.get(finding.resource.arn) ?? null;
-    for (const property of propertyOf(finding)) {
+    for (const property of propertyOf(finding, unknownFacts.get(finding.resource.arn))) {
       const span = origin.propertySpans[property];
       if (span) return at(span, note);
     }

@@ -5,8 +5,9 @@
  * ("not judged before deploy"), facts no code states (target health, what is served, certificate bodies that
  * are not in the code) as skipped attempts. When the snapshot grows observation statuses, this file adapts.
  */
-import type { Attempt, CertificateRecord, ClassicPolicy, Listener, ListenerAction, LoadBalancer, LoadBalancerType, Snapshot, TargetGroup, TrustStoreRecord } from '../model/snapshot.ts';
-import { SNAPSHOT_SCHEMA_VERSION } from '../model/snapshot.ts';
+import type { Attempt, CertificateRecord, ClassicPolicy, Listener, ListenerAction, LoadBalancer, LoadBalancerType, Observation, Snapshot, TargetGroup, TrustStoreRecord } from '../model/snapshot.ts';
+import { OBSERVED } from '../model/snapshot.ts';
+import { buildSnapshot } from '../snapshot/builder.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { iacArns } from './arns.ts';
 import { CLASSIC_DEFAULT_SSL_POLICY, ELBV2_DEFAULT_SSL_POLICY, DNS_AFTER_DEPLOY } from './defaults.ts';
@@ -20,8 +21,8 @@ export interface IacSnapshot {
   snapshot: Snapshot;
   /** Snapshot ARN -> where the resource is written. */
   origins: Map<string, Origin>;
-  /** Subject ARN -> facts that are unknown before deploy (enrich's value is replaced by null). */
-  unknownFacts: Map<string, Set<string>>;
+  /** Subject ARN -> facts that are unknown before deploy, with why and the property that holds the value. */
+  unknownFacts: Map<string, Map<string, { reason: string; property: string }>>;
   /** Load balancers that are not in the code (a listener points at an existing one): not judged themselves. */
   externalLoadBalancers: Set<string>;
   /** Subject ARN -> why a value was filled in from the API default. */
@@ -29,6 +30,15 @@ export interface IacSnapshot {
 }
 
 interface LbEntry { lb: LoadBalancer; origin: Origin; external: boolean }
+
+/** What no infrastructure code states: target health and registered instances. */
+const FROM_DEPLOY: Observation = { status: 'skipped', reason: NOT_FROM_CODE };
+const lbObserved = (external: boolean): LoadBalancer['observed'] => {
+  // A load balancer outside the code: only the listeners the code adds to it are known.
+  const seen = external ? { status: 'skipped' as const, reason: `the load balancer is ${NOT_FROM_CODE}` } : OBSERVED;
+  return { listeners: seen, attributes: seen, tags: seen, classicPolicies: seen, registeredInstances: FROM_DEPLOY, targetGroups: seen };
+};
+const listenerObserved: Listener['observed'] = { certificates: OBSERVED, rules: OBSERVED };
 
 const TLS_FRONT = new Set(['HTTPS', 'SSL', 'TLS']);
 const LISTENER_FACTS = new Set(['policy', 'protocol', 'terminatesTls', 'backend', 'redirectsToHttps', 'port', 'mtls', 'certificateArns']);
@@ -63,7 +73,7 @@ export function buildIacSnapshot(estate: IacEstate, capturedAt: string): IacSnap
         estate.unknown(d.origin.address, 'Subnets', `the availability zone is not known: ${what}`, ['availabilityZones', 'availabilityZoneCount']);
       }
     }
-    const lb: LoadBalancer = { ...d.record, arn, availabilityZones: zones, listeners: [], targetGroups: [] };
+    const lb: LoadBalancer = { ...d.record, arn, availabilityZones: zones, listeners: [], targetGroups: [], observed: lbObserved(false) };
     const entry = { lb, origin: d.origin, external: false };
     lbs.set(d.origin.address, entry);
     if (lb.type === 'classic') classicByName.set(lb.name, entry);
@@ -82,6 +92,7 @@ export function buildIacSnapshot(estate: IacEstate, capturedAt: string): IacSnap
     const lb: LoadBalancer = {
       arn, name, type, account: draft.origin.account, region: draft.origin.region, scheme: 'internet-facing', dnsName: DNS_AFTER_DEPLOY, vpcId: null,
       availabilityZones: [], securityGroups: [], attributes: {}, tags: {}, listeners: [], classicPolicies: [], backendServers: [], registeredInstances: [], targetGroups: [], createdAt: null,
+      observed: lbObserved(true),
     };
     const entry = { lb, origin: draft.origin, external: true };
     lbs.set(key, entry);
@@ -98,7 +109,7 @@ export function buildIacSnapshot(estate: IacEstate, capturedAt: string): IacSnap
   // Target groups, certificates, trust stores.
   const tgs = new Map<string, TargetGroup>();
   for (const d of estate.targetGroups) {
-    const tg: TargetGroup = { ...d.record, arn: iacArns.targetGroup(d.record.name, d.origin.address, d.origin.region, d.origin.account) };
+    const tg: TargetGroup = { ...d.record, arn: iacArns.targetGroup(d.record.name, d.origin.address, d.origin.region, d.origin.account), observed: { targets: FROM_DEPLOY, attributes: OBSERVED } };
     tgs.set(d.origin.address, tg);
     origins.set(tg.arn, d.origin);
   }
@@ -109,7 +120,7 @@ export function buildIacSnapshot(estate: IacEstate, capturedAt: string): IacSnap
     certArn.set(d.origin.address, arn);
     origins.set(arn, d.origin);
     bind(d.origin.address, arn);
-    if (d.record) certificates.push({ ...d.record, arn });
+    if (d.record) certificates.push({ ...d.record, arn, observed: { metadata: OBSERVED, body: OBSERVED } });
     else skipped(d.origin, 'GetCertificate', `the certificate is issued by ACM at deploy; its body is ${NOT_FROM_CODE}`, [arn]);
   }
   const trustStores: TrustStoreRecord[] = [];
@@ -170,6 +181,7 @@ export function buildIacSnapshot(estate: IacEstate, capturedAt: string): IacSnap
             trustStoreArn: mutual.trustStore === null ? null : isRef(mutual.trustStore) ? (trustArn.get(mutual.trustStore.address) ?? null) : typeof mutual.trustStore === 'string' ? mutual.trustStore : null,
           }
         : null,
+      observed: listenerObserved,
     };
     lb.listeners.push(listener);
     listeners.set(d.origin.address, { listener, lb: entry });
@@ -211,14 +223,15 @@ export function buildIacSnapshot(estate: IacEstate, capturedAt: string): IacSnap
   for (const { lb } of lbs.values()) if (lb.type === 'classic') applyClassicDefault(lb, defaulted);
 
   // What the code leaves unknown: error attempts and the facts they blank.
-  const unknownFacts = new Map<string, Set<string>>();
-  const blank = (arn: string, facts: readonly string[]) => {
-    const set = unknownFacts.get(arn) ?? new Set<string>();
-    for (const f of facts) set.add(f);
-    unknownFacts.set(arn, set);
-  };
+  const unknownFacts = new Map<string, Map<string, { reason: string; property: string }>>();
   const lbByArn = new Map([...lbs.values()].map((e) => [e.lb.arn, e.lb]));
   for (const u of estate.unknowns) {
+    const why = `not judged before deploy: ${u.address} ${u.property}: ${u.reason}`;
+    const blank = (arn: string, facts: readonly string[]) => {
+      const map = unknownFacts.get(arn) ?? new Map<string, { reason: string; property: string }>();
+      for (const f of facts) if (!map.has(f)) map.set(f, { reason: why, property: u.property });
+      unknownFacts.set(arn, map);
+    };
     const covers: string[] = [];
     for (const arn of arnOfAddress.get(u.address) ?? []) {
       covers.push(arn);
@@ -249,14 +262,14 @@ export function buildIacSnapshot(estate: IacEstate, capturedAt: string): IacSnap
   }
 
   const all = [...lbs.values()].filter((e) => !e.external || e.lb.listeners.length > 0).map((e) => e.lb);
-  const snapshot: Snapshot = {
-    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
-    generator: { name: 'elb-tls-audit iac', version: TOOL_VERSION },
-    capturedAt,
-    scope: { accounts: [...new Set(all.map((l) => l.account))].sort(), regions: [...new Set(all.map((l) => l.region))].sort() },
-    loadBalancers: all, certificates, hsmClusters: [], instances: [], sslPolicies: [], classicPredefinedPolicies: [], trustStores,
-    observations: [], attempts,
-  };
+  const snapshot: Snapshot = buildSnapshot(
+    {
+      capturedAt,
+      generator: { name: 'elb-tls-audit iac', version: TOOL_VERSION },
+      scope: { accounts: [...new Set(all.map((l) => l.account))].sort(), regions: [...new Set(all.map((l) => l.region))].sort() },
+    },
+    { loadBalancers: all, certificates, trustStores, attempts },
+  );
   return { snapshot, origins, unknownFacts, externalLoadBalancers, defaulted };
 }
 

@@ -19,7 +19,16 @@ export interface SubjectIdentity {
   /** For listeners and endpoints: the load balancer they belong to (for grouping in reports). */
   loadBalancerArn: string | null;
   loadBalancerType: LoadBalancerType | null;
+  /**
+   * Facts (by name or dot path) that were not observed, with why: a call failed (`error`) or the data was
+   * not looked at on purpose (`skipped`). A rule reading one is an error or not applicable, never a verdict.
+   * Examples may leave it out (nothing unknown).
+   */
+  unknown?: UnknownFacts;
 }
+
+/** fact path -> why it is unknown. */
+export type UnknownFacts = Record<string, { status: 'error' | 'skipped'; reason: string }>;
 
 /** Where a listener's TLS policy came from. */
 export type PolicySource =
@@ -96,8 +105,8 @@ export interface LoadBalancerFacts extends SubjectIdentity {
   /** AZs with at least one healthy target / InService instance; null when targets are unknown. */
   healthyTargetZones: string[] | null;
   healthyTargetZoneCount: number | null;
-  listenerCount: number;
-  tlsListenerCount: number;
+  listenerCount: number | null;
+  tlsListenerCount: number | null;
   deletionProtection: boolean | null;
   dropInvalidHeaderFields: boolean | null;
   desyncMitigationMode: string | null;

@@ -47,6 +47,46 @@ export interface FindingsSummary {
   resources: { loadBalancers: number; listeners: number; certificates: number; hsmClusters: number; endpoints: number };
 }
 
+/** The gate's threshold: fail on findings at or above this severity, or never. */
+export type FailOn = Severity | 'none';
+
+export type VerdictKind = 'pass' | 'fail' | 'incomplete' | 'empty';
+
+/** How the gate was set for this run. */
+export interface GatePolicy {
+  failOn: FailOn;
+  allowPartial: boolean;
+  failOnEmpty: boolean;
+  /** The baseline file, when one was given. */
+  baseline: string | null;
+}
+
+/**
+ * The one verdict of a run (src/evaluate/verdict.ts); the exit code and every output state it as it is.
+ * `incomplete` wins unless partial results are allowed; `empty` is a scope read completely that holds
+ * no load balancer.
+ */
+export interface Verdict {
+  kind: VerdictKind;
+  exitCode: 0 | 1 | 3;
+  gate: GatePolicy;
+  /** Failing findings at or above the threshold that fail the gate (not in the baseline, or whose waiver expired). */
+  gating: number;
+  gatingBySeverity: Partial<Record<Severity, number>>;
+  /** Failing findings at or above the threshold the baseline already knew. */
+  baselined: number;
+  /** Failing findings below the threshold (reported, not gating). */
+  belowThreshold: number;
+  /** Failing findings whose waiver has expired (they gate whatever the baseline says). */
+  expiredWaivers: number;
+  /** What was not seen: collection gaps, endpoints not probed, facts not observed; each cause once. */
+  unseen: { collection: number; probe: number; facts: number; causes: string[] };
+  /** Account and region pairs in scope, read completely, that hold no load balancer. */
+  emptyScopes: { account: string; region: string }[];
+  /** One line that says the verdict, the threshold and why. */
+  headline: string;
+}
+
 /** findings.json */
 export interface AuditResult {
   tool: { name: string; version: string };
@@ -57,6 +97,7 @@ export interface AuditResult {
   /** the time expiry windows were judged at (the snapshot's capture time unless overridden) */
   asOf: string;
   complete: boolean;
+  verdict: Verdict;
   scope: { accounts: string[]; regions: string[] };
   summary: FindingsSummary;
   findings: Finding[];

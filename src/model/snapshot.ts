@@ -4,7 +4,7 @@
  * Its JSON Schema is src/snapshot/snapshot.schema.json; keep the two in step.
  */
 
-export const SNAPSHOT_SCHEMA_VERSION = 1 as const;
+export const SNAPSHOT_SCHEMA_VERSION = 2 as const;
 
 export type LoadBalancerType = 'classic' | 'application' | 'network' | 'gateway';
 export type Scheme = 'internet-facing' | 'internal';
@@ -12,6 +12,34 @@ export type Scheme = 'internet-facing' | 'internal';
 /** Protocol names as the probe and enrich speak them. */
 export type TlsProtocol = 'SSLv2' | 'SSLv3' | 'TLSv1.0' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
 export const TLS_PROTOCOLS: readonly TlsProtocol[] = ['SSLv2', 'SSLv3', 'TLSv1.0', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+
+/**
+ * Whether one collected list or attribute set was seen: `ok` (the answer is the data, an empty list means
+ * none), `error` (the call failed: the data is unknown), `skipped` (not looked at, on purpose, with why).
+ * It travels with the record, so enrich can tell "none" from "unseen" without re-reading the attempts.
+ */
+export interface Observation {
+  status: AttemptStatus;
+  reason: string | null;
+}
+
+/** The one observation every record starts from when its data came in the answer that listed it. */
+export const OBSERVED: Observation = Object.freeze({ status: 'ok', reason: null }) as Observation;
+
+/** What was seen of a load balancer: the lists and attribute sets read by calls of their own. */
+export interface LoadBalancerObserved {
+  /** ELBv2 DescribeListeners; Classic listeners come with DescribeLoadBalancers. */
+  listeners: Observation;
+  /** DescribeLoadBalancerAttributes. */
+  attributes: Observation;
+  tags: Observation;
+  /** Classic DescribeLoadBalancerPolicies (custom SSL negotiation and back-end authentication policies). */
+  classicPolicies: Observation;
+  /** Classic DescribeInstanceHealth. */
+  registeredInstances: Observation;
+  /** ELBv2 DescribeTargetGroups. */
+  targetGroups: Observation;
+}
 
 export interface Snapshot {
   schemaVersion: typeof SNAPSHOT_SCHEMA_VERSION;
@@ -62,6 +90,7 @@ export interface LoadBalancer {
   /** ELBv2 only. */
   targetGroups: TargetGroup[];
   createdAt: string | null;
+  observed: LoadBalancerObserved;
 }
 
 export type ListenerProtocol =
@@ -86,6 +115,12 @@ export interface Listener {
   rules: ListenerRule[];
   alpnPolicy: string[];
   mutualAuthentication: MutualAuthentication | null;
+  observed: {
+    /** ELBv2 DescribeListenerCertificates (the SNI list). */
+    certificates: Observation;
+    /** ELBv2 DescribeRules. */
+    rules: Observation;
+  };
 }
 
 export interface ListenerAction {
@@ -139,6 +174,12 @@ export interface TargetGroup {
   vpcId: string | null;
   targets: { id: string; port: number | null; availabilityZone: string | null; health: TargetHealthState }[];
   attributes: Record<string, string>;
+  observed: {
+    /** DescribeTargetHealth. */
+    targets: Observation;
+    /** DescribeTargetGroupAttributes. */
+    attributes: Observation;
+  };
 }
 
 export interface CertificateRecord {
@@ -165,6 +206,12 @@ export interface CertificateRecord {
   bodyPem: string | null;
   chainPem: string | null;
   tags: Record<string, string>;
+  observed: {
+    /** ACM DescribeCertificate; IAM ListServerCertificates (metadata) and the body's own fields. */
+    metadata: Observation;
+    /** ACM GetCertificate / IAM GetServerCertificate: leaf and chain PEM. */
+    body: Observation;
+  };
 }
 
 export interface HsmCluster {
@@ -179,6 +226,10 @@ export interface HsmCluster {
   subnetMapping: Record<string, string>;
   hsms: { hsmId: string; availabilityZone: string; subnetId: string | null; state: string; eniIp: string | null }[];
   backups: { backupId: string; state: string; createTimestamp: string | null }[];
+  observed: {
+    /** DescribeBackups. */
+    backups: Observation;
+  };
 }
 
 export interface InstanceRecord {

@@ -1,6 +1,6 @@
 /** Writes the requested reports into one folder, each file whole or not at all. */
 import { join } from 'node:path';
-import { writeFileAtomic } from '../snapshot/io.ts';
+import { writeFileAtomic } from '../io/atomic-file.ts';
 import { jsonReporter } from './json.ts';
 import { markdownReporter } from './markdown.ts';
 import type { Reporter, ReportFormat, ReportInput } from './reporter.ts';

@@ -4,6 +4,7 @@ import { SEVERITIES } from '../model/rule.ts';
 import type { Reporter, ReportInput } from './reporter.ts';
 
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024;
+const VERDICT_ICONS = { pass: '✅', fail: '❌', incomplete: '⛔', empty: '📭' } as const;
 const ICON: Record<string, string> = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' };
 
 /** Markdown-escapes text from AWS so a tag or name cannot inject markup. */
@@ -19,8 +20,12 @@ function row(f: Finding): string {
 export function renderSummary(input: ReportInput, limit = SUMMARY_LIMIT_BYTES): string {
   const { result } = input;
   const failing = result.findings.filter((f) => f.status === 'fail' || f.status === 'error');
-  const verdict = !result.complete ? '⛔ **Incomplete audit** — part of the estate could not be seen (fail closed)'
-    : failing.length > 0 ? `❌ **${failing.length} finding(s) need attention**` : '✅ **No failing findings**';
+  const v = result.verdict;
+  const verdict = [
+    `${VERDICT_ICONS[v.kind]} **${v.kind.toUpperCase()}** — ${escapeMarkdown(v.headline.replace(/^[A-Z]+: /, ''))}`,
+    ...v.unseen.causes.map((c) => `- ${escapeMarkdown(c)}`),
+    ...(v.emptyScopes.length > 0 ? [`- held nothing: ${v.emptyScopes.map((e) => escapeMarkdown(`${e.account}/${e.region}`)).join(', ')}`] : []),
+  ].join('\n');
   const s = result.summary;
   const head = [
     '# elb-tls-audit', '', verdict, '',

@@ -75,9 +75,9 @@ function result(finding: Finding, ruleIndex: number, source: SourceLocation | nu
   };
 }
 
-function notifications(complete: boolean, truncated: number) {
+function notifications(complete: boolean, truncated: number, verdict: { headline: string; unseen: { causes: string[] } }) {
   const out: { level: 'error' | 'warning'; message: { text: string } }[] = [];
-  if (!complete) out.push({ level: 'error', message: { text: 'The audit was incomplete: part of the estate could not be collected or probed (see collection-incomplete and probe-failed results).' } });
+  if (!complete) out.push({ level: 'error', message: { text: [verdict.headline, ...verdict.unseen.causes].join(' ') } });
   if (truncated > 0) out.push({ level: 'warning', message: { text: `${truncated} lower-severity results were left out: GitHub accepts ${SARIF_MAX_RESULTS} results per run. Every finding is in findings.json and report.html.` } });
   return out;
 }
@@ -96,7 +96,7 @@ export function buildSarif(input: ReportInput): object {
     truncated = results.length - SARIF_MAX_RESULTS;
     results = results.slice(0, SARIF_MAX_RESULTS); // findings are already sorted most severe first
   }
-  const notes = notifications(audit.complete, truncated);
+  const notes = notifications(audit.complete, truncated, audit.verdict);
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',

@@ -34,8 +34,8 @@ export interface BenchEstate {
   spec: BenchEstateSpec;
   /** ELBv2 listeners that terminate TLS (HTTPS, TLS): one DescribeListenerCertificates each. */
   tlsListeners: number;
-  /** ALB HTTP listeners: one DescribeRules each. */
-  httpListeners: number;
+  /** ALB HTTP and HTTPS listeners: one DescribeRules each. */
+  ruleListeners: number;
   targetGroups: number;
   usedIam: number;
   usedAcm: number;
@@ -99,7 +99,7 @@ export async function buildBenchEstate(clients: ClientFactory, spec: BenchEstate
   });
 
   let tlsListeners = 0;
-  let httpListeners = 0;
+  let ruleListeners = 0;
   await mapLimit(Array.from({ length: spec.elbv2 }, (_, i) => i), parallel, async (i) => {
     const elbv2 = clients('elbv2', region);
     const application = i % 2 === 0;
@@ -122,13 +122,12 @@ export async function buildBenchEstate(clients: ClientFactory, spec: BenchEstate
     ].slice(0, listenerCount(i));
     for (const listener of listeners) {
       const created = await elbv2.send(new CreateListenerCommand({ LoadBalancerArn: lbArn, ...listener } as ConstructorParameters<typeof CreateListenerCommand>[0]));
+      if (application) ruleListeners++;
       if (listener.Protocol === tls) {
         tlsListeners++;
         // Every TLS listener also serves one SNI certificate from the shared pool.
         const arn = created.Listeners?.[0]?.ListenerArn ?? '';
         await elbv2.send(new AddListenerCertificatesCommand({ ListenerArn: arn, Certificates: [{ CertificateArn: cert(i + 13) }] }));
-      } else if (application) {
-        httpListeners++;
       }
     }
   });
@@ -136,7 +135,7 @@ export async function buildBenchEstate(clients: ClientFactory, spec: BenchEstate
   return {
     spec,
     tlsListeners,
-    httpListeners,
+    ruleListeners,
     targetGroups: spec.elbv2,
     usedIam: iamArns.filter((a) => used.has(a)).length,
     usedAcm: acmArns.filter((a) => used.has(a)).length,
@@ -164,7 +163,7 @@ export function minimumCalls(estate: BenchEstate, pageSizeByOperation: { elbv2Ss
     Math.ceil(spec.elbv2 / 20) + // DescribeTags
     estate.targetGroups * 2 + // DescribeTargetHealth and DescribeTargetGroupAttributes
     estate.tlsListeners + // DescribeListenerCertificates
-    estate.httpListeners; // DescribeRules
+    estate.ruleListeners; // DescribeRules
   const certificates = pages(spec.iamCertificates, 1000) + estate.usedIam + pages(spec.acmCertificates, 1000) + estate.usedAcm * 2;
   const placement = 1 + (estate.instancesReferenced > 0 ? Math.ceil(estate.instancesReferenced / 200) : 0); // DescribeClusters, DescribeInstances
   return 1 /* GetCallerIdentity */ + classic + elbv2 + certificates + placement;

@@ -6,7 +6,8 @@ import { UploadServerCertificateCommand } from '@aws-sdk/client-iam';
 import { Command } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sdkClientFactory } from '../../src/collect/index.ts';
-import { parseRegions, registerCollectCommand } from '../../src/entry/commands/collect.ts';
+import { registerCollectCommand } from '../../src/entry/commands/collect.ts';
+import { parseRegions } from '../../src/entry/parse.ts';
 import { AuditError } from '../../src/model/errors.ts';
 import type { CertificateRecord } from '../../src/model/snapshot.ts';
 import { validateSnapshot } from '../../src/snapshot/io.ts';
@@ -109,9 +110,9 @@ describe('collect command', () => {
   it('rejects region lists that are not region names, and needs a region from somewhere', () => {
     expect(parseRegions('eu-west-1, us-east-1')).toEqual(['eu-west-1', 'us-east-1']);
     expect(parseRegions('all')).toBe('all');
-    expect(parseRegions(undefined, { AWS_REGION: 'eu-central-1' })).toEqual(['eu-central-1']);
+    expect(parseRegions(undefined, '--regions', { AWS_REGION: 'eu-central-1' })).toEqual(['eu-central-1']);
     expect(() => parseRegions('eu-west-1,Frankfurt')).toThrow(AuditError);
     expect(() => parseRegions('eu-west-1,Frankfurt')).toThrow(/--regions: not a region name: "Frankfurt"/);
-    expect(() => parseRegions(undefined, {})).toThrow(/no region given/);
+    expect(() => parseRegions(undefined, '--regions', {})).toThrow(/no region given/);
   });
 });

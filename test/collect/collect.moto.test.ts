@@ -125,7 +125,7 @@ describe('collectSnapshot against moto', () => {
       'elbv2:DescribeListeners': 2,
       'elbv2:DescribeTargetGroups': 2,
       'elbv2:DescribeListenerCertificates': 1, // only the HTTPS listener
-      'elbv2:DescribeRules': 1, // only the HTTP listener
+      'elbv2:DescribeRules': 2, // the ALB's HTTP and HTTPS listeners (rules decide redirects and where traffic goes); none for the NLB
       'elbv2:DescribeTags': 1,
       'ec2:DescribeInstances': 1, // both LBs' instances in one filtered call
       'iam:ListServerCertificates': 1,

@@ -20,6 +20,7 @@ import {
   AddListenerCertificatesCommand,
   AddTagsCommand as AddTagsV2Command,
   CreateListenerCommand,
+  ModifyLoadBalancerAttributesCommand as ModifyV2AttributesCommand,
   CreateLoadBalancerCommand,
   CreateTargetGroupCommand,
   RegisterTargetsCommand,
@@ -178,6 +179,15 @@ export async function buildSeedEstate(clients: ClientFactory, region: string): P
     }),
   );
   await elbv2.send(new AddTagsV2Command({ ResourceArns: [albArn], Tags: [{ Key: 'team', Value: 'shop' }] }));
+  // AWS reports every ALB attribute with its default; moto reports only those that were set, so set them as AWS would report them.
+  await elbv2.send(new ModifyV2AttributesCommand({
+    LoadBalancerArn: albArn,
+    Attributes: [
+      { Key: 'access_logs.s3.enabled', Value: 'false' },
+      { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'false' },
+      { Key: 'routing.http.desync_mitigation_mode', Value: 'defensive' },
+    ],
+  }));
 
   // NLB: TCP 443 pass-through to the web servers that talk to CloudHSM.
   const nlb = await elbv2.send(new CreateLoadBalancerCommand({ Name: 'hsm-nlb', Type: 'network', Subnets: [subnetA.SubnetId ?? '', subnetB.SubnetId ?? ''] }));
@@ -185,6 +195,7 @@ export async function buildSeedEstate(clients: ClientFactory, region: string): P
   const tcpGroup = await elbv2.send(new CreateTargetGroupCommand({ Name: 'hsm-web', Protocol: 'TCP', Port: 443, VpcId: vpcId, TargetType: 'instance' }));
   const tcpGroupArn = tcpGroup.TargetGroups?.[0]?.TargetGroupArn ?? '';
   await elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: tcpGroupArn, Targets: instanceIds.map((Id) => ({ Id, Port: 443 })) }));
+  await elbv2.send(new ModifyV2AttributesCommand({ LoadBalancerArn: nlbArn, Attributes: [{ Key: 'access_logs.s3.enabled', Value: 'false' }] }));
   await elbv2.send(new CreateListenerCommand({ LoadBalancerArn: nlbArn, Protocol: 'TCP', Port: 443, DefaultActions: [{ Type: 'forward', TargetGroupArn: tcpGroupArn }] }));
 
   const cluster = await clients('cloudhsmv2', region).send(new CreateClusterCommand({ HsmType: 'hsm1.medium', SubnetIds: [subnetA.SubnetId ?? '', subnetB.SubnetId ?? ''] }));

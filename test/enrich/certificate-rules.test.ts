@@ -6,6 +6,7 @@ import { SubjectEvaluator } from '../../src/evaluate/engine.ts';
 import { defaultRulesDir } from '../../src/evaluate/paths.ts';
 import { loadRules } from '../../src/evaluate/rule-loader.ts';
 import type { CertificateRecord, Snapshot } from '../../src/model/snapshot.ts';
+import { OBSERVED } from '../../src/model/snapshot.ts';
 import { TestPki, pemBundle, type TestCertificate } from '../helpers/pki.ts';
 
 let pki: TestPki;
@@ -26,7 +27,7 @@ async function statuses(bodyPem: string, chainPem: string | null, hostnames: str
   const record: CertificateRecord = {
     arn, source: 'acm', account: '123456789012', region: 'eu-west-1', name: 'e2e', domainName: null, subjectAlternativeNames: [],
     acmType: 'IMPORTED', status: 'ISSUED', keyAlgorithm: null, notBefore: null, notAfter: null, renewalEligibility: 'INELIGIBLE',
-    renewalStatus: null, transparencyLogging: null, inUseBy: [], bodyPem, chainPem, tags: {},
+    renewalStatus: null, transparencyLogging: null, inUseBy: [], bodyPem, chainPem, tags: {}, observed: { metadata: OBSERVED, body: OBSERVED },
   };
   const snapshot = { certificates: [record] } as unknown as Snapshot;
   const [facts] = certificateFacts(snapshot, {

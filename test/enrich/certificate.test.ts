@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certificateFacts, keyFromApi } from '../../src/enrich/certificate.ts';
 import certificateSchema from '../../src/enrich/schemas/certificate.schema.json' with { type: 'json' };
-import { validateAgainst } from '../../src/evaluate/validation.ts';
+import { validateAgainst } from '../../src/io/schema.ts';
 import type { CertificateRecord, Snapshot } from '../../src/model/snapshot.ts';
+import { OBSERVED } from '../../src/model/snapshot.ts';
 import { TestPki, pemBundle, type TestCertificate } from '../helpers/pki.ts';
 
 let pki: TestPki;
@@ -27,13 +28,13 @@ function record(arn: string, overrides: Partial<CertificateRecord>): Certificate
     arn, source: 'acm', account: '123456789012', region: 'eu-west-1', name: arn.split('/').pop() ?? arn,
     domainName: null, subjectAlternativeNames: [], acmType: 'IMPORTED', status: 'ISSUED', keyAlgorithm: null,
     notBefore: null, notAfter: null, renewalEligibility: 'INELIGIBLE', renewalStatus: null, transparencyLogging: null,
-    inUseBy: [], bodyPem: null, chainPem: null, tags: {}, ...overrides,
+    inUseBy: [], bodyPem: null, chainPem: null, tags: {}, observed: { metadata: OBSERVED, body: OBSERVED }, ...overrides,
   };
 }
 
 function snapshot(certificates: CertificateRecord[]): Snapshot {
   return {
-    schemaVersion: 1, generator: { name: 'test', version: '0' }, capturedAt: pki.now.toISOString(),
+    schemaVersion: 2, generator: { name: 'test', version: '0' }, capturedAt: pki.now.toISOString(),
     scope: { accounts: ['123456789012'], regions: ['eu-west-1'] }, loadBalancers: [], certificates, hsmClusters: [],
     instances: [], sslPolicies: [], classicPredefinedPolicies: [], trustStores: [], observations: [], attempts: [],
   };

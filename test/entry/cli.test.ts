@@ -59,7 +59,7 @@ describe('evaluate exit codes', () => {
     const gap = result.findings.find((f: { ruleId: string }) => f.ruleId === 'collection-incomplete');
     expect(gap.status).toBe('error');
     expect(gap.message).toMatch(/ListCertificates.*AccessDeniedException/);
-    expect(readFileSync(join(dir, 'partial', 'summary.md'), 'utf8')).toMatch(/Incomplete audit/);
+    expect(readFileSync(join(dir, 'partial', 'summary.md'), 'utf8')).toMatch(/INCOMPLETE\*\* — part of the estate could not be seen \(1 collection gap\)/);
     const allowed = runCli(['evaluate', '--snapshot', path, '--out', join(dir, 'partial2'), '--format', 'json', '--allow-partial', '--fail-on', 'none']);
     expect(allowed.code).toBe(0);
   });
@@ -172,13 +172,21 @@ describe('demo with live probes', () => {
     const run = runCli(['demo', '--out', out, '--format', 'json']);
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8'));
-    // The demo fails closed on purpose: one dead endpoint and one simulated AccessDenied, each an error finding.
+    // The demo fails closed on purpose: one dead endpoint and one simulated AccessDenied on mqtt-tls's attributes.
+    // The denial is an error itself, and so is every check that needed those attributes; nothing about them passes or fails.
     expect(result.complete).toBe(false);
     const errors = result.findings.filter((f: { status: string }) => f.status === 'error');
     expect(errors.map((f: { ruleId: string; resource: { name: string } }) => `${f.ruleId} ${f.resource.name}`).sort()).toEqual([
       'collection-incomplete mqtt-tls',
       expect.stringMatching(/^endpoint-probe-failed payments-classic-.*:8443/),
+      'lb-access-logs mqtt-tls',
+      'lb-cross-zone mqtt-tls',
+      'lb-deletion-protection mqtt-tls',
     ]);
+    const unseen = errors.find((f: { ruleId: string }) => f.ruleId === 'lb-deletion-protection');
+    expect(unseen.message).toMatch(/DescribeLoadBalancerAttributes\) could not be read: AccessDenied/);
+    expect(result.verdict.kind).toBe('incomplete');
+    expect(result.verdict.unseen).toMatchObject({ collection: 1, probe: 1, facts: 3 });
     expect(result.summary.resources.endpoints).toBeGreaterThanOrEqual(5);
     const drift = result.findings.filter((f: { category: string; status: string }) => f.category === 'drift' && f.status === 'fail');
     const protocol = drift.find((f: { ruleId: string; resource: { name: string } }) => f.ruleId === 'endpoint-protocol-drift' && f.resource.name.includes('mqtt'));

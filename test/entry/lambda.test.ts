@@ -115,7 +115,7 @@ describe('Lambda handler against moto', () => {
     const names = ['findings.json', 'report.html', 'results.sarif', 'snapshot.json', 'summary.md'];
     expect(await keysUnder(`${run.prefix}/`)).toEqual(names.map((n) => `${run.prefix}/${n}`));
     expect(run.keys.sort()).toEqual(names.map((n) => `${run.prefix}/${n}`));
-    expect(run).toMatchObject({ bucket: BUCKET, verdict: 'fail', complete: true });
+    expect(run, run.verdictMessage).toMatchObject({ bucket: BUCKET, verdict: 'fail', complete: true });
 
     const findings = JSON.parse(await text(`${run.prefix}/findings.json`)) as AuditResult;
     expect(findings.scope).toEqual({ accounts: ['123456789012'], regions: ['us-east-1'] });

@@ -35,7 +35,7 @@ export async function runIac(paths: string[], options: { parameters?: Record<str
   const outcome = await audit({
     source: { kind: 'snapshot', snapshot: load.snapshot }, probe: false, profile: 'default', allowPartial: false, failOn: 'high',
     sarifCategory: IAC_SARIF_CATEGORY, out: { dir: out, formats: ['sarif', 'json', 'md', 'html'] },
-    refineFacts: (facts) => blankUnknownFacts(facts, load), locate: iacLocator(load.origins, load.defaulted),
+    refineFacts: (facts) => blankUnknownFacts(facts, load), locate: iacLocator(load.origins, load.defaulted, load.unknownFacts),
   });
   const sarif = JSON.parse(readFileSync(join(out, 'results.sarif'), 'utf8')) as IacRun['sarif'];
   return { load, outcome, out, sarif };

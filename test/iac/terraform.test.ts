@@ -52,7 +52,9 @@ describe('iac: Terraform plan + .tf sources', async () => {
   });
 
   it('links load balancer, subnets and target groups through the configuration references (known after apply)', () => {
-    expect(findingOf(run, 'lb-single-az', 'web').status).toBe('pass');
+    expect(run.outcome.facts.loadBalancer.find((l) => l.name === 'web')!.availabilityZones).toEqual(['eu-west-1a', 'eu-west-1b']);
+    expect(run.outcome.result.findings.filter((f) => f.ruleId === 'lb-single-az' && f.resource.name === 'web')).toEqual([]);
+    expect(findingOf(run, 'lb-single-az', 'legacy').status).toBe('fail');
     expect(findingOf(run, 'listener-backend-unencrypted', 'web:443').status).toBe('pass');
     expect(findingOf(run, 'lb-deletion-protection', 'web').status).toBe('pass');
   });

@@ -3,6 +3,7 @@ import { Ajv } from 'ajv';
 import { endpointFacts } from '../../src/enrich/endpoint.ts';
 import schema from '../../src/enrich/schemas/endpoint.schema.json' with { type: 'json' };
 import type { ResolvedPolicy, Snapshot } from '../../src/model/index.ts';
+import { OBSERVED } from '../../src/model/snapshot.ts';
 import { planProbes, probeEstate } from '../../src/probe/index.ts';
 import { makePki, startSServer, type Pki, type RunningServer } from '../helpers/tls-servers.ts';
 
@@ -14,24 +15,26 @@ const CERT = 'arn:aws:acm:eu-west-1:111122223333:certificate/abc';
 function snapshotWith(pki: Pki, leaf: string): Snapshot {
   const listener = (arn: string, port: number, protocol: 'HTTPS' | 'TCP', certs: { arn: string; isDefault: boolean }[]) => ({
     arn, port, protocol, instanceProtocol: null, instancePort: null, policyNames: [], sslPolicy: protocol === 'HTTPS' ? 'ELBSecurityPolicy-TLS13-1-2-2021-06' : null,
-    certificates: certs, defaultActions: [], rules: [], alpnPolicy: [], mutualAuthentication: null,
+    certificates: certs, defaultActions: [], rules: [], alpnPolicy: [], mutualAuthentication: null, observed: { certificates: OBSERVED, rules: OBSERVED },
   });
   return {
-    schemaVersion: 1, generator: { name: 't', version: '0' }, capturedAt: '2026-01-01T00:00:00Z', scope: { accounts: [], regions: [] },
+    schemaVersion: 2, generator: { name: 't', version: '0' }, capturedAt: '2026-01-01T00:00:00Z', scope: { accounts: [], regions: [] },
     loadBalancers: [{
       arn: LB, name: 'shop', type: 'application', account: '111122223333', region: 'eu-west-1', scheme: 'internet-facing', dnsName: 'shop.elb.test',
       vpcId: null, availabilityZones: [], securityGroups: [], attributes: {}, tags: {},
       listeners: [listener(LISTENER, 443, 'HTTPS', [{ arn: CERT, isDefault: true }]), listener(TCP_LISTENER, 8443, 'TCP', [])],
       classicPolicies: [], backendServers: [], registeredInstances: [], targetGroups: [], createdAt: null,
+      observed: { listeners: OBSERVED, attributes: OBSERVED, tags: OBSERVED, classicPolicies: OBSERVED, registeredInstances: OBSERVED, targetGroups: OBSERVED },
     }, {
       arn: `${LB}-internal`, name: 'internal', type: 'network', account: '111122223333', region: 'eu-west-1', scheme: 'internal', dnsName: 'int.elb.test',
       vpcId: null, availabilityZones: [], securityGroups: [], attributes: {}, tags: {}, listeners: [listener(`${LISTENER}-int`, 443, 'HTTPS', [])],
       classicPolicies: [], backendServers: [], registeredInstances: [], targetGroups: [], createdAt: null,
+      observed: { listeners: OBSERVED, attributes: OBSERVED, tags: OBSERVED, classicPolicies: OBSERVED, registeredInstances: OBSERVED, targetGroups: OBSERVED },
     }],
     certificates: [{
       arn: CERT, source: 'acm', account: '111122223333', region: 'eu-west-1', name: 'a.test', domainName: 'a.test', subjectAlternativeNames: ['a.test', '*.wild.test'],
       acmType: 'IMPORTED', status: 'ISSUED', keyAlgorithm: 'RSA_2048', notBefore: null, notAfter: null, renewalEligibility: null, renewalStatus: null,
-      transparencyLogging: null, inUseBy: [LB], bodyPem: pki.pem(leaf), chainPem: pki.pem('int2') + pki.pem('int1'), tags: {},
+      transparencyLogging: null, inUseBy: [LB], bodyPem: pki.pem(leaf), chainPem: pki.pem('int2') + pki.pem('int1'), tags: {}, observed: { metadata: OBSERVED, body: OBSERVED },
     }],
     hsmClusters: [], instances: [], sslPolicies: [], classicPredefinedPolicies: [], trustStores: [], observations: [], attempts: [],
   };

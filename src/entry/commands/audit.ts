@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { audit, type AuditOptions } from '../../audit.ts';
 import { accountsSource, addAccountFlags, type AccountFlags } from '../../accounts/flags.ts';
 import { sdkClientFactory } from '../../collect/index.ts';
-import { AuditError } from '../../model/errors.ts';
 import { addReportFlags, printSummary, reportOptions, type ReportFlags } from '../options.ts';
+import { parseRegions } from '../parse.ts';
 
 interface AuditFlags extends ReportFlags, AccountFlags {
   regions?: string;
@@ -12,16 +12,6 @@ interface AuditFlags extends ReportFlags, AccountFlags {
   connectTo: string[];
   allCertificates?: boolean;
   includeInternal?: boolean;
-}
-
-/** Parses --regions: a comma list or `all`; default AWS_REGION. */
-export function parseRegions(value: string | undefined): string[] | 'all' {
-  const raw = value ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-  if (!raw) throw new AuditError('BAD_USAGE', 'no region: pass --regions eu-west-1,us-east-1 (or all) or set AWS_REGION', '--regions');
-  if (raw === 'all') return 'all';
-  const regions = raw.split(',').map((r) => r.trim()).filter(Boolean);
-  for (const r of regions) if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(r)) throw new AuditError('BAD_USAGE', `"${r}" is not a region name`, '--regions');
-  return regions;
 }
 
 const collectList = (value: string, previous: string[]) => [...previous, value];
@@ -47,7 +37,7 @@ export function registerAuditCommand(program: Command): void {
         source,
         probe: flags.probe ? { connectTo: flags.connectTo, includeInternal: flags.includeInternal === true } : false,
       });
-      printSummary(outcome.result, outcome.files, outcome.exitCode);
+      printSummary(outcome.result, outcome.files);
       process.exitCode = outcome.exitCode;
     });
 }

@@ -3,23 +3,7 @@ import type { Command } from 'commander';
 import { collectSnapshot } from '../../collect/index.ts';
 import { AuditError, EXIT } from '../../model/errors.ts';
 import { writeSnapshot } from '../../snapshot/io.ts';
-
-const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-
-/** Parses `--regions a,b` or `all`; without it, AWS_REGION / AWS_DEFAULT_REGION. */
-export function parseRegions(value: string | undefined, env: NodeJS.ProcessEnv = process.env): string[] | 'all' {
-  const raw = value ?? env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'];
-  if (raw === undefined || raw.trim() === '') {
-    throw new AuditError('BAD_USAGE', 'no region given: pass --regions R,.. (or all), or set AWS_REGION', '--regions');
-  }
-  if (raw.trim() === 'all') return 'all';
-  const regions = raw.split(',').map((r) => r.trim()).filter((r) => r !== '');
-  const bad = regions.filter((r) => !REGION_NAME.test(r));
-  if (bad.length > 0 || regions.length === 0) {
-    throw new AuditError('BAD_USAGE', `not a region name: ${bad.map((b) => JSON.stringify(b)).join(', ') || '(empty)'}`, '--regions');
-  }
-  return [...new Set(regions)];
-}
+import { parseRegions } from '../parse.ts';
 
 interface CollectFlags {
   regions?: string;

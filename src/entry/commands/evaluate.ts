@@ -11,7 +11,7 @@ export function registerEvaluateCommand(program: Command): void {
       const options = reportOptions(flags);
       const snapshot = readSnapshot(flags.snapshot);
       const outcome = await audit({ ...options, source: { kind: 'snapshot', snapshot }, probe: false });
-      printSummary(outcome.result, outcome.files, outcome.exitCode);
+      printSummary(outcome.result, outcome.files);
       process.exitCode = outcome.exitCode;
     });
 }

@@ -36,9 +36,9 @@ export function registerIacCommand(program: Command): void {
       source: { kind: 'snapshot', snapshot: iac.snapshot },
       probe: false,
       refineFacts: (facts) => blankUnknownFacts(facts, iac),
-      locate: iacLocator(iac.origins, iac.defaulted),
+      locate: iacLocator(iac.origins, iac.defaulted, iac.unknownFacts),
     });
-    printSummary(outcome.result, outcome.files, outcome.exitCode);
+    printSummary(outcome.result, outcome.files);
     process.exitCode = outcome.exitCode;
   });
 }

@@ -4,7 +4,7 @@ import { loadRules } from '../../evaluate/rule-loader.ts';
 import { testRules } from '../../evaluate/rule-tester.ts';
 import { renderRulesDoc } from '../../evaluate/rules-doc.ts';
 import { AuditError } from '../../model/errors.ts';
-import { writeFileAtomic } from '../../snapshot/io.ts';
+import { writeFileAtomic } from '../../io/atomic-file.ts';
 
 /** `rules list | show ID | test [DIR] | docs`. */
 export function registerRulesCommand(program: Command): void {

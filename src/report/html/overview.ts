@@ -8,16 +8,17 @@ import { columnChart, horizontalBars, meter, type Bar } from './charts.ts';
 
 const MAX_GAP_ROWS = 100;
 
+const VERDICT_LABELS = { pass: 'Pass', fail: 'Fail', incomplete: 'Incomplete audit', empty: 'Empty: nothing to judge' } as const;
+
 /** Header, verdict and scope of the run. */
 export function renderHeader(input: ReportInput): TrustedHtml {
   const { result } = input;
-  const open = result.summary.byStatus.fail + result.summary.byStatus.error;
-  const verdict = !result.complete ? ['verdict-incomplete', 'Incomplete audit']
-    : open > 0 ? ['verdict-fail', 'Non-compliant'] : ['verdict-pass', 'Compliant'];
+  const v = result.verdict;
+  const label = VERDICT_LABELS[v.kind];
   return html`<header class="page-header" role="banner">
 <div class="brand"><span class="brand-mark" aria-hidden="true">TLS</span><div><p class="eyebrow">${result.tool.name} ${result.tool.version}</p>
 <h1>Load balancer TLS compliance report</h1></div></div>
-<p class="verdict ${verdict[0]}" role="status"><span class="verdict-label">Verdict</span> ${verdict[1]}</p>
+<div class="verdict verdict-${v.kind}" role="status" data-verdict="${v.kind}"><span class="verdict-label">Verdict</span> ${label}<p class="verdict-headline">${v.headline}</p>${v.emptyScopes.length > 0 ? html`<p class="verdict-headline">Held nothing: ${v.emptyScopes.map((e) => `${e.account}/${e.region}`).join(', ')}</p>` : ''}</div>
 <dl class="scope">
 <div><dt>Profile</dt><dd>${result.profile}</dd></div>
 <div><dt>Accounts</dt><dd>${listOrNone(result.scope.accounts)}</dd></div>
