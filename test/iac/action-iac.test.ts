@@ -26,7 +26,7 @@ describe('Action input iac (dist/index.js)', () => {
       'INPUT_FAIL-ON': 'high', INPUT_PROBE: 'false',
     };
     const run = spawnSync(process.execPath, [join(action, 'dist', 'index.js')], { cwd: repoRoot, env, encoding: 'utf8' });
-    expect(run.stdout + run.stderr).toMatch(/::error::Findings at or above high/);
+    expect(run.stdout + run.stderr).toMatch(/::error::FAIL: \d+ findings at high or above/);
     expect(run.status).toBe(1);
     const sarif = JSON.parse(readFileSync(join(out, 'reports', 'results.sarif'), 'utf8')) as { runs: { automationDetails: { id: string }; results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
     expect(sarif.runs[0]!.automationDetails.id).toBe('elb-tls-audit-iac/');
