@@ -100,17 +100,20 @@ function observedTls(observations: ProbeObservation[] | undefined): boolean | nu
 }
 
 /** What this listener's facts rest on that was not seen: the SNI list, the rules, the target groups, Classic policies. */
-function unseenParts(lb: LoadBalancer, listener: Listener, unknown: UnknownFactsCollector): void {
+function unseenParts(lb: LoadBalancer, listener: Listener, backend: ListenerFacts['backend'], unknown: UnknownFactsCollector): void {
   if (!unknown.from(listener.observed.certificates, 'the SNI certificate list (DescribeListenerCertificates)', 'sniCertificateCount') && listener.certificates.length === 0) {
     unknown.mark('certificateArns', listener.observed.certificates.status === 'skipped' ? 'skipped' : 'error', 'the listener names no default certificate and its certificate list could not be read');
   }
   // Rules decide where traffic goes (backend) and whether every path of an HTTP listener redirects.
-  const ruleFacts = listener.protocol === 'HTTP' ? ['backend', 'redirectsToHttps', 'acceptsCleartext'] : ['backend'];
+  // A plaintext target group already seen settles backend encryption whatever the unseen rules add.
+  const backendSettled = backend.encrypted === false;
+  const ruleFacts = [...(backendSettled ? [] : ['backend']), ...(listener.protocol === 'HTTP' ? ['redirectsToHttps', 'acceptsCleartext'] : [])];
   unknown.from(listener.observed.rules, 'the listener rules (DescribeRules)', ...ruleFacts);
   if (lb.type === 'classic') {
     unknown.from(lb.observed.classicPolicies, 'the load balancer policies (DescribeLoadBalancerPolicies)', 'policy', 'backend.authenticated', 'backend.publicKeyCount');
     return;
   }
+  if (backendSettled) return;
   if (unknown.from(lb.observed.targetGroups, 'the target groups (DescribeTargetGroups)', 'backend')) {
     const forwarded = new Set(forwardedTargetGroupArns(listener));
     const missing = [...forwarded].filter((arn) => !lb.targetGroups.some((tg) => tg.arn === arn));
@@ -121,7 +124,8 @@ function unseenParts(lb: LoadBalancer, listener: Listener, unknown: UnknownFacts
 /** Facts for one listener. */
 export function listenerFacts(lb: LoadBalancer, listener: Listener, context: ListenerContext): ListenerFacts {
   const unknown = unknownFacts();
-  unseenParts(lb, listener, unknown);
+  const backend = backendFacts(lb, listener);
+  unseenParts(lb, listener, backend, unknown);
   const tls = terminatesTls(listener.protocol);
   let policy: ResolvedPolicy | null = null;
   if (tls) {
@@ -147,7 +151,7 @@ export function listenerFacts(lb: LoadBalancer, listener: Listener, context: Lis
     acceptsCleartext: CLEARTEXT_FRONT.has(listener.protocol) && !redirects && tlsPassthrough !== true,
     redirectsToHttps: redirects,
     tlsPassthrough,
-    backend: backendFacts(lb, listener),
+    backend,
     policy,
     certificateArns: listener.certificates.map((c) => c.arn),
     sniCertificateCount: listener.certificates.filter((c) => !c.isDefault).length,

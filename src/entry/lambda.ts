@@ -160,7 +160,8 @@ async function auditAndStore(config: LambdaConfig, source: AuditOptions['source'
   }
 }
 
-function summaryOf(outcome: AuditOutcome, config: LambdaConfig, runId: string, runPrefix: string, keys: string[]): RunSummary {
+/** What the function returns for a run: the verdict as every other output states it. */
+export function summaryOf(outcome: AuditOutcome, config: LambdaConfig, runId: string, runPrefix: string, keys: string[]): RunSummary {
   const s = outcome.result.summary;
   const v = outcome.result.verdict;
   return {
@@ -169,7 +170,8 @@ function summaryOf(outcome: AuditOutcome, config: LambdaConfig, runId: string, r
   };
 }
 
-async function publish(topicArn: string, summary: RunSummary, outcome: AuditOutcome): Promise<void> {
+/** The SNS subject and message of a run. */
+export function snsMessage(summary: RunSummary, outcome: AuditOutcome): { subject: string; message: string } {
   const r = outcome.result;
   const severities = Object.entries(r.summary.bySeverity).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ') || 'none';
   const message = [
@@ -182,6 +184,11 @@ async function publish(topicArn: string, summary: RunSummary, outcome: AuditOutc
     `Reports: s3://${summary.bucket}/${summary.prefix}/report.html (and summary.md, findings.json, results.sarif, snapshot.json)`,
   ].join('\n');
   const subject = `elb-tls-audit ${summary.verdict}: ${r.summary.byStatus.fail} failing, ${r.summary.byStatus.error} errors`.slice(0, 100);
+  return { subject, message };
+}
+
+async function publish(topicArn: string, summary: RunSummary, outcome: AuditOutcome): Promise<void> {
+  const { subject, message } = snsMessage(summary, outcome);
   await new SNSClient({}).send(new PublishCommand({ TopicArn: topicArn, Subject: subject, Message: message }));
 }
 

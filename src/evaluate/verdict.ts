@@ -10,6 +10,8 @@ import { isBaselined, type Baseline } from './baseline.ts';
 
 const RANK = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<Severity, number>;
 const MAX_CAUSES = 5;
+/** The findings that record a gap itself (what --allow-partial accepts), as opposed to a check the gap left undecided. */
+const GAP_CATEGORIES: ReadonlySet<string> = new Set(['collection-incomplete', 'probe-failed']);
 
 /** True when a severity is at or above the threshold. */
 export function atOrAbove(severity: Severity, failOn: FailOn): boolean {
@@ -55,7 +57,7 @@ export function emptyScopesOf(snapshot: Pick<Snapshot, 'scope' | 'loadBalancers'
     snapshot.scope.regions.filter((region) => !held.has(`${account}|${region}`)).map((region) => ({ account, region })));
 }
 
-function headlineOf(kind: VerdictKind, v: Omit<Verdict, 'headline' | 'kind' | 'exitCode'>, complete: boolean): string {
+function headlineOf(kind: VerdictKind, v: Omit<Verdict, 'headline' | 'kind' | 'exitCode'>, complete: boolean, undecided: boolean): string {
   const threshold = thresholdText(v.gate.failOn);
   const severities = SEVERITIES.filter((s) => (v.gatingBySeverity[s] ?? 0) > 0).map((s) => `${v.gatingBySeverity[s]} ${s}`).join(', ');
   const notes: string[] = [];
@@ -71,7 +73,7 @@ function headlineOf(kind: VerdictKind, v: Omit<Verdict, 'headline' | 'kind' | 'e
   const partial = !complete ? ` Partial results allowed: ${gaps || 'part of the estate'} not seen.` : '';
   switch (kind) {
     case 'incomplete':
-      return `INCOMPLETE: part of the estate could not be seen (${gaps || 'nothing was seen'}); the gate cannot vouch for it.`;
+      return `INCOMPLETE: part of the estate could not be seen (${gaps || 'nothing was seen'}); the gate cannot vouch for it${v.gate.allowPartial && undecided ? `, even with partial results allowed: a check at ${threshold} could not be judged` : ''}.`;
     case 'fail':
       return `FAIL: ${plural(v.gating, 'finding')} at ${threshold}${v.gate.baseline ? ' not in the baseline' : ''} (${severities})${note}.${partial}`;
     case 'empty':
@@ -114,11 +116,13 @@ export function decideVerdict(input: {
   }
   const unseen = unseenOf(input.findings);
   const empty = input.loadBalancerCount === 0;
+  // --allow-partial accepts gaps, not a check at the threshold that the gaps left undecided: that one could be failing.
+  const undecidedAtThreshold = input.findings.some((f) => f.status === 'error' && !GAP_CATEGORIES.has(f.category) && atOrAbove(f.severity, gate.failOn));
   let kind: VerdictKind;
   let exitCode: Verdict['exitCode'];
-  if (!input.complete && (!gate.allowPartial || empty)) {
+  if (!input.complete && (!gate.allowPartial || empty || undecidedAtThreshold)) {
     kind = 'incomplete';
-    exitCode = gate.allowPartial ? 0 : 3;
+    exitCode = 3;
   } else if (gating > 0) {
     kind = 'fail';
     exitCode = 1;
@@ -130,5 +134,5 @@ export function decideVerdict(input: {
     exitCode = 0;
   }
   const parts = { gate, gating, gatingBySeverity, baselined, belowThreshold, expiredWaivers, unseen, emptyScopes: input.complete ? input.emptyScopes : [] };
-  return { kind, exitCode, ...parts, headline: headlineOf(kind, parts, input.complete) };
+  return { kind, exitCode, ...parts, headline: headlineOf(kind, parts, input.complete, undecidedAtThreshold) };
 }

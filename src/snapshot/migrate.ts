@@ -44,7 +44,7 @@ function v1ToV2(raw: Json): Json {
       for (const c of records(l['certificates'])) if (typeof c['arn'] === 'string') used.add(c['arn']);
       // Version 1 read listener rules of HTTP listeners only; an HTTPS listener's rules were never looked at.
       const rules: Observation = !classic && l['protocol'] === 'HTTPS'
-        ? { status: 'skipped', reason: 'not read by snapshot version 1 (rules of HTTPS listeners)' }
+        ? { status: 'error', reason: 'not in this version-1 snapshot (version 1 did not read the rules of HTTPS listeners; collect again to judge them)' }
         : seen(l['arn'], 'DescribeRules');
       return { ...l, observed: { certificates: seen(l['arn'], 'DescribeListenerCertificates'), rules } };
     });
