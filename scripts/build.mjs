@@ -50,6 +50,14 @@ for (const entry of entries) {
   process.stdout.write(`built ${join(outdir, entry.out)}${entry.shebang ? ' (bin)' : ''}\n`);
 }
 
+// The HCL parser's WebAssembly (tree-sitter runtime and grammar) beside the bundles: the Action runner has no
+// node_modules, so src/iac/terraform-source.ts falls back to dist/wasm/.
+mkdirSync(join(outdir, 'wasm'), { recursive: true });
+for (const [from, to] of [
+  ['node_modules/web-tree-sitter/tree-sitter.wasm', 'tree-sitter.wasm'],
+  ['node_modules/@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm', 'tree-sitter-hcl.wasm'],
+]) cpSync(join(root, from), join(outdir, 'wasm', to));
+
 // The Lambda package: the handler finds rules/ from its own location, exactly as in the repository.
 if (flag < 0) {
   const stage = join(root, 'build', 'lambda');

@@ -21,7 +21,7 @@ import type { Snapshot } from './model/snapshot.ts';
 import { probeAttempts } from './probe/attempts.ts';
 import { probeEstate, type EstateOptions } from './probe/index.ts';
 import { ALL_FORMATS, writeReports } from './report/index.ts';
-import type { ReportFormat, ReportInput } from './report/reporter.ts';
+import type { ReportFormat, ReportInput, SourceLocator } from './report/reporter.ts';
 import './report/register-html.ts';
 import { SnapshotBuilder } from './snapshot/builder.ts';
 import { compareRuns, type PreviousRun } from './report/changes.ts';
@@ -61,6 +61,10 @@ export interface AuditOptions {
   /** A scope read completely that holds no load balancer exits 1 instead of 0. */
   failOnEmpty?: boolean;
   sarifCategory?: string;
+  /** IaC mode: adjusts the facts enrich derived (values unknown before deploy become null). */
+  refineFacts?: (facts: FactsBySubject) => FactsBySubject;
+  /** IaC mode: puts SARIF results on the source file and line. */
+  locate?: SourceLocator;
   onProgress?: (line: string) => void;
   /** Injected clock for startedAt/finishedAt (tests); findings never carry time. */
   now?: () => Date;
@@ -163,7 +167,8 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   if (options.snapshotOut) writeSnapshot(options.snapshotOut, snapshot);
 
   const asOf = asOfFlag ?? snapshot.capturedAt;
-  const facts = enrich(snapshot, { asOf, trustAnchorsPem, hostnames: options.hostnames ?? new Map() });
+  const enriched = enrich(snapshot, { asOf, trustAnchorsPem, hostnames: options.hostnames ?? new Map() });
+  const facts = options.refineFacts ? options.refineFacts(enriched) : enriched;
   const { findings, notApplicable } = await evaluate(snapshot, facts, { rules: selected, waivers, asOf });
   const warnings = waiverWarnings(waivers, [...selected.map((s) => s.rule.id), ...systemRules.map((r) => r.id)], findings);
   if (options.strictWaivers && warnings.length > 0) throw new AuditError('BAD_INPUT', `${warnings.join('; ')} (--strict-waivers)`, options.waiversPath ?? '--waivers');
@@ -195,7 +200,7 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   const usedRules = [...selected.map((s) => s.rule), ...systemRules];
   let files: string[] = [];
   if (options.out) {
-    const input: ReportInput = { result, snapshot, facts, rules: usedRules, options: { sarifCategory: options.sarifCategory ?? 'elb-tls-audit' } };
+    const input: ReportInput = { result, snapshot, facts, rules: usedRules, options: { sarifCategory: options.sarifCategory ?? 'elb-tls-audit', ...(options.locate ? { locate: options.locate } : {}) } };
     files = await writeReports(input, options.out.dir, options.out.formats.length > 0 ? options.out.formats : ALL_FORMATS);
   }
   const baselineSummary = baseline ? { path: baseline.path, ...baselineCounts(findings, baseline) } : null;

@@ -3,12 +3,15 @@
  * call audit(), write summary.md to the job summary, set outputs, and fail the step when findings at or
  * above fail-on exist or the audit could not see everything (unless allow-partial).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as core from '@actions/core';
+import { globSync, isDynamicPattern } from 'tinyglobby';
 import { accountsSource } from '../accounts/flags.ts';
 import { audit, type AuditOptions, type AuditOutcome, type FailOn } from '../audit.ts';
 import { sdkClientFactory } from '../collect/index.ts';
+import { blankUnknownFacts, IAC_SARIF_CATEGORY, iacLocator, loadInfrastructure } from '../iac/index.ts';
+import type { FactsBySubject } from '../model/facts.ts';
 import { AuditError, EXIT, exitCodeFor } from '../model/errors.ts';
 import { SEVERITIES, type Severity } from '../model/rule.ts';
 import { checkFolderTarget } from '../io/targets.ts';
@@ -32,6 +35,8 @@ export interface ActionInputs {
   failOnEmpty: boolean;
   sarifCategory: string;
   source: AuditOptions['source'] | null;
+  /** IaC mode: the paths the iac input's globs matched (empty: audit the live estate). */
+  iac: string[];
 }
 
 // GitHub caps one step's summary at 1 MiB; keep clear of it and point at the full report instead.
@@ -56,15 +61,17 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): ActionInputs {
       if (['false', 'False', 'FALSE'].includes(value)) return false;
       throw new Error(`"${value}" is not true or false`);
     });
+  const iac = named('iac', () => expandIacPaths(input('iac').split(/\s+/).filter(Boolean)));
   const regionsText = input('regions');
-  if (regionsText === '' && !env['AWS_REGION'] && !env['AWS_DEFAULT_REGION']) {
+  if (iac.length === 0 && regionsText === '' && !env['AWS_REGION'] && !env['AWS_DEFAULT_REGION']) {
     throw new AuditError('BAD_USAGE', 'no region: set the regions input (e.g. "eu-west-1,us-east-1" or "all") or AWS_REGION (aws-actions/configure-aws-credentials sets it)', 'input regions');
   }
-  const regions = parseRegions(regionsText, 'input regions', env);
+  // IaC mode reads no AWS API, so it needs no region.
+  const regions = iac.length > 0 && regionsText === '' ? [] : parseRegions(regionsText, 'input regions', env);
   const failOn = parseFailOn(input('fail-on') || 'high', 'input fail-on');
   const rulesProfile = input('rules-profile') || 'default';
   if (!/^[\w./-]+$/.test(rulesProfile)) throw new AuditError('BAD_USAGE', `"${rulesProfile}" is not a profile name or file`, 'input rules-profile');
-  const sarifCategory = input('sarif-category') || 'elb-tls-audit';
+  const sarifCategory = input('sarif-category') || (iac.length > 0 ? IAC_SARIF_CATEGORY : 'elb-tls-audit');
   parseSarifCategory(sarifCategory, 'input sarif-category');
   const file = (name: string): string | null => named(name, () => {
     const value = input(name);
@@ -109,7 +116,19 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): ActionInputs {
     failOnEmpty: bool('fail-on-empty', false),
     sarifCategory,
     source,
+    iac,
   };
+}
+
+/** The iac input: paths or globs (whitespace-separated); a pattern that matches nothing is bad input. */
+export function expandIacPaths(patterns: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const pattern of patterns) {
+    const matched = isDynamicPattern(pattern) ? globSync(pattern, { onlyFiles: false, expandDirectories: false }).sort() : existsSync(pattern) ? [pattern] : [];
+    if (matched.length === 0) throw new Error(`"${pattern}" matches no file or folder`);
+    out.push(...matched);
+  }
+  return [...new Set(out)];
 }
 
 /** The outputs action.yml declares, as strings. */
@@ -167,9 +186,13 @@ export async function runAction(): Promise<number> {
   }
   const outputDir = resolve(inputs.outputDir);
   try {
+    const iac = inputs.iac.length > 0
+      ? await loadInfrastructure({ paths: inputs.iac, parameters: new Map(), account: null, region: null, sourceRoot: process.env['GITHUB_WORKSPACE'] ?? '.', capturedAt: new Date().toISOString() })
+      : null;
     const outcome = await audit({
-      source: inputs.source ?? { kind: 'aws', collect: { regions: inputs.regions, clients: sdkClientFactory() } },
-      probe: inputs.probe ? { connectTo: [], includeInternal: false } : false,
+      source: iac ? { kind: 'snapshot', snapshot: iac.snapshot } : inputs.source ?? { kind: 'aws', collect: { regions: inputs.regions, clients: sdkClientFactory() } },
+      probe: inputs.probe && !iac ? { connectTo: [], includeInternal: false } : false,
+      ...(iac ? { refineFacts: (facts: FactsBySubject) => blankUnknownFacts(facts, iac), locate: iacLocator(iac.origins, iac.defaulted, iac.unknownFacts) } : {}),
       profile: inputs.rulesProfile,
       out: { dir: outputDir, formats: ALL_FORMATS },
       failOn: inputs.failOn,

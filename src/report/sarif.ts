@@ -6,7 +6,7 @@
  */
 import type { Finding } from '../model/finding.ts';
 import type { RuleDefinition, Severity } from '../model/rule.ts';
-import type { Reporter, ReportInput } from './reporter.ts';
+import type { Reporter, ReportInput, SourceLocation } from './reporter.ts';
 
 export const SARIF_MAX_RESULTS = 25_000;
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '2.0', info: '0.0' };
@@ -49,14 +49,17 @@ function reportingDescriptor(rule: RuleDefinition, severity: Severity) {
   };
 }
 
-function result(finding: Finding, ruleIndex: number) {
+function result(finding: Finding, ruleIndex: number, source: SourceLocation | null) {
+  const note = source?.note ? ` (${source.note})` : '';
   return {
     ruleId: finding.ruleId,
     ruleIndex,
     level: LEVEL[finding.severity],
-    message: { text: `${finding.message} [${finding.resource.arn}]` },
+    message: { text: `${finding.message}${note} [${finding.resource.arn}]` },
     locations: [{
-      physicalLocation: { artifactLocation: { uri: pseudoPath(finding), uriBaseId: '%SRCROOT%' }, region: { startLine: 1 } },
+      physicalLocation: source
+        ? { artifactLocation: { uri: source.uri, uriBaseId: '%SRCROOT%' }, region: { startLine: source.startLine, endLine: source.endLine } }
+        : { artifactLocation: { uri: pseudoPath(finding), uriBaseId: '%SRCROOT%' }, region: { startLine: 1 } },
       logicalLocations: [{ fullyQualifiedName: finding.resource.arn, kind: 'resource' }],
     }],
     partialFingerprints: { primaryLocationLineHash: finding.fingerprint },
@@ -87,7 +90,8 @@ export function buildSarif(input: ReportInput): object {
   const severityOf = new Map(audit.findings.map((f) => [f.ruleId, f.severity]));
   const usedRules = rules.filter((r) => reported.some((f) => f.ruleId === r.id) || severityOf.has(r.id));
   const index = new Map(usedRules.map((r, i) => [r.id, i]));
-  let results = reported.filter((f) => index.has(f.ruleId)).map((f) => result(f, index.get(f.ruleId)!));
+  const locate = input.options.locate ?? (() => null);
+  let results = reported.filter((f) => index.has(f.ruleId)).map((f) => result(f, index.get(f.ruleId)!, locate(f)));
   let truncated = 0;
   if (results.length > SARIF_MAX_RESULTS) {
     truncated = results.length - SARIF_MAX_RESULTS;

@@ -3,6 +3,7 @@ import { registerAuditCommand } from './audit.ts';
 import { registerCollectCommand } from './collect.ts';
 import { registerDemoCommand } from './demo.ts';
 import { registerEvaluateCommand } from './evaluate.ts';
+import { registerIacCommand } from './iac.ts';
 import { registerProbeCommand } from './probe.ts';
 import { registerRulesCommand } from './rules.ts';
 
@@ -17,4 +18,5 @@ export const commandRegistrars: readonly CommandRegistrar[] = [
   registerDemoCommand,
   registerProbeCommand,
   registerCollectCommand,
+  registerIacCommand,
 ];

@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import { audit } from '../../audit.ts';
+import { blankUnknownFacts, IAC_SARIF_CATEGORY, iacLocator, loadInfrastructure, parseParameters } from '../../iac/index.ts';
+import { AuditError } from '../../model/errors.ts';
+import { addReportFlags, printSummary, reportOptions, type ReportFlags } from '../options.ts';
+
+interface IacFlags extends ReportFlags {
+  parameter: string[];
+  account?: string;
+  region?: string;
+  sourceRoot: string;
+}
+
+const collectList = (value: string, previous: string[]) => [...previous, value];
+
+/** `iac PATH...`: judge CloudFormation/SAM templates, CDK assemblies and Terraform plans before they are deployed. */
+export function registerIacCommand(program: Command): void {
+  const command = addReportFlags(program.command('iac').description('judge infrastructure as code (CloudFormation/SAM, CDK cdk.out, Terraform plan JSON + .tf) before deploy'), 'reports/out/iac')
+    .argument('<paths...>', 'templates, cdk.out folders, plan JSON files, .tf files or folders')
+    .option('--parameter <Name=Value>', 'CloudFormation parameter value (repeatable; wins over Default)', collectList, [])
+    .option('--account <id>', 'account id for AWS::AccountId and ARNs (default: from the CDK environment, else unknown)')
+    .option('--region <name>', 'region for AWS::Region (default: the CDK environment or the Terraform provider, else unknown)')
+    .option('--source-root <dir>', 'SARIF file paths are relative to this folder (the repository root)', '.');
+  command.action(async (paths: string[], flags: IacFlags) => {
+    const options = reportOptions(flags);
+    if (flags.account !== undefined && !/^\d{12}$/.test(flags.account)) throw new AuditError('BAD_USAGE', `"${flags.account}" is not a 12-digit account id`, '--account');
+    const capturedAt = flags.asOf ?? new Date().toISOString();
+    const iac = await loadInfrastructure({
+      paths, parameters: parseParameters(flags.parameter), account: flags.account ?? null, region: flags.region ?? null,
+      sourceRoot: flags.sourceRoot, capturedAt,
+    });
+    for (const note of iac.notes) if (flags.quiet !== true) process.stderr.write(`elb-tls-audit iac: ${note}\n`);
+    const outcome = await audit({
+      ...options,
+      sarifCategory: command.getOptionValueSource('sarifCategory') === 'default' ? IAC_SARIF_CATEGORY : flags.sarifCategory,
+      source: { kind: 'snapshot', snapshot: iac.snapshot },
+      probe: false,
+      refineFacts: (facts) => blankUnknownFacts(facts, iac),
+      locate: iacLocator(iac.origins, iac.defaulted, iac.unknownFacts),
+    });
+    printSummary(outcome.result, outcome.files);
+    process.exitCode = outcome.exitCode;
+  });
+}
