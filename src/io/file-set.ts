@@ -1,5 +1,5 @@
 /**
- * A set of files replaced as a whole (docs/adr/0001-report-set-swap.md): every file is written into a
+ * A set of files replaced as a whole (docs/adr/0006-report-set-swap.md): every file is written into a
  * fresh private folder beside the target, then the folder is swapped in with two renames, so a reader
  * of the target sees the previous set or the new one, never a mix. Entries of the old folder that are
  * not part of the set (a snapshot, a sub-folder) are carried over into the new one.
