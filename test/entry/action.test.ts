@@ -125,7 +125,9 @@ describe('dist/index.js run as the Actions runner runs it', () => {
     expect(failing.summary).toBe(readFileSync(join(failing.workspace, 'elb-tls-audit', 'summary.md'), 'utf8'));
     expect(failing.summary).toContain('legacy-web');
     // setFailed: an error annotation that says why.
-    expect(failing.stdout).toMatch(/::error::Findings at or above high: \d+ high/);
+    expect(failing.stdout).toMatch(/::error::FAIL: \d+ findings? at high or above \(\d+ high\)/);
+    // Only severities at or above the threshold are listed as gating.
+    expect(failing.stdout).not.toMatch(/::error::FAIL: [^\n]*\(\d+ high, \d+ (medium|low)/);
   });
 
   it('passes with the first run as baseline: only findings not in the baseline fail', async () => {
@@ -163,7 +165,11 @@ describe('dist/index.js run as the Actions runner runs it', () => {
   it('passes on a region with nothing failing only because nothing is there, and says so', async () => {
     const run = await runAsRunner({ ...DEFAULTS, regions: 'eu-west-1' }, { endpoint: (await emptyMoto()).endpoint });
     expect(run.code).toBe(0);
-    expect(run.outputs).toMatchObject({ verdict: 'pass', complete: 'true', 'findings-count': '0' });
+    // Nothing there is its own verdict, never a green "pass".
+    expect(run.outputs).toMatchObject({ verdict: 'empty', complete: 'true', 'findings-count': '0' });
+    expect(run.outputs['verdict-message']).toMatch(/^EMPTY: the scope was read completely and holds no load balancer/);
+    expect(run.summary).toContain('📭 **EMPTY**');
+    expect(run.stdout).toMatch(/::warning::EMPTY/);
     const findings = JSON.parse(readFileSync(run.outputs['findings-file'] ?? '', 'utf8')) as { findings: { ruleId: string; status: string }[] };
     expect(findings.findings).toEqual([expect.objectContaining({ ruleId: 'estate-empty', status: 'not_applicable' })]);
   });
@@ -173,9 +179,10 @@ describe('dist/index.js run as the Actions runner runs it', () => {
     expect(run.code).toBe(3);
     expect(run.outputs).toMatchObject({ verdict: 'incomplete', complete: 'false' });
     expect(Number(run.outputs['error-count'])).toBeGreaterThan(0);
-    expect(run.summary).toContain('Incomplete audit');
+    expect(run.summary).toContain('⛔ **INCOMPLETE**');
     expect(run.summary).toContain('cloudhsmv2 DescribeClusters');
-    expect(run.stdout).toMatch(/::error::The audit is incomplete/);
+    // The annotation names what was not seen and why; a collection gap points at the role's permissions.
+    expect(run.stdout).toMatch(/::error::INCOMPLETE: part of the estate could not be seen \(\d+ collection gaps?\).*not collected: Could not read DescribeClusters.*role's read permissions/);
 
     const partial = await runAsRunner({ ...DEFAULTS, 'fail-on': 'none', 'allow-partial': 'true' }, { endpoint: denyHsm.endpoint });
     expect(partial.code).toBe(0);
@@ -187,7 +194,8 @@ describe('dist/index.js run as the Actions runner runs it', () => {
     const cases: [Record<string, string>, RegExp][] = [
       [{ 'fail-on': 'severe' }, /::error::elb-tls-audit: input fail-on: "severe" is not a severity/],
       [{ probe: 'yes' }, /::error::elb-tls-audit: input probe: "yes" is not true or false/],
-      [{ regions: 'eu-west-1 Mars' }, /::error::elb-tls-audit: input regions: "Mars" is not a region name/],
+      [{ regions: 'eu-west-1 Mars' }, /::error::elb-tls-audit: input regions: not a region name: "Mars"/],
+      [{ regions: ',' }, /::error::elb-tls-audit: input regions: "," names no region/],
       [{ waivers: 'missing-waivers.json' }, /::error::elb-tls-audit: input waivers: cannot read "missing-waivers.json": ENOENT/],
       [{ 'rules-profile': 'no-such-profile' }, /::error::elb-tls-audit: .*no-such-profile/],
       [{ accounts: '123' , 'assume-role': 'Audit' }, /::error::elb-tls-audit: input accounts: "123" is not a 12-digit AWS account id/],

@@ -60,7 +60,7 @@ describe('evaluate exit codes', () => {
     const gap = result.findings.find((f: { ruleId: string }) => f.ruleId === 'collection-incomplete');
     expect(gap.status).toBe('error');
     expect(gap.message).toMatch(/ListCertificates.*AccessDeniedException/);
-    expect(readFileSync(join(dir, 'partial', 'summary.md'), 'utf8')).toMatch(/INCOMPLETE\*\* — part of the estate could not be seen \(1 collection gap\)/);
+    expect(readFileSync(join(dir, 'partial', 'summary.md'), 'utf8')).toMatch(/INCOMPLETE\*\* — part of the estate could not be seen \\\(1 collection gap\\\)/);
     const allowed = runCli(['evaluate', '--snapshot', path, '--out', join(dir, 'partial2'), '--format', 'json', '--allow-partial', '--fail-on', 'none']);
     expect(allowed.code).toBe(0);
   });

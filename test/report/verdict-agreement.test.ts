@@ -18,6 +18,7 @@ import type { FailOn, Finding } from '../../src/model/finding.ts';
 import { SEVERITIES } from '../../src/model/rule.ts';
 import type { Snapshot } from '../../src/model/snapshot.ts';
 import { buildSnapshot } from '../../src/snapshot/builder.ts';
+import { escapeMarkdown } from '../../src/text/escape-markdown.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'verdict-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -81,7 +82,7 @@ function expectAgreement(stated: ReturnType<typeof statedBy>, kind: string, head
   // The same words everywhere, threshold included.
   expect(stated.actionMessage).toBe(headline);
   expect(stated.sns).toContain(headline);
-  expect(stated.summaryText).toContain(headline.replace(/^[A-Z]+: /, '').slice(0, 60));
+  expect(stated.summaryText).toContain(escapeMarkdown(headline.replace(/^[A-Z]+: /, '')).slice(0, 60));
   expect(stated.htmlText).toContain(headline.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;').slice(0, 60));
 }
 

@@ -74,7 +74,8 @@ describe('escapeMarkdown', () => {
       expect(cells.length).toBe(4);
       expect(textOf(cells[3]!)).toBe(expectedText(shown[i]!.message));
     });
-    expect(html.match(/<li>/g)?.length).toBe(input.result.attempts.filter((a) => a.status === 'error').length);
+    // One item per gap in "Not covered", plus the verdict's list of what was not seen.
+    expect(html.match(/<li>/g)?.length).toBe(input.result.attempts.filter((a) => a.status === 'error').length + input.result.verdict.unseen.causes.length);
   });
 });
 
