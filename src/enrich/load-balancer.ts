@@ -4,6 +4,16 @@ import type { InstanceRecord, LoadBalancer } from '../model/snapshot.ts';
 import { terminatesTls } from './listener.ts';
 import { unknownFacts, type UnknownFactsCollector } from './unknown.ts';
 
+/** The load-balancer types whose attribute answer carries each fact (AWS reports every one of them, defaults included). */
+const REPORTED_BY: Record<AttributeFact, readonly LoadBalancer['type'][]> = {
+  deletionProtection: ['application', 'network', 'gateway'],
+  dropInvalidHeaderFields: ['application'],
+  desyncMitigationMode: ['application', 'classic'],
+  accessLogs: ['application', 'network', 'classic'],
+  crossZone: ['classic', 'network', 'gateway'],
+  connectionDraining: ['classic'],
+};
+
 /** Each attribute fact and the keys the APIs report it under (ELBv2 first, then Classic's flattened key). */
 const ATTRIBUTE_KEYS = {
   deletionProtection: ['deletion_protection.enabled'],
@@ -21,7 +31,7 @@ function attribute(lb: LoadBalancer, fact: AttributeFact, unknown: UnknownFactsC
     const value = lb.attributes[key];
     if (value !== undefined) return value;
   }
-  if (lb.observed.attributes.status === 'ok') {
+  if (lb.observed.attributes.status === 'ok' && REPORTED_BY[fact].includes(lb.type)) {
     unknown.mark(fact, 'error', `DescribeLoadBalancerAttributes answered without ${ATTRIBUTE_KEYS[fact].join(' or ')}`);
   }
   return null;

@@ -109,6 +109,11 @@ interface CompiledRule {
 type Verdict = true | false | 'unknown' | 'skipped';
 type UnknownFacts = Record<string, { status: 'error' | 'skipped'; reason: string }>;
 
+function isEmpty(record: object): boolean {
+  for (const _ in record) return false;
+  return true;
+}
+
 /** The unknown-fact entry covering fact.path, if any (an entry for `backend` covers `backend.encrypted`). */
 export function unknownEntry(unknown: UnknownFacts | undefined, fact: string, path: string | null): UnknownFacts[string] | undefined {
   if (!unknown) return undefined;
@@ -195,7 +200,9 @@ export class SubjectEvaluator {
   }
 
   private cacheKey(facts: Record<string, unknown>): string {
-    const unknown = facts.unknown as UnknownFacts | undefined;
+    let unknown = facts.unknown as UnknownFacts | undefined;
+    // Most subjects saw everything: skip the per-reference look-up for them.
+    if (unknown !== undefined && isEmpty(unknown)) unknown = undefined;
     return JSON.stringify(this.refs.map((ref) => {
       // An unobserved fact keys by its status and reason: the outcome (and its message) depends on both.
       const entry = unknownEntry(unknown, ref.fact, ref.path);
