@@ -7,7 +7,7 @@ import type { Snapshot } from '../model/snapshot.ts';
 import { SubjectEvaluator } from './engine.ts';
 import { renderMessage } from './messages.ts';
 import type { ProfiledRule } from './profiles.ts';
-import { collectionFindings, emptyEstateFindings } from './system-rules.ts';
+import { collectionFindings, emptyEstateFindings, GAP_CATEGORIES } from './system-rules.ts';
 import { applyWaivers, type Waiver } from './waivers.ts';
 
 export interface EvaluateOptions {
@@ -41,7 +41,6 @@ export function fingerprintOf(ruleId: string, resource: { account: string; regio
   return finish(resourceState(resource), ruleId);
 }
 
-const VISIBILITY_CATEGORIES: ReadonlySet<string> = new Set(['probe-failed', 'collection-incomplete']);
 
 const STATUS_ORDER: Record<FindingStatus, number> = { fail: 0, error: 1, waived: 2, pass: 3, not_applicable: 4 };
 const SEVERITY_ORDER = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<string, number>;
@@ -91,7 +90,7 @@ export async function evaluateFacts(facts: FactsBySubject, options: EvaluateOpti
           return;
         }
         // "Could not see" is never a verdict: a failing visibility rule is an error, which marks the run incomplete.
-        const visibility = VISIBILITY_CATEGORIES.has(rule.category);
+        const visibility = GAP_CATEGORIES.has(rule.category);
         if (outcome.status === 'fail' && visibility) outcome = { ...outcome, status: 'error', reason: null };
         let message: string;
         if (outcome.status === 'fail' || (outcome.status === 'error' && visibility)) message = renderMessage(rule.messages[outcome.messageId ?? ''] ?? rule.title, subject, params);

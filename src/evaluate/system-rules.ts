@@ -50,6 +50,9 @@ export const estateEmptyRule: RuleDefinition = {
   examples: { pass: [], fail: [] },
 };
 
+/** The categories of findings that record a gap itself (could not collect, could not probe), not a judged check. */
+export const GAP_CATEGORIES: ReadonlySet<string> = new Set(['collection-incomplete', 'probe-failed']);
+
 export const systemRules: readonly RuleDefinition[] = [collectionIncompleteRule, estateEmptyRule];
 
 type Draft = Omit<Finding, 'fingerprint'>;

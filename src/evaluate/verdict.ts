@@ -7,11 +7,10 @@ import type { FailOn, Finding, GatePolicy, Verdict, VerdictKind } from '../model
 import { SEVERITIES, type Severity } from '../model/rule.ts';
 import type { Snapshot } from '../model/snapshot.ts';
 import { isBaselined, type Baseline } from './baseline.ts';
+import { GAP_CATEGORIES } from './system-rules.ts';
 
 const RANK = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<Severity, number>;
 const MAX_CAUSES = 5;
-/** The findings that record a gap itself (what --allow-partial accepts), as opposed to a check the gap left undecided. */
-const GAP_CATEGORIES: ReadonlySet<string> = new Set(['collection-incomplete', 'probe-failed']);
 
 /** True when a severity is at or above the threshold. */
 export function atOrAbove(severity: Severity, failOn: FailOn): boolean {
@@ -116,7 +115,7 @@ export function decideVerdict(input: {
   }
   const unseen = unseenOf(input.findings);
   const empty = input.loadBalancerCount === 0;
-  // --allow-partial accepts gaps, not a check at the threshold that the gaps left undecided: that one could be failing.
+  // --allow-partial accepts the gap findings themselves, not a check at the threshold that a gap left undecided: that one could be failing.
   const undecidedAtThreshold = input.findings.some((f) => f.status === 'error' && !GAP_CATEGORIES.has(f.category) && atOrAbove(f.severity, gate.failOn));
   let kind: VerdictKind;
   let exitCode: Verdict['exitCode'];

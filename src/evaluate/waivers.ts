@@ -49,25 +49,31 @@ export function loadWaivers(path: string): Waiver[] {
 /** Waivers that cannot waive anything: their rule pattern names no rule that ran, or their resource pattern no judged resource. */
 export function waiverWarnings(waivers: readonly Waiver[], ruleIds: readonly string[], findings: readonly Finding[]): string[] {
   return waivers.flatMap((w, i) => {
-    const rule = { test: globMatcher(w.rule) };
-    const resource = { test: globMatcher(w.resource) };
+    const waiver = compileWaiver(w);
     const label = `waiver ${i + 1} (rule "${w.rule}", resource "${w.resource}")`;
-    if (!ruleIds.some((id) => rule.test(id))) return [`${label} matches no rule of this run`];
-    const matched = findings.some((f) => rule.test(f.ruleId)
-      && (resource.test(f.resource.arn) || resource.test(f.resource.name) || (f.resource.loadBalancerArn !== null && resource.test(f.resource.loadBalancerArn))));
-    return matched ? [] : [`${label} matches no resource of this run`];
+    if (!ruleIds.some((id) => waiver.rule(id))) return [`${label} matches no rule of this run`];
+    return findings.some((f) => waiver.covers(f)) ? [] : [`${label} matches no resource of this run`];
   });
+}
+
+/** A waiver's patterns, compiled once: its rule glob, and whether it covers a finding (rule, and the resource's ARN, name or load balancer ARN). */
+function compileWaiver(w: Waiver): { rule: (id: string) => boolean; covers: (f: Finding) => boolean } {
+  const rule = globMatcher(w.rule);
+  const resource = globMatcher(w.resource);
+  return {
+    rule,
+    covers: (f) => rule(f.ruleId) && (resource(f.resource.arn) || resource(f.resource.name) || (f.resource.loadBalancerArn !== null && resource(f.resource.loadBalancerArn))),
+  };
 }
 
 /** Marks failing and error findings waived when a live waiver matches rule and resource (its ARN, name, or its load balancer's ARN); asOf decides expiry. */
 export function applyWaivers(findings: Finding[], waivers: readonly Waiver[], asOf: string): Finding[] {
   if (waivers.length === 0) return findings;
-  const compiled = waivers.map((w) => ({ w, rule: globMatcher(w.rule), resource: globMatcher(w.resource) }));
+  const compiled = waivers.map((w) => ({ w, ...compileWaiver(w) }));
   const now = Date.parse(asOf);
   return findings.map((finding) => {
     if (finding.status !== 'fail' && finding.status !== 'error') return finding;
-    const { arn, name, loadBalancerArn } = finding.resource;
-    const match = compiled.find((c) => c.rule(finding.ruleId) && (c.resource(arn) || c.resource(name) || (loadBalancerArn !== null && c.resource(loadBalancerArn))));
+    const match = compiled.find((c) => c.covers(finding));
     if (!match) return finding;
     // A waiver is good through the end of its expiry day (UTC).
     const expired = Date.parse(`${match.w.expires}T23:59:59.999Z`) < now;
