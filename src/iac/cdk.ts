@@ -15,7 +15,12 @@ export interface AssemblyRead {
   /** Template files read, for the report. */
   templates: string[];
   notes: string[];
+  /** Nested stacks whose template is not in the assembly: code that is not judged, reported as a gap. */
+  unread: UnreadTemplate[];
 }
+
+/** A template the code points at that could not be read here. */
+export interface UnreadTemplate { address: string; reason: string }
 
 const MAX_NESTING = 16;
 
@@ -57,7 +62,7 @@ export function readCloudAssembly(dir: string, toUri: (p: string) => string, par
   if (!isRecord(manifest.artifacts)) throw new AuditError('BAD_INPUT', 'not a CDK cloud assembly manifest: no "artifacts"', manifestPath);
   const artifacts = manifest.artifacts;
   const assets = assetPaths(dir, toUri, artifacts);
-  const out: AssemblyRead = { resources: [], templates: [], notes: [] };
+  const out: AssemblyRead = { resources: [], templates: [], notes: [], unread: [] };
 
   const readStack = (file: string, options: TemplateOptions, nesting: number) => {
     const path = join(dir, file);
@@ -68,7 +73,7 @@ export function readCloudAssembly(dir: string, toUri: (p: string) => string, par
     for (const nested of read.nestedStacks) {
       const asset = nestedTemplate(nested, assets);
       if (!asset || !existsSync(join(dir, asset))) {
-        out.notes.push(`${nested.address}: the nested stack's template is not in the assembly; its resources are not judged`);
+        out.unread.push({ address: nested.address, reason: "the nested stack's template is not in the assembly; its resources are not judged" });
         continue;
       }
       readStack(asset, { ...options, stack: `${options.stack}/${nested.logicalId}`, parameters: nested.parameters }, nesting + 1);
@@ -87,6 +92,7 @@ export function readCloudAssembly(dir: string, toUri: (p: string) => string, par
       out.resources.push(...inner.resources);
       out.templates.push(...inner.templates);
       out.notes.push(...inner.notes);
+      out.unread.push(...inner.unread);
     }
   }
   return out;

@@ -13,7 +13,7 @@ export const CLOUDFORMATION_TYPES: ReadonlySet<string> = new Set([
   'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::ElasticLoadBalancingV2::Listener', 'AWS::ElasticLoadBalancingV2::ListenerRule',
   'AWS::ElasticLoadBalancingV2::ListenerCertificate', 'AWS::ElasticLoadBalancingV2::TargetGroup', 'AWS::ElasticLoadBalancingV2::TrustStore',
   'AWS::ElasticLoadBalancingV2::TrustStoreRevocation', 'AWS::ElasticLoadBalancing::LoadBalancer', 'AWS::IAM::ServerCertificate',
-  'AWS::CertificateManager::Certificate', 'AWS::EC2::Subnet',
+  'AWS::CertificateManager::Certificate', 'AWS::EC2::Subnet', 'AWS::CloudHSM::Cluster',
 ]);
 
 export interface TemplateOptions {
@@ -85,17 +85,20 @@ export function readTemplate(source: ParsedSource, options: TemplateOptions): Te
     const at = `Resources/${logicalId}`;
     if (!isRecord(decl) || typeof decl.Type !== 'string') throw new AuditError('BAD_INPUT', `resource ${logicalId} has no Type`, `${source.path}:${source.spans.get(at)?.startLine ?? 1}`);
     const relevant = CLOUDFORMATION_TYPES.has(decl.Type);
-    if (!relevant && decl.Type !== 'AWS::CloudFormation::Stack') continue;
+    const nestedStack = decl.Type === 'AWS::CloudFormation::Stack' || decl.Type === 'AWS::Serverless::Application';
+    if (!relevant && !nestedStack) continue;
     // A resource whose condition is false is not deployed; an unknown condition keeps it (judged, not assumed away).
     if (typeof decl.Condition === 'string' && resolver.conditions.value(decl.Condition, `${at}/Condition`) === false) continue;
     const raw = decl.Properties ?? {};
     const properties = resolver.resolve(raw, `${at}/Properties`);
     if (!isRecord(properties)) throw new AuditError('BAD_INPUT', `resource ${logicalId}: Properties must be a mapping`, `${source.path}:${source.spans.get(at)?.startLine ?? 1}`);
     const address = `${options.stack}/${logicalId}`;
-    if (decl.Type === 'AWS::CloudFormation::Stack') {
+    if (nestedStack) {
       const metadata = isRecord(decl.Metadata) ? decl.Metadata['aws:asset:path'] : undefined;
+      // SAM's nested application names its template in Location (a path, a URL, or a Serverless Application Repository id).
+      const urlKey = decl.Type === 'AWS::Serverless::Application' ? 'Location' : 'TemplateURL';
       nestedStacks.push({
-        address, logicalId, templateUrl: properties.TemplateURL, templateUrlText: JSON.stringify(isRecord(raw) ? raw.TemplateURL ?? null : null),
+        address, logicalId, templateUrl: properties[urlKey], templateUrlText: JSON.stringify(isRecord(raw) ? raw[urlKey] ?? null : null),
         metadataAssetPath: typeof metadata === 'string' ? metadata : null,
         parameters: new Map(Object.entries(isRecord(properties.Parameters) ? properties.Parameters : {})),
       });

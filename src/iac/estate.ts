@@ -60,6 +60,10 @@ export type CertificateDraft = { origin: Origin; name: string; source: 'acm' | '
 export type TrustStoreDraft = { origin: Origin; record: Omit<TrustStoreRecord, 'arn'> };
 export type RevocationDraft = { origin: Origin; trustStore: unknown };
 export type ClassicPolicyDraft = { origin: Origin; loadBalancer: unknown; policy: ClassicPolicy };
+/** A CloudHSM cluster declared in code; its HSMs arrive as HsmDrafts (Terraform) or not at all (CloudFormation has no HSM resource). */
+export type HsmClusterDraft = { origin: Origin; hsmType: string | null; subnets: unknown[]; declaresHsms: boolean };
+/** An HSM declared in code: its cluster, and the zone or subnet (ids or references) that places it. */
+export type HsmDraft = { origin: Origin; cluster: unknown; zone: unknown; subnet: unknown };
 export type ClassicPolicyAttachment = { origin: Origin; loadBalancer: unknown; port: number; policyNames: string[]; side: 'listener' | 'backend' };
 
 /** A property whose value only deploy can tell: the subject it belongs to is not judged on it before deploy. */
@@ -82,6 +86,8 @@ export class IacEstate {
   revocations: RevocationDraft[] = [];
   classicPolicies: ClassicPolicyDraft[] = [];
   classicAttachments: ClassicPolicyAttachment[] = [];
+  hsmClusters: HsmClusterDraft[] = [];
+  hsms: HsmDraft[] = [];
   unknowns: UnknownProperty[] = [];
   /** Subnet address -> its availability zone as the code gives it (a string, or an Unknown). */
   subnets = new Map<string, unknown>();

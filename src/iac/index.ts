@@ -3,19 +3,19 @@
  * Terraform plan JSON, Terraform .tf sources), reads them, maps every resource into one Snapshot and returns
  * what the audit needs to judge it like a deployed estate and to put findings on their lines.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AuditError } from '../model/errors.ts';
-import { readCloudAssembly } from './cdk.ts';
-import { readTemplate } from './cloudformation.ts';
+import { readCloudAssembly, type UnreadTemplate } from './cdk.ts';
+import { readTemplate, readTemplateFile, type NestedStackRef } from './cloudformation.ts';
 import { parseSource, readSourceText, type ParsedSource } from './document.ts';
 import { IacEstate } from './estate.ts';
 import { mapCloudFormationResource } from './map-cloudformation.ts';
 import { mapTerraformResource } from './map-terraform.ts';
 import { buildIacSnapshot, type IacSnapshot } from './snapshot-mapper.ts';
-import { isTerraformPlan, readTerraformPlan } from './terraform-plan.ts';
-import { readTerraformSources, type TerraformSources } from './terraform-source.ts';
+import { isTerraformPlan, moduleCalls, readTerraformPlan, type ModuleCall } from './terraform-plan.ts';
+import { readTerraformSources, type TerraformSourceFile, type TerraformSources } from './terraform-source.ts';
 import { isRecord, type IacResource } from './values.ts';
 
 export { blankUnknownFacts } from './unknown-facts.ts';
@@ -65,6 +65,7 @@ export async function loadInfrastructure(options: IacOptions): Promise<IacLoad> 
   };
   const sources: IacLoad['sources'] = [];
   const notes: string[] = [];
+  const unread: UnreadTemplate[] = [];
   const resources: IacResource[] = [];
   const tfFiles: string[] = [];
   const plans: ParsedSource[] = [];
@@ -83,6 +84,7 @@ export async function loadInfrastructure(options: IacOptions): Promise<IacLoad> 
         const read = readCloudAssembly(path, toUri, options.parameters);
         resources.push(...read.resources);
         notes.push(...read.notes);
+        unread.push(...read.unread);
         sources.push(...read.templates.map((t) => ({ kind: 'cdk' as const, path: t })));
         continue;
       }
@@ -99,6 +101,7 @@ export async function loadInfrastructure(options: IacOptions): Promise<IacLoad> 
       const read = readCloudAssembly(dirname(path), toUri, options.parameters);
       resources.push(...read.resources);
       notes.push(...read.notes);
+      unread.push(...read.unread);
       sources.push(...read.templates.map((t) => ({ kind: 'cdk' as const, path: t })));
       continue;
     }
@@ -111,16 +114,19 @@ export async function loadInfrastructure(options: IacOptions): Promise<IacLoad> 
       const hint = TEMPLATE_EXTENSIONS.has(extname(path)) ? '' : ` (extension ${extname(path) || 'none'})`;
       throw new AuditError('BAD_INPUT', `neither a CloudFormation/SAM template (no Resources), a CDK manifest nor a Terraform plan (no format_version)${hint}`, path);
     }
-    const read = readTemplate(source, { stack: stackName(path), parameters: options.parameters, account: options.account, region: options.region });
+    const stack = stackName(path);
+    const read = readTemplate(source, { stack, parameters: options.parameters, account: options.account, region: options.region });
     resources.push(...read.resources);
-    for (const nested of read.nestedStacks) notes.push(`${nested.address}: nested stack templates outside a CDK assembly are not followed; synthesize or package them and pass them as paths`);
     sources.push({ kind: 'cloudformation', path });
+    followNestedStacks(path, read.nestedStacks, { stack, account: options.account, region: options.region }, toUri, resources, sources, unread, 1);
   }
 
   let tfSources: TerraformSources | null = null;
   if (tfFiles.length > 0) {
-    tfSources = await readTerraformSources(tfFiles, toUri);
-    sources.push(...tfFiles.map((p) => ({ kind: 'terraform-source' as const, path: p })));
+    const moduleFiles = plans.flatMap((plan) => moduleSourceFiles(dirname(tfFiles[0]!), moduleCalls(plan), notes));
+    const files = [...tfFiles.map((path) => ({ path, modulePrefix: '' })), ...moduleFiles];
+    tfSources = await readTerraformSources(files, toUri);
+    sources.push(...files.map((f) => ({ kind: 'terraform-source' as const, path: f.path })));
     if (plans.length === 0) throw new AuditError('BAD_INPUT', '.tf sources give the lines of resources, their values come from a plan: run `terraform show -json plan.out > plan.json` and pass plan.json too', tfFiles[0]!);
   }
   for (const plan of plans) {
@@ -129,9 +135,80 @@ export async function loadInfrastructure(options: IacOptions): Promise<IacLoad> 
   }
 
   const estate = new IacEstate();
+  for (const u of unread) estate.unknown(u.address, 'TemplateURL', u.reason);
   for (const r of resources) {
     if (r.format === 'cloudformation') mapCloudFormationResource(estate, r);
     else mapTerraformResource(estate, r);
   }
   return { ...buildIacSnapshot(estate, options.capturedAt), sources, notes };
+}
+
+/** `terraform init`'s record of where each module call's files are (.terraform/modules/modules.json): key -> folder. */
+function installedModules(root: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const file = join(root, '.terraform', 'modules', 'modules.json');
+  if (!existsSync(file)) return out;
+  try {
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    const list = isRecord(doc) && Array.isArray(doc.Modules) ? doc.Modules : [];
+    for (const m of list) if (isRecord(m) && typeof m.Key === 'string' && typeof m.Dir === 'string' && m.Key !== '') out.set(m.Key, resolve(root, m.Dir));
+  } catch {
+    // An unreadable record only costs the lines of module resources; their findings stay on the plan.
+  }
+  return out;
+}
+
+/**
+ * The .tf files of each module call, so module resources get their own lines: a local `source` (./, ../) is a folder
+ * beside its caller; any other source is found where `terraform init` installed it. A module whose files are not
+ * here keeps its findings on the plan's lines, with a note.
+ */
+function moduleSourceFiles(root: string, calls: readonly ModuleCall[], notes: string[]): TerraformSourceFile[] {
+  const installed = installedModules(root);
+  const out: TerraformSourceFile[] = [];
+  const walk = (list: readonly ModuleCall[], callerDir: string, depth: number) => {
+    for (const call of list) {
+      if (depth > 32) return;
+      const local = call.source.startsWith('./') || call.source.startsWith('../') ? resolve(callerDir, call.source) : null;
+      const dir = installed.get(call.key) ?? local;
+      const files = dir !== null && existsSync(dir) && statSync(dir).isDirectory() ? readdirSync(dir).filter((f) => f.endsWith('.tf')).sort() : [];
+      if (files.length === 0) {
+        notes.push(`${call.prefix.slice(0, -1)}: the module's .tf files (source ${call.source || 'unknown'}) are not here; its findings point at the plan`);
+        continue;
+      }
+      out.push(...files.map((f) => ({ path: join(dir!, f), modulePrefix: call.prefix })));
+      walk(call.calls, dir!, depth + 1);
+    }
+  };
+  walk(calls, root, 0);
+  return out;
+}
+
+const MAX_NESTED_STACKS = 16;
+
+/**
+ * Nested stacks of a plain template (AWS::CloudFormation::Stack TemplateURL, AWS::Serverless::Application
+ * Location) whose template is a local file, as written before `aws cloudformation package` / `sam package`:
+ * read with the parameters the parent passes. A template only in S3 or the Serverless Application Repository
+ * is not here: a note says its resources are not judged.
+ */
+function followNestedStacks(
+  parentPath: string, nested: readonly NestedStackRef[], scope: { stack: string; account: string | null; region: string | null },
+  toUri: (p: string) => string, resources: IacResource[], sources: IacLoad['sources'], unread: UnreadTemplate[], depth: number,
+): void {
+  for (const n of nested) {
+    const url = n.templateUrl;
+    const local = typeof url === 'string' && url !== '' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? resolve(dirname(parentPath), url) : null;
+    if (local === null || !existsSync(local) || statSync(local).isDirectory()) {
+      const where = typeof url === 'string' ? url : 'a value known only at deploy';
+      unread.push({ address: n.address, reason: `the nested stack's template (${where}) is not a local file; its resources are not judged (pass the template as a path, or synthesize/package it)` });
+      continue;
+    }
+    if (depth > MAX_NESTED_STACKS) throw new AuditError('BAD_INPUT', `nested stacks deeper than ${MAX_NESTED_STACKS}`, local);
+    const stack = `${scope.stack}/${n.logicalId}`;
+    const read = readTemplateFile(local, toUri(local), { stack, parameters: n.parameters, account: scope.account, region: scope.region });
+    resources.push(...read.resources);
+    sources.push({ kind: 'cloudformation', path: local });
+    followNestedStacks(local, read.nestedStacks, { ...scope, stack }, toUri, resources, sources, unread, depth + 1);
+  }
 }

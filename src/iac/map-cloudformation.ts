@@ -65,7 +65,7 @@ function certificateRefs(p: PropertyReader, name: string): unknown[] {
 function elbv2LoadBalancer(estate: IacEstate, origin: Origin, p: PropertyReader): void {
   const type = (p.string('Type', ['type']) ?? 'application') as LoadBalancerType;
   const attributes = { ...elbv2DefaultAttributes(type === 'classic' ? 'application' : type), ...keyValues(p, 'LoadBalancerAttributes', 'Key', 'Value', (k) => LB_ATTRIBUTE_FACTS[k] ?? []) };
-  const mappings = p.list('SubnetMappings', ['availabilityZones']).map((m) => (isRecord(m) ? m.SubnetId : m));
+  const mappings = p.list('SubnetMappings', ['availabilityZones', 'availabilityZoneCount']).map((m) => (isRecord(m) ? m.SubnetId : m));
   estate.loadBalancers.push({
     origin,
     record: {
@@ -75,7 +75,7 @@ function elbv2LoadBalancer(estate: IacEstate, origin: Origin, p: PropertyReader)
       classicPolicies: [], backendServers: [], registeredInstances: [], createdAt: null,
     },
     zones: [],
-    subnets: [...p.list('Subnets', ['availabilityZones']), ...mappings],
+    subnets: [...p.list('Subnets', ['availabilityZones', 'availabilityZoneCount']), ...mappings],
   });
 }
 
@@ -119,8 +119,8 @@ function classicLoadBalancer(estate: IacEstate, origin: Origin, p: PropertyReade
       securityGroups: p.strings('SecurityGroups', []), attributes, tags: keyValues(p, 'Tags', 'Key', 'Value', () => []),
       classicPolicies: [], backendServers: [], registeredInstances: [], createdAt: null,
     },
-    zones: p.strings('AvailabilityZones', ['availabilityZones']),
-    subnets: p.list('Subnets', ['availabilityZones']),
+    zones: p.strings('AvailabilityZones', ['availabilityZones', 'availabilityZoneCount']),
+    subnets: p.list('Subnets', ['availabilityZones', 'availabilityZoneCount']),
   });
   p.list('Policies', ['policy']).forEach((raw, i) => {
     const q = p.nested(`Policies.${i}`, raw);
@@ -207,6 +207,10 @@ export function mapCloudFormationResource(estate: IacEstate, resource: IacResour
     }
     case 'AWS::CertificateManager::Certificate':
       estate.certificates.push({ origin, name: p.string('DomainName', []) ?? logicalId(origin.address), source: 'acm', record: null });
+      return;
+    case 'AWS::CloudHSM::Cluster':
+      // CloudFormation has no HSM resource: HSMs are added with CreateHsm after deploy.
+      estate.hsmClusters.push({ origin, hsmType: p.string('HsmType', []), subnets: p.list('SubnetIds', []), declaresHsms: false });
       return;
     case 'AWS::EC2::Subnet':
       estate.subnets.set(origin.address, resource.properties.AvailabilityZone);

@@ -59,7 +59,7 @@ function loadBalancer(estate: IacEstate, origin: Origin, p: PropertyReader): voi
       classicPolicies: [], backendServers: [], registeredInstances: [], createdAt: null,
     },
     zones: [],
-    subnets: [...p.list('subnets', ['availabilityZones']), ...p.list('subnet_mapping', ['availabilityZones']).map((m) => (isRecord(m) ? m.subnet_id : m))],
+    subnets: [...p.list('subnets', ['availabilityZones', 'availabilityZoneCount']), ...p.list('subnet_mapping', ['availabilityZones', 'availabilityZoneCount']).map((m) => (isRecord(m) ? m.subnet_id : m))],
   });
 }
 
@@ -97,8 +97,8 @@ function classicLoadBalancer(estate: IacEstate, origin: Origin, p: PropertyReade
       securityGroups: p.strings('security_groups', []), attributes, tags: (isRecord(p.raw('tags')) ? p.raw('tags') : {}) as Record<string, string>,
       classicPolicies: [], backendServers: [], registeredInstances: [], createdAt: null,
     },
-    zones: p.strings('availability_zones', ['availabilityZones']),
-    subnets: p.list('subnets', ['availabilityZones']),
+    zones: p.strings('availability_zones', ['availabilityZones', 'availabilityZoneCount']),
+    subnets: p.list('subnets', ['availabilityZones', 'availabilityZoneCount']),
   });
   p.list('listener', ['protocol']).forEach((raw, i) => {
     const l = p.nested(`listener.${i}`, raw);
@@ -185,6 +185,12 @@ export function mapTerraformResource(estate: IacEstate, resource: IacResource): 
       estate.certificates.push({ origin, name, source: 'acm', record: body === null ? null : certificateRecord(name, 'acm', origin, body, p.string('certificate_chain', ['chain'])) });
       return;
     }
+    case 'aws_cloudhsm_v2_cluster':
+      estate.hsmClusters.push({ origin, hsmType: p.string('hsm_type', []), subnets: p.list('subnet_ids', []), declaresHsms: true });
+      return;
+    case 'aws_cloudhsm_v2_hsm':
+      estate.hsms.push({ origin, cluster: p.raw('cluster_id'), zone: p.raw('availability_zone'), subnet: p.raw('subnet_id') });
+      return;
     case 'aws_subnet':
       estate.subnets.set(origin.address, resource.properties.availability_zone);
       return;

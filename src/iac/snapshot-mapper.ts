@@ -5,11 +5,11 @@
  * ("not judged before deploy"), facts no code states (target health, what is served, certificate bodies that
  * are not in the code) as skipped attempts. When the snapshot grows observation statuses, this file adapts.
  */
-import type { Attempt, CertificateRecord, ClassicPolicy, Listener, ListenerAction, LoadBalancer, LoadBalancerType, Observation, Snapshot, TargetGroup, TrustStoreRecord } from '../model/snapshot.ts';
+import type { Attempt, CertificateRecord, HsmCluster, ClassicPolicy, Listener, ListenerAction, LoadBalancer, LoadBalancerType, Observation, Snapshot, TargetGroup, TrustStoreRecord } from '../model/snapshot.ts';
 import { OBSERVED } from '../model/snapshot.ts';
 import { buildSnapshot } from '../snapshot/builder.ts';
 import { TOOL_VERSION } from '../version.ts';
-import { iacArns } from './arns.ts';
+import { addressHash, iacArns } from './arns.ts';
 import { CLASSIC_DEFAULT_SSL_POLICY, ELBV2_DEFAULT_SSL_POLICY, DNS_AFTER_DEPLOY } from './defaults.ts';
 import type { ActionDraft, IacEstate, ListenerDraft, Origin } from './estate.ts';
 import { isRef, isUnknown } from './values.ts';
@@ -21,13 +21,18 @@ export interface IacSnapshot {
   snapshot: Snapshot;
   /** Snapshot ARN -> where the resource is written. */
   origins: Map<string, Origin>;
-  /** Subject ARN -> facts that are unknown before deploy, with why and the property that holds the value. */
-  unknownFacts: Map<string, Map<string, { reason: string; property: string }>>;
+  /**
+   * Subject ARN -> facts that are unknown before deploy, with why and the property that holds the value. An entry
+   * is an error ("not judged before deploy") unless its status says `skipped`: a fact no code can state at all.
+   */
+  unknownFacts: Map<string, Map<string, UnknownFact>>;
   /** Load balancers that are not in the code (a listener points at an existing one): not judged themselves. */
   externalLoadBalancers: Set<string>;
   /** Subject ARN -> why a value was filled in from the API default. */
   defaulted: Map<string, string>;
 }
+
+export interface UnknownFact { reason: string; property: string; status?: 'error' | 'skipped' }
 
 interface LbEntry { lb: LoadBalancer; origin: Origin; external: boolean }
 
@@ -223,12 +228,12 @@ export function buildIacSnapshot(estate: IacEstate, capturedAt: string): IacSnap
   for (const { lb } of lbs.values()) if (lb.type === 'classic') applyClassicDefault(lb, defaulted);
 
   // What the code leaves unknown: error attempts and the facts they blank.
-  const unknownFacts = new Map<string, Map<string, { reason: string; property: string }>>();
+  const unknownFacts = new Map<string, Map<string, UnknownFact>>();
   const lbByArn = new Map([...lbs.values()].map((e) => [e.lb.arn, e.lb]));
   for (const u of estate.unknowns) {
     const why = `not judged before deploy: ${u.address} ${u.property}: ${u.reason}`;
     const blank = (arn: string, facts: readonly string[]) => {
-      const map = unknownFacts.get(arn) ?? new Map<string, { reason: string; property: string }>();
+      const map = unknownFacts.get(arn) ?? new Map<string, UnknownFact>();
       for (const f of facts) if (!map.has(f)) map.set(f, { reason: why, property: u.property });
       unknownFacts.set(arn, map);
     };
@@ -261,6 +266,8 @@ export function buildIacSnapshot(estate: IacEstate, capturedAt: string): IacSnap
     });
   }
 
+  const hsmClusters = buildHsmClusters(estate, origins, unknownFacts, defaulted, skipped);
+
   const all = [...lbs.values()].filter((e) => !e.external || e.lb.listeners.length > 0).map((e) => e.lb);
   const snapshot: Snapshot = buildSnapshot(
     {
@@ -268,9 +275,74 @@ export function buildIacSnapshot(estate: IacEstate, capturedAt: string): IacSnap
       generator: { name: 'elb-tls-audit iac', version: TOOL_VERSION },
       scope: { accounts: [...new Set(all.map((l) => l.account))].sort(), regions: [...new Set(all.map((l) => l.region))].sort() },
     },
-    { loadBalancers: all, certificates, trustStores, attempts },
+    { loadBalancers: all, certificates, trustStores, hsmClusters, attempts },
   );
   return { snapshot, origins, unknownFacts, externalLoadBalancers, defaulted };
+}
+
+/** The ARN enrich gives a cluster (src/enrich/hsm-cluster.ts), so origins and unknown facts key on it. */
+const clusterArn = (c: Pick<HsmCluster, 'region' | 'account' | 'clusterId'>) => `arn:aws:cloudhsm:${c.region}:${c.account}:cluster/${c.clusterId}`;
+
+/**
+ * CloudHSM clusters as the code declares them, judged as they will be once in service (state ACTIVE, each
+ * declared HSM active): HSM count and zones come from the code; backups, health and the web servers that use
+ * the cluster are facts no code states (skipped), and an HSM zone the code leaves to deploy is not judged.
+ */
+function buildHsmClusters(
+  estate: IacEstate, origins: Map<string, Origin>, unknownFacts: Map<string, Map<string, UnknownFact>>, defaulted: Map<string, string>,
+  skipped: (origin: Origin, operation: string, reason: string, covers: string[]) => void,
+): HsmCluster[] {
+  const zoneOf = (zone: unknown): string | null => (typeof zone === 'string' && zone !== '' ? zone : null);
+  const subnetZone = (subnet: unknown): string | null => {
+    const zone = isRef(subnet) ? estate.subnets.get(subnet.address) : undefined;
+    return typeof zone === 'string' ? zone : null;
+  };
+  const clusters: HsmCluster[] = [];
+  const byAddress = new Map<string, HsmCluster>();
+  for (const d of estate.hsmClusters) {
+    const clusterId = `${d.origin.address.split(/[./]/).pop() ?? 'cluster'}-iac${addressHash(d.origin.address)}`;
+    const subnetMapping: Record<string, string> = {};
+    for (const subnet of d.subnets) {
+      const zone = subnetZone(subnet);
+      if (zone !== null) subnetMapping[zone] = isRef(subnet) ? subnet.address : String(subnet);
+    }
+    const cluster: HsmCluster = {
+      clusterId, account: d.origin.account, region: d.origin.region, state: 'ACTIVE', hsmType: d.hsmType, vpcId: null, securityGroup: null,
+      subnetMapping, hsms: [], backups: [], observed: { backups: { status: 'skipped', reason: `the cluster's backups are ${NOT_FROM_CODE}` } },
+    };
+    const arn = clusterArn(cluster);
+    const facts = new Map<string, UnknownFact>();
+    const notFromCode = (fact: string, reason: string, property: string) => facts.set(fact, { reason, property, status: 'skipped' });
+    notFromCode('degraded', `the health of the cluster and its HSMs is ${NOT_FROM_CODE}`, 'HsmType');
+    for (const f of ['clientInstanceZones', 'clientZonesWithoutHsm', 'clientVpcMismatch']) notFromCode(f, `the web servers that use the cluster are ${NOT_FROM_CODE}`, 'SubnetIds');
+    if (!d.declaresHsms) {
+      const why = 'AWS::CloudHSM::Cluster declares no HSMs: CloudFormation has no HSM resource, they are added with CreateHsm after deploy (audit it after deploy)';
+      for (const f of ['activeHsmCount', 'activeHsmZones']) notFromCode(f, why, 'HsmType');
+      skipped(d.origin, 'CreateHsm', why, [arn]);
+    }
+    skipped(d.origin, 'DescribeBackups', `the cluster's backups are ${NOT_FROM_CODE}`, [arn]);
+    unknownFacts.set(arn, facts);
+    defaulted.set(arn, 'judged as the cluster will be once initialised and in service (state ACTIVE, every HSM in the code active)');
+    origins.set(arn, d.origin);
+    clusters.push(cluster);
+    byAddress.set(d.origin.address, cluster);
+  }
+  for (const h of estate.hsms) {
+    const cluster = isRef(h.cluster) ? byAddress.get(h.cluster.address) : clusters.find((c) => c.clusterId === h.cluster);
+    if (!cluster) {
+      skipped(h.origin, 'DescribeClusters', `the HSM's cluster ${typeof h.cluster === 'string' ? `${h.cluster} ` : ''}is not in the code, so the HSM is not judged`, []);
+      continue;
+    }
+    const zone = zoneOf(h.zone) ?? subnetZone(h.subnet);
+    if (zone === null) {
+      const facts = unknownFacts.get(clusterArn(cluster))!;
+      const what = isUnknown(h.zone) && !h.subnet ? h.zone.reason : isUnknown(h.subnet) ? h.subnet.reason : typeof h.subnet === 'string' ? `subnet ${h.subnet} is not in the code` : 'the subnet is not in the code';
+      facts.set('activeHsmZones', { reason: `not judged before deploy: ${h.origin.address}: the HSM's availability zone is not known: ${what}`, property: 'availability_zone' });
+    }
+    cluster.hsms.push({ hsmId: `hsm-iac${addressHash(h.origin.address)}`, availabilityZone: zone ?? 'known-after-deploy', subnetId: isRef(h.subnet) ? h.subnet.address : typeof h.subnet === 'string' ? h.subnet : null, state: 'ACTIVE', eniIp: null });
+  }
+  for (const c of clusters) c.hsms.sort((a, b) => (a.hsmId < b.hsmId ? -1 : a.hsmId > b.hsmId ? 1 : 0));
+  return clusters;
 }
 
 /** A Classic HTTPS/SSL listener with no SSL negotiation policy gets the default predefined one. */

@@ -16,6 +16,7 @@ export const TERRAFORM_TYPES: ReadonlySet<string> = new Set([
   'aws_lb_trust_store', 'aws_lb_trust_store_revocation', 'aws_elb', 'aws_load_balancer_policy',
   'aws_load_balancer_listener_policy', 'aws_load_balancer_backend_server_policy', 'aws_lb_ssl_negotiation_policy',
   'aws_iam_server_certificate', 'aws_acm_certificate', 'aws_subnet',
+  'aws_cloudhsm_v2_cluster', 'aws_cloudhsm_v2_hsm',
 ]);
 
 const AFTER_APPLY = 'known after apply';
@@ -112,6 +113,24 @@ function providerRegion(config: unknown): string | null {
   return typeof region === 'string' ? region : null;
 }
 
+/** A module call of the plan's configuration: its address prefix, its `source` and the calls inside it. */
+export interface ModuleCall { prefix: string; key: string; source: string; calls: ModuleCall[] }
+
+/** The module calls of a plan's configuration, nested as written (`module.a.module.b.`, key `a.b`). */
+export function moduleCalls(plan: ParsedSource): ModuleCall[] {
+  const walk = (module: unknown, prefix: string, key: string, depth: number): ModuleCall[] => {
+    if (!isRecord(module) || depth > 32 || !isRecord(module.module_calls)) return [];
+    return Object.entries(module.module_calls).flatMap(([name, call]) => {
+      if (!isRecord(call)) return [];
+      const p = `${prefix}module.${name}.`;
+      const k = key === '' ? name : `${key}.${name}`;
+      return [{ prefix: p, key: k, source: typeof call.source === 'string' ? call.source : '', calls: walk(call.module, p, k, depth + 1) }];
+    });
+  };
+  const doc = plan.value as Record<string, unknown>;
+  return walk(isRecord(doc.configuration) ? doc.configuration.root_module : null, '', '', 0);
+}
+
 /** Reads the planned resources of one plan. */
 export function readTerraformPlan(plan: ParsedSource, sources: TerraformSources | null, options: { account: string | null; region: string | null }): IacResource[] {
   const doc = plan.value as Record<string, unknown>;
@@ -149,7 +168,7 @@ export function readTerraformPlan(plan: ParsedSource, sources: TerraformSources 
     const conf = config.get(configAddress);
     const values = isRecord(p.values) ? p.values : {};
     const properties = (conf ? linkExpressions(values, conf.expressions, conf.modulePrefix, known, true, /(\[[^\]]*\])$/.exec(p.address)?.[1] ?? '') : values) as Record<string, unknown>;
-    const lines = conf?.modulePrefix === '' ? sources?.get(configAddress) : undefined;
+    const lines = sources?.get(configAddress);
     return {
       format: 'terraform' as const, address: p.address, type: p.type, properties,
       span: lines?.span ?? p.span, propertySpans: lines?.properties ?? {}, account, region,

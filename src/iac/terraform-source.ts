@@ -56,11 +56,16 @@ function firstError(node: Node): Node | null {
 
 const labelText = (node: Node) => node.text.replace(/^"|"$/g, '');
 
-/** Reads the resource blocks of every file. */
-export async function readTerraformSources(files: readonly string[], toUri: (p: string) => string): Promise<TerraformSources> {
+/** A .tf file and the module address its resources sit under ('' for the root module, `module.edge.` inside one). */
+export interface TerraformSourceFile { path: string; modulePrefix: string }
+
+/** Reads the resource blocks of every file, keyed by their configuration address (module prefix + TYPE.NAME). */
+export async function readTerraformSources(files: readonly (string | TerraformSourceFile)[], toUri: (p: string) => string): Promise<TerraformSources> {
   const p = await hclParser();
   const out: TerraformSources = new Map();
-  for (const file of files) {
+  for (const entry of files) {
+    const file = typeof entry === 'string' ? entry : entry.path;
+    const prefix = typeof entry === 'string' ? '' : entry.modulePrefix;
     const text = readSourceText(file);
     const tree = p.parse(text);
     if (!tree) throw new AuditError('BAD_INPUT', 'the HCL parser gave no tree', file);
@@ -82,7 +87,7 @@ export async function readTerraformSources(files: readonly string[], toUri: (p: 
         const name = item?.children.find((c) => c?.type === 'identifier')?.text;
         if (item && name && (item.type === 'attribute' || item.type === 'block') && !(name in properties)) properties[name] = span(item);
       }
-      out.set(`${labels[0]}.${labels[1]}`, { span: span(block), properties });
+      out.set(`${prefix}${labels[0]}.${labels[1]}`, { span: span(block), properties });
     }
     tree.delete();
   }

@@ -12,7 +12,7 @@ export function blankUnknownFacts(facts: FactsBySubject, iac: Pick<IacSnapshot, 
     const unknown = iac.unknownFacts.get(subject.arn);
     if (!unknown) return subject;
     const entries: UnknownFacts = { ...subject.unknown };
-    for (const [fact, { reason }] of unknown) entries[fact] ??= { status: 'error', reason };
+    for (const [fact, { reason, status }] of unknown) entries[fact] ??= { status: status ?? 'error', reason };
     return { ...subject, unknown: entries };
   });
   return {
