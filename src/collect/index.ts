@@ -22,6 +22,8 @@ export interface CollectOptions {
   clients?: ClientFactory;
   /** Fetch body and chain of every certificate, not only those listeners use. */
   allCertificates?: boolean;
+  /** Certificates to fetch in full although no listener read uses them (IaC --resolve-live: code that will use them). */
+  alsoFetchCertificates?: readonly string[];
   /** One line per region and service with counts, for stderr. */
   onProgress?: (line: string) => void;
   /** Requests in flight per service and region. */
@@ -91,7 +93,9 @@ export async function collectWithStats(options: CollectOptions): Promise<Collect
     }),
   );
   const loadBalancers = perRegion.flatMap((r) => r.loadBalancers);
-  const scope: CertificateScope = { usedBy: certificateUse(loadBalancers), all: options.allCertificates === true };
+  const usedBy = certificateUse(loadBalancers);
+  for (const arn of options.alsoFetchCertificates ?? []) if (!usedBy.has(arn)) usedBy.set(arn, new Set());
+  const scope: CertificateScope = { usedBy, all: options.allCertificates === true };
 
   const [iam, acm, instances] = await Promise.all([
     collectIamCertificates(ctx, homeRegion, scope, concurrency * 2).then((records) => {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { audit } from '../../audit.ts';
 import { blankUnknownFacts, IAC_SARIF_CATEGORY, iacLocator, loadInfrastructure, parseParameters } from '../../iac/index.ts';
+import { resolveLive } from '../../iac/live.ts';
 import { AuditError } from '../../model/errors.ts';
 import { addReportFlags, printSummary, reportOptions, type ReportFlags } from '../options.ts';
 
@@ -9,6 +10,7 @@ interface IacFlags extends ReportFlags {
   account?: string;
   region?: string;
   sourceRoot: string;
+  resolveLive?: boolean;
 }
 
 const collectList = (value: string, previous: string[]) => [...previous, value];
@@ -20,15 +22,20 @@ export function registerIacCommand(program: Command): void {
     .option('--parameter <Name=Value>', 'CloudFormation parameter value (repeatable; wins over Default)', collectList, [])
     .option('--account <id>', 'account id for AWS::AccountId and ARNs (default: from the CDK environment, else unknown)')
     .option('--region <name>', 'region for AWS::Region (default: the CDK environment or the Terraform provider, else unknown)')
-    .option('--source-root <dir>', 'SARIF file paths are relative to this folder (the repository root)', '.');
+    .option('--source-root <dir>', 'SARIF file paths are relative to this folder (the repository root)', '.')
+    .option('--resolve-live', 'look up what the code only refers to (certificates by ARN, existing load balancers, SSL policies) in the account, with the standard AWS credentials');
   command.action(async (paths: string[], flags: IacFlags) => {
     const options = reportOptions(flags);
     if (flags.account !== undefined && !/^\d{12}$/.test(flags.account)) throw new AuditError('BAD_USAGE', `"${flags.account}" is not a 12-digit account id`, '--account');
     const capturedAt = flags.asOf ?? new Date().toISOString();
-    const iac = await loadInfrastructure({
+    let iac = await loadInfrastructure({
       paths, parameters: parseParameters(flags.parameter), account: flags.account ?? null, region: flags.region ?? null,
       sourceRoot: flags.sourceRoot, capturedAt,
     });
+    if (flags.resolveLive === true) {
+      const regions = flags.region !== undefined ? [flags.region] : process.env['AWS_REGION'] ? [process.env['AWS_REGION']] : [];
+      iac = await resolveLive(iac, { regions, ...(flags.quiet === true ? {} : { onProgress: (line: string) => process.stderr.write(`elb-tls-audit iac: ${line}\n`) }) });
+    }
     for (const note of iac.notes) if (flags.quiet !== true) process.stderr.write(`elb-tls-audit iac: ${note}\n`);
     const outcome = await audit({
       ...options,
