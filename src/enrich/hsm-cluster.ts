@@ -3,6 +3,9 @@ import type { HsmClusterFacts } from '../model/facts.ts';
 import type { HsmCluster, InstanceRecord } from '../model/snapshot.ts';
 import { unknownFacts } from './unknown.ts';
 
+/** The ARN of a cluster (CloudHSM v2 names clusters by id; the ARN keys its findings). */
+export const hsmClusterArn = (c: Pick<HsmCluster, 'region' | 'account' | 'clusterId'>): string => `arn:aws:cloudhsm:${c.region}:${c.account}:cluster/${c.clusterId}`;
+
 /** Facts for one cluster; its clients are the instances carrying the cluster's security group (as in the SSL-offload guide). */
 export function hsmClusterFacts(cluster: HsmCluster, instances: readonly InstanceRecord[]): HsmClusterFacts {
   const active = cluster.hsms.filter((h) => h.state === 'ACTIVE');
@@ -15,7 +18,7 @@ export function hsmClusterFacts(cluster: HsmCluster, instances: readonly Instanc
   const clientZones = [...new Set(clients.map((i) => i.availabilityZone).filter((z): z is string => z !== null))].sort();
   return {
     subject: 'hsmCluster',
-    arn: `arn:aws:cloudhsm:${cluster.region}:${cluster.account}:cluster/${cluster.clusterId}`,
+    arn: hsmClusterArn(cluster),
     name: cluster.clusterId,
     account: cluster.account,
     region: cluster.region,

@@ -22,7 +22,8 @@ export interface AssemblyRead {
 /** A template the code points at that could not be read here. */
 export interface UnreadTemplate { address: string; reason: string }
 
-const MAX_NESTING = 16;
+/** The deepest nesting of assemblies or nested stacks read (beyond it a template is bad input). */
+export const MAX_NESTING = 16;
 
 function readJson(path: string, uri: string): Record<string, unknown> {
   const value = parseSource(path, uri, readSourceText(path)).value;

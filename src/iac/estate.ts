@@ -6,6 +6,9 @@
 import type { CertificateRecord, ClassicPolicy, Listener, ListenerAction, LoadBalancer, MutualAuthentication, TargetGroup, TrustStoreRecord } from '../model/snapshot.ts';
 import type { IacFormat, SourceSpan } from './values.ts';
 
+/** The load-balancer facts that rest on where it is placed (subnets, zones): unknown together. */
+export const ZONE_FACTS: readonly string[] = ['availabilityZones', 'availabilityZoneCount'];
+
 /** Where a draft came from: its address and source lines. */
 export interface Origin {
   format: IacFormat;
@@ -72,7 +75,7 @@ export interface UnknownProperty {
   property: string;
   reason: string;
   /** Facts of the subject that become unknown (null) because of it. */
-  facts: string[];
+  facts: readonly string[];
 }
 
 export class IacEstate {
@@ -99,7 +102,7 @@ export class IacEstate {
     this.trustStores.push({ origin, record: { name, account: origin.account, region: origin.region, status: 'ACTIVE', numberOfCaCertificates: null, caBundlePem: null, revocationCount: 0 } });
   }
 
-  unknown(address: string, property: string, reason: string, facts: string[] = []): void {
+  unknown(address: string, property: string, reason: string, facts: readonly string[] = []): void {
     this.unknowns.push({ address, property, reason, facts });
   }
 }

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AuditError } from '../model/errors.ts';
-import { readCloudAssembly, type UnreadTemplate } from './cdk.ts';
+import { MAX_NESTING, readCloudAssembly, type UnreadTemplate } from './cdk.ts';
 import { readTemplate, readTemplateFile, type NestedStackRef } from './cloudformation.ts';
 import { parseSource, readSourceText, type ParsedSource } from './document.ts';
 import { IacEstate } from './estate.ts';
@@ -88,7 +88,7 @@ export async function loadInfrastructure(options: IacOptions): Promise<IacLoad> 
         sources.push(...read.templates.map((t) => ({ kind: 'cdk' as const, path: t })));
         continue;
       }
-      const tf = readdirSync(path).filter((f) => f.endsWith('.tf')).sort().map((f) => join(path, f));
+      const tf = tfFilesIn(path);
       if (tf.length === 0) throw new AuditError('BAD_INPUT', 'this folder has neither a CDK manifest.json nor .tf files', path);
       tfFiles.push(...tf);
       continue;
@@ -123,8 +123,9 @@ export async function loadInfrastructure(options: IacOptions): Promise<IacLoad> 
 
   let tfSources: TerraformSources | null = null;
   if (tfFiles.length > 0) {
-    const moduleFiles = plans.flatMap((plan) => moduleSourceFiles(dirname(tfFiles[0]!), moduleCalls(plan), notes));
-    const files = [...tfFiles.map((path) => ({ path, modulePrefix: '' })), ...moduleFiles];
+    // Two plans of one configuration name the same modules: each file is read once.
+    const moduleFiles = new Map(plans.flatMap((plan) => moduleSourceFiles(dirname(tfFiles[0]!), moduleCalls(plan), notes)).map((f) => [`${f.modulePrefix}|${f.path}`, f]));
+    const files = [...tfFiles.map((path) => ({ path, modulePrefix: '' })), ...moduleFiles.values()];
     tfSources = await readTerraformSources(files, toUri);
     sources.push(...files.map((f) => ({ kind: 'terraform-source' as const, path: f.path })));
     if (plans.length === 0) throw new AuditError('BAD_INPUT', '.tf sources give the lines of resources, their values come from a plan: run `terraform show -json plan.out > plan.json` and pass plan.json too', tfFiles[0]!);
@@ -142,6 +143,9 @@ export async function loadInfrastructure(options: IacOptions): Promise<IacLoad> 
   }
   return { ...buildIacSnapshot(estate, options.capturedAt), sources, notes };
 }
+
+/** The .tf files of a folder, in name order. */
+const tfFilesIn = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith('.tf')).sort().map((f) => join(dir, f));
 
 /** `terraform init`'s record of where each module call's files are (.terraform/modules/modules.json): key -> folder. */
 function installedModules(root: string): Map<string, string> {
@@ -171,12 +175,12 @@ function moduleSourceFiles(root: string, calls: readonly ModuleCall[], notes: st
       if (depth > 32) return;
       const local = call.source.startsWith('./') || call.source.startsWith('../') ? resolve(callerDir, call.source) : null;
       const dir = installed.get(call.key) ?? local;
-      const files = dir !== null && existsSync(dir) && statSync(dir).isDirectory() ? readdirSync(dir).filter((f) => f.endsWith('.tf')).sort() : [];
+      const files = dir !== null && existsSync(dir) && statSync(dir).isDirectory() ? tfFilesIn(dir) : [];
       if (files.length === 0) {
         notes.push(`${call.prefix.slice(0, -1)}: the module's .tf files (source ${call.source || 'unknown'}) are not here; its findings point at the plan`);
         continue;
       }
-      out.push(...files.map((f) => ({ path: join(dir!, f), modulePrefix: call.prefix })));
+      out.push(...files.map((path) => ({ path, modulePrefix: call.prefix })));
       walk(call.calls, dir!, depth + 1);
     }
   };
@@ -184,13 +188,11 @@ function moduleSourceFiles(root: string, calls: readonly ModuleCall[], notes: st
   return out;
 }
 
-const MAX_NESTED_STACKS = 16;
-
 /**
  * Nested stacks of a plain template (AWS::CloudFormation::Stack TemplateURL, AWS::Serverless::Application
  * Location) whose template is a local file, as written before `aws cloudformation package` / `sam package`:
  * read with the parameters the parent passes. A template only in S3 or the Serverless Application Repository
- * is not here: a note says its resources are not judged.
+ * is not here: it is recorded as unread, a gap in the report ("not judged before deploy").
  */
 function followNestedStacks(
   parentPath: string, nested: readonly NestedStackRef[], scope: { stack: string; account: string | null; region: string | null },
@@ -204,7 +206,7 @@ function followNestedStacks(
       unread.push({ address: n.address, reason: `the nested stack's template (${where}) is not a local file; its resources are not judged (pass the template as a path, or synthesize/package it)` });
       continue;
     }
-    if (depth > MAX_NESTED_STACKS) throw new AuditError('BAD_INPUT', `nested stacks deeper than ${MAX_NESTED_STACKS}`, local);
+    if (depth > MAX_NESTING) throw new AuditError('BAD_INPUT', `nested stacks deeper than ${MAX_NESTING}`, local);
     const stack = `${scope.stack}/${n.logicalId}`;
     const read = readTemplateFile(local, toUri(local), { stack, parameters: n.parameters, account: scope.account, region: scope.region });
     resources.push(...read.resources);

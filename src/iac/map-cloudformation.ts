@@ -4,7 +4,7 @@
  */
 import type { ListenerProtocol, Scheme, LoadBalancerType } from '../model/snapshot.ts';
 import { CLASSIC_DEFAULT_ATTRIBUTES, defaultHealthCheckProtocol, elbv2DefaultAttributes, DNS_AFTER_DEPLOY } from './defaults.ts';
-import type { ActionDraft, IacEstate, Origin } from './estate.ts';
+import { ZONE_FACTS, type ActionDraft, type IacEstate, type Origin } from './estate.ts';
 import { PropertyReader } from './property-reader.ts';
 import { isRecord, ResourceRef, type IacResource } from './values.ts';
 
@@ -65,7 +65,7 @@ function certificateRefs(p: PropertyReader, name: string): unknown[] {
 function elbv2LoadBalancer(estate: IacEstate, origin: Origin, p: PropertyReader): void {
   const type = (p.string('Type', ['type']) ?? 'application') as LoadBalancerType;
   const attributes = { ...elbv2DefaultAttributes(type === 'classic' ? 'application' : type), ...keyValues(p, 'LoadBalancerAttributes', 'Key', 'Value', (k) => LB_ATTRIBUTE_FACTS[k] ?? []) };
-  const mappings = p.list('SubnetMappings', ['availabilityZones', 'availabilityZoneCount']).map((m) => (isRecord(m) ? m.SubnetId : m));
+  const mappings = p.list('SubnetMappings', ZONE_FACTS).map((m) => (isRecord(m) ? m.SubnetId : m));
   estate.loadBalancers.push({
     origin,
     record: {
@@ -75,7 +75,7 @@ function elbv2LoadBalancer(estate: IacEstate, origin: Origin, p: PropertyReader)
       classicPolicies: [], backendServers: [], registeredInstances: [], createdAt: null,
     },
     zones: [],
-    subnets: [...p.list('Subnets', ['availabilityZones', 'availabilityZoneCount']), ...mappings],
+    subnets: [...p.list('Subnets', ZONE_FACTS), ...mappings],
   });
 }
 
@@ -119,8 +119,8 @@ function classicLoadBalancer(estate: IacEstate, origin: Origin, p: PropertyReade
       securityGroups: p.strings('SecurityGroups', []), attributes, tags: keyValues(p, 'Tags', 'Key', 'Value', () => []),
       classicPolicies: [], backendServers: [], registeredInstances: [], createdAt: null,
     },
-    zones: p.strings('AvailabilityZones', ['availabilityZones', 'availabilityZoneCount']),
-    subnets: p.list('Subnets', ['availabilityZones', 'availabilityZoneCount']),
+    zones: p.strings('AvailabilityZones', ZONE_FACTS),
+    subnets: p.list('Subnets', ZONE_FACTS),
   });
   p.list('Policies', ['policy']).forEach((raw, i) => {
     const q = p.nested(`Policies.${i}`, raw);

@@ -4,7 +4,7 @@
  */
 import type { ListenerProtocol, LoadBalancerType } from '../model/snapshot.ts';
 import { CLASSIC_DEFAULT_ATTRIBUTES, defaultHealthCheckProtocol, elbv2DefaultAttributes, DNS_AFTER_DEPLOY } from './defaults.ts';
-import type { ActionDraft, IacEstate, Origin } from './estate.ts';
+import { ZONE_FACTS, type ActionDraft, type IacEstate, type Origin } from './estate.ts';
 import { certificateRecord, originOf } from './map-cloudformation.ts';
 import { PropertyReader } from './property-reader.ts';
 import { isRecord, ResourceRef, type IacResource } from './values.ts';
@@ -59,7 +59,7 @@ function loadBalancer(estate: IacEstate, origin: Origin, p: PropertyReader): voi
       classicPolicies: [], backendServers: [], registeredInstances: [], createdAt: null,
     },
     zones: [],
-    subnets: [...p.list('subnets', ['availabilityZones', 'availabilityZoneCount']), ...p.list('subnet_mapping', ['availabilityZones', 'availabilityZoneCount']).map((m) => (isRecord(m) ? m.subnet_id : m))],
+    subnets: [...p.list('subnets', ZONE_FACTS), ...p.list('subnet_mapping', ZONE_FACTS).map((m) => (isRecord(m) ? m.subnet_id : m))],
   });
 }
 
@@ -97,8 +97,8 @@ function classicLoadBalancer(estate: IacEstate, origin: Origin, p: PropertyReade
       securityGroups: p.strings('security_groups', []), attributes, tags: (isRecord(p.raw('tags')) ? p.raw('tags') : {}) as Record<string, string>,
       classicPolicies: [], backendServers: [], registeredInstances: [], createdAt: null,
     },
-    zones: p.strings('availability_zones', ['availabilityZones', 'availabilityZoneCount']),
-    subnets: p.list('subnets', ['availabilityZones', 'availabilityZoneCount']),
+    zones: p.strings('availability_zones', ZONE_FACTS),
+    subnets: p.list('subnets', ZONE_FACTS),
   });
   p.list('listener', ['protocol']).forEach((raw, i) => {
     const l = p.nested(`listener.${i}`, raw);

@@ -11,7 +11,7 @@ export class PropertyReader {
   }
 
   /** Records an unknown value; one no rule reads (facts empty, e.g. a VPC id) is simply not known. */
-  private note(name: string, value: unknown, facts: string[]): void {
+  private note(name: string, value: unknown, facts: readonly string[]): void {
     if (facts.length === 0) return;
     const reason = isUnknown(value) ? value.reason : 'refers to a value known only after deploy';
     this.estate.unknown(this.origin.address, `${this.prefix}${name}`, reason, facts);
@@ -26,7 +26,7 @@ export class PropertyReader {
     return v !== undefined && v !== null;
   }
 
-  string(name: string, facts: string[], fallback: string | null = null): string | null {
+  string(name: string, facts: readonly string[], fallback: string | null = null): string | null {
     const v = this.props[name];
     if (v === undefined || v === null) return fallback;
     if (typeof v === 'string') return v;
@@ -35,7 +35,7 @@ export class PropertyReader {
     return fallback;
   }
 
-  number(name: string, facts: string[], fallback: number | null = null): number | null {
+  number(name: string, facts: readonly string[], fallback: number | null = null): number | null {
     const v = this.props[name];
     if (v === undefined || v === null) return fallback;
     const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : Number.NaN;
@@ -44,7 +44,7 @@ export class PropertyReader {
     return fallback;
   }
 
-  bool(name: string, facts: string[], fallback: boolean | null = null): boolean | null {
+  bool(name: string, facts: readonly string[], fallback: boolean | null = null): boolean | null {
     const v = this.props[name];
     if (v === undefined || v === null) return fallback;
     if (typeof v === 'boolean') return v;
@@ -54,7 +54,7 @@ export class PropertyReader {
   }
 
   /** A list (a missing one is empty); an unknown list is recorded and read as empty. */
-  list(name: string, facts: string[]): unknown[] {
+  list(name: string, facts: readonly string[]): unknown[] {
     const v = this.props[name];
     if (v === undefined || v === null) return [];
     if (Array.isArray(v)) return v;
@@ -68,7 +68,7 @@ export class PropertyReader {
   }
 
   /** A list of strings; unknown elements are recorded and dropped. */
-  strings(name: string, facts: string[]): string[] {
+  strings(name: string, facts: readonly string[]): string[] {
     const out: string[] = [];
     for (const v of this.list(name, facts)) {
       if (typeof v === 'string' || typeof v === 'number') out.push(String(v));

@@ -7,11 +7,13 @@
  */
 import type { Attempt, CertificateRecord, HsmCluster, ClassicPolicy, Listener, ListenerAction, LoadBalancer, LoadBalancerType, Observation, Snapshot, TargetGroup, TrustStoreRecord } from '../model/snapshot.ts';
 import { OBSERVED } from '../model/snapshot.ts';
+import { hsmClusterArn } from '../enrich/hsm-cluster.ts';
 import { buildSnapshot } from '../snapshot/builder.ts';
+import { compareCodePoints } from '../text/order.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { addressHash, iacArns } from './arns.ts';
 import { CLASSIC_DEFAULT_SSL_POLICY, ELBV2_DEFAULT_SSL_POLICY, DNS_AFTER_DEPLOY } from './defaults.ts';
-import type { ActionDraft, IacEstate, ListenerDraft, Origin } from './estate.ts';
+import { ZONE_FACTS, type ActionDraft, type IacEstate, type ListenerDraft, type Origin } from './estate.ts';
 import { isRef, isUnknown } from './values.ts';
 
 /** Why IaC cannot know some facts at all; reports list these as skipped. */
@@ -75,7 +77,7 @@ export function buildIacSnapshot(estate: IacEstate, capturedAt: string): IacSnap
       if (typeof zone === 'string') zones.push({ zoneName: zone, subnetId: isRef(subnet) ? subnet.address : null });
       else {
         const what = typeof subnet === 'string' ? `subnet ${subnet} is not in the code` : isUnknown(subnet) ? subnet.reason : isUnknown(zone) ? zone.reason : 'the subnet is not in the code';
-        estate.unknown(d.origin.address, 'Subnets', `the availability zone is not known: ${what}`, ['availabilityZones', 'availabilityZoneCount']);
+        estate.unknown(d.origin.address, 'Subnets', `the availability zone is not known: ${what}`, ZONE_FACTS);
       }
     }
     const lb: LoadBalancer = { ...d.record, arn, availabilityZones: zones, listeners: [], targetGroups: [], observed: lbObserved(false) };
@@ -280,9 +282,6 @@ export function buildIacSnapshot(estate: IacEstate, capturedAt: string): IacSnap
   return { snapshot, origins, unknownFacts, externalLoadBalancers, defaulted };
 }
 
-/** The ARN enrich gives a cluster (src/enrich/hsm-cluster.ts), so origins and unknown facts key on it. */
-const clusterArn = (c: Pick<HsmCluster, 'region' | 'account' | 'clusterId'>) => `arn:aws:cloudhsm:${c.region}:${c.account}:cluster/${c.clusterId}`;
-
 /**
  * CloudHSM clusters as the code declares them, judged as they will be once in service (state ACTIVE, each
  * declared HSM active): HSM count and zones come from the code; backups, health and the web servers that use
@@ -310,7 +309,7 @@ function buildHsmClusters(
       clusterId, account: d.origin.account, region: d.origin.region, state: 'ACTIVE', hsmType: d.hsmType, vpcId: null, securityGroup: null,
       subnetMapping, hsms: [], backups: [], observed: { backups: { status: 'skipped', reason: `the cluster's backups are ${NOT_FROM_CODE}` } },
     };
-    const arn = clusterArn(cluster);
+    const arn = hsmClusterArn(cluster);
     const facts = new Map<string, UnknownFact>();
     const notFromCode = (fact: string, reason: string, property: string) => facts.set(fact, { reason, property, status: 'skipped' });
     notFromCode('degraded', `the health of the cluster and its HSMs is ${NOT_FROM_CODE}`, 'HsmType');
@@ -335,13 +334,13 @@ function buildHsmClusters(
     }
     const zone = zoneOf(h.zone) ?? subnetZone(h.subnet);
     if (zone === null) {
-      const facts = unknownFacts.get(clusterArn(cluster))!;
+      const facts = unknownFacts.get(hsmClusterArn(cluster))!;
       const what = isUnknown(h.zone) && !h.subnet ? h.zone.reason : isUnknown(h.subnet) ? h.subnet.reason : typeof h.subnet === 'string' ? `subnet ${h.subnet} is not in the code` : 'the subnet is not in the code';
       facts.set('activeHsmZones', { reason: `not judged before deploy: ${h.origin.address}: the HSM's availability zone is not known: ${what}`, property: 'availability_zone' });
     }
     cluster.hsms.push({ hsmId: `hsm-iac${addressHash(h.origin.address)}`, availabilityZone: zone ?? 'known-after-deploy', subnetId: isRef(h.subnet) ? h.subnet.address : typeof h.subnet === 'string' ? h.subnet : null, state: 'ACTIVE', eniIp: null });
   }
-  for (const c of clusters) c.hsms.sort((a, b) => (a.hsmId < b.hsmId ? -1 : a.hsmId > b.hsmId ? 1 : 0));
+  for (const c of clusters) c.hsms.sort((a, b) => compareCodePoints(a.hsmId, b.hsmId));
   return clusters;
 }
 
