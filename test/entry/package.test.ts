@@ -116,6 +116,17 @@ describe('installed globally from the tarball (offline, no dependencies)', () =>
     expect(rules.stderr).toBe('');
   });
 
+  it('reads Terraform sources with the WebAssembly HCL parser shipped beside the bundle', () => {
+    const fixture = join(ROOT, 'test', 'fixtures', 'iac', 'terraform');
+    const out = join(scratch, 'iac');
+    const run = installed(['iac', join(fixture, 'plan.json'), join(fixture, 'main.tf'), '--out', out]);
+    expect(run.code, run.stderr).toBe(1); // the fixture's failing findings
+    const sarif = JSON.parse(readFileSync(join(out, 'results.sarif'), 'utf8')) as { runs: { results: { locations?: { physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } } }[] }[] }[] };
+    const lines = sarif.runs[0]!.results.flatMap((r) => r.locations ?? []).filter((l) => l.physicalLocation.artifactLocation.uri.endsWith('/main.tf'));
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((l) => (l.physicalLocation.region?.startLine ?? 0) > 1)).toBe(true);
+  });
+
   describe('against moto', () => {
     let moto: MotoServer;
     beforeAll(async () => {
