@@ -3,6 +3,7 @@
 //   dist/cli.js    the package bin (shebang)
 //   dist/index.js  the GitHub Action (runs.using node24; syntax kept to Node 20 so it runs there too)
 //   dist/lambda.js the scheduled Lambda (nodejs24.x, export `handler`)
+//   dist/probe.js  the probe alone (bin elb-tls-probe; shebang)
 //   dist/THIRD_PARTY_NOTICES the licences of every package esbuild put into the bundles (scripts/third-party-notices.mjs)
 // It also stages the Lambda deployment package build/lambda/ (git-ignored; template.yaml's CodeUri):
 //   dist/lambda.js, dist/THIRD_PARTY_NOTICES, rules/, LICENSE and a package.json with "type": "module", laid out like the repository.
@@ -26,6 +27,8 @@ const entries = [
   { in: 'src/entry/cli.ts', out: 'cli.js', shebang: true },
   { in: 'src/entry/action.ts', out: 'index.js', shebang: false },
   { in: 'src/entry/lambda.ts', out: 'lambda.js', shebang: false },
+  // The probe alone (bin elb-tls-probe): no AWS SDK, no reports, so a process starts in Node's own time.
+  { in: 'src/entry/probe-cli.ts', out: 'probe.js', shebang: true },
 ];
 
 mkdirSync(outdir, { recursive: true });

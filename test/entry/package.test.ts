@@ -59,7 +59,7 @@ describe('the npm tarball', () => {
   it('holds the CLI bundle, its WebAssembly, the rules, the docs and the licences, and nothing else', () => {
     const expected = [
       'CHANGELOG.md', 'LICENSE', 'README.md', 'package.json',
-      'dist/THIRD_PARTY_NOTICES', 'dist/cli.js', 'dist/wasm/tree-sitter-hcl.wasm', 'dist/wasm/tree-sitter.wasm',
+      'dist/THIRD_PARTY_NOTICES', 'dist/cli.js', 'dist/probe.js', 'dist/wasm/tree-sitter-hcl.wasm', 'dist/wasm/tree-sitter.wasm',
       ...filesUnder('rules'), ...filesUnder('docs'),
     ].sort();
     expect(packed).toEqual(expected);
@@ -114,6 +114,12 @@ describe('installed globally from the tarball (offline, no dependencies)', () =>
     expect(rules.stdout).toContain('listener-weak-protocol');
     expect(rules.stdout).toContain(`${ruleFiles.length} rules`);
     expect(rules.stderr).toBe('');
+  });
+
+  it('installs the standalone probe as elb-tls-probe', () => {
+    const run = spawnSync(join(prefix, 'bin', 'elb-tls-probe'), ['--version'], { cwd: scratch, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', HOME: scratch } });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toBe(`${manifest['version']}\n`);
   });
 
   it('reads Terraform sources with the WebAssembly HCL parser shipped beside the bundle', () => {
