@@ -101,19 +101,23 @@ export async function scanSslv2(ctx: ProbeContext): Promise<ProtocolScan> {
 /**
  * Enumeration runs once per certificate class: a server holding RSA and ECDSA certificates picks the one
  * the offered suites favour (HAProxy does), so a mixed offer can hide every suite of the other class.
+ * DSS shares a class with the certificate-less suites (anonymous, PSK, SRP): those need no certificate, so
+ * they cannot hide a DSA one, and the class costs one refusal per protocol instead of two.
  */
-const CERTIFICATE_CLASSES: readonly (readonly SuiteCertificate[])[] = [['ECDSA'], ['RSA'], ['DSS'], ['none', 'any']];
+const CERTIFICATE_CLASSES: readonly (readonly SuiteCertificate[])[] = [['ECDSA'], ['RSA'], ['DSS', 'none', 'any']];
 
 /** SSLv3 to TLS 1.2: per certificate class, offer bundles, remove what the server picked, until it refuses. */
 export async function scanLegacy(ctx: ProbeContext, protocol: 'SSLv3' | 'TLSv1.0' | 'TLSv1.1' | 'TLSv1.2'): Promise<ProtocolScan> {
   const scan = emptyScan(protocol);
   const all = suitesFor(protocol);
-  const state = { first: true };
+  const state = { first: true, versionRefused: false };
   for (const cls of CERTIFICATE_CLASSES) {
     const suites = all.filter((code) => cls.includes(suiteByCode(code)?.certificate ?? 'none'));
     if (suites.length > 0) await enumerateSuites(ctx, scan, suites, state);
     // A peer that let the first offer time out will not answer the next class either: one timeout, not four.
     if (scan.suites.length === 0 && scan.lastRefusal?.startsWith('timeout')) break;
+    // protocol_version (or another version in the answer) refuses the protocol, not the class: no other class can succeed.
+    if (scan.suites.length === 0 && state.versionRefused) break;
   }
   scan.accepted = scan.suites.length > 0;
   await measureFfdhe(ctx, scan);
@@ -147,7 +151,7 @@ async function enumerateLegacyGroups(ctx: ProbeContext, scan: ProtocolScan): Pro
   }
 }
 
-async function enumerateSuites(ctx: ProbeContext, scan: ProtocolScan, suites: number[], state: { first: boolean }): Promise<void> {
+async function enumerateSuites(ctx: ProbeContext, scan: ProtocolScan, suites: number[], state: { first: boolean; versionRefused: boolean }): Promise<void> {
   const version = versionOf(scan.protocol);
   const bundles: number[][] = [];
   for (let i = 0; i < suites.length; i += MAX_BUNDLE) bundles.push(suites.slice(i, i + MAX_BUNDLE));
@@ -160,6 +164,7 @@ async function enumerateSuites(ctx: ProbeContext, scan: ProtocolScan, suites: nu
       state.first = false;
       if (outcome.kind === 'refused') {
         scan.lastRefusal = `${outcome.refusal}: ${outcome.detail}`;
+        if (outcome.refusal === 'alert' && outcome.alert === 70) state.versionRefused = true;
         // A server that hangs up (rather than alerting) on a long first hello may just dislike long hellos.
         if (wasFirst && (outcome.refusal === 'closed' || outcome.refusal === 'reset') && offerSet.length > SHORT_BUNDLE) {
           scan.notes.push('short-hello fallback');
@@ -175,7 +180,11 @@ async function enumerateSuites(ctx: ProbeContext, scan: ProtocolScan, suites: nu
       }
       if (outcome.kind !== 'answered') break;
       const flight = outcome.flight;
-      if (flight.version !== version) { scan.lastRefusal = `server answered with version 0x${flight.version.toString(16)}`; break; }
+      if (flight.version !== version) {
+        scan.lastRefusal = `server answered with version 0x${flight.version.toString(16)}`;
+        state.versionRefused = true;
+        break;
+      }
       const at = offerSet.indexOf(flight.suite);
       if (at < 0) {
         scan.notes.push(`server chose suite 0x${flight.suite.toString(16)} that was not offered`);
