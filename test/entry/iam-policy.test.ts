@@ -15,7 +15,7 @@ import { commandActions, NO_PERMISSION_NEEDED } from './iam-actions.ts';
 import { loadTemplate, stateMachineDefinition } from './lambda-template.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const PREFIX_OF_SERVICE: Record<ServiceName, string> = { elb: 'elasticloadbalancing', elbv2: 'elasticloadbalancing', iam: 'iam', acm: 'acm', cloudhsmv2: 'cloudhsm', ec2: 'ec2', sts: 'sts' };
+const PREFIX_OF_SERVICE: Record<ServiceName, string> = { elb: 'elasticloadbalancing', elbv2: 'elasticloadbalancing', iam: 'iam', acm: 'acm', cloudhsmv2: 'cloudhsm', ec2: 'ec2', sts: 'sts', wafv2: 'wafv2', acmpca: 'acm-pca' };
 // IAM names some operations differently from the API.
 const IAM_NAME: Record<string, string> = { 's3:ListObjectsV2': 's3:ListBucket' };
 
