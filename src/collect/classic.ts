@@ -128,7 +128,9 @@ async function placeSubnets(ctx: CollectContext, region: string, descriptions: L
     if (!lb || subnets.length === 0) continue;
     const failed = subnets.map((s) => failedOf.get(s)).find((o) => o !== undefined);
     lb.observed.subnets = failed ?? OBSERVED;
-    lb.availabilityZones = lb.availabilityZones.map((z) => ({ zoneName: z.zoneName, subnetId: subnets.find((s) => zoneOf.get(s) === z.zoneName) ?? null }));
+    // The zones are those listed plus those of the subnets (an emulator may list subnets only).
+    const zones = [...new Set([...lb.availabilityZones.map((z) => z.zoneName), ...subnets.flatMap((s) => zoneOf.get(s) ?? [])])].sort();
+    lb.availabilityZones = zones.map((zoneName) => ({ zoneName, subnetId: subnets.find((s) => zoneOf.get(s) === zoneName) ?? null }));
   }
 }
 
