@@ -202,8 +202,9 @@ describe('collected from moto', () => {
     expect(byOperation['acmpca:GetCertificateAuthorityCertificate']).toBe(1);
     expect(finding(all, 'private-ca-not-active', 'intranet.peers.example').status).toBe('pass');
     expect(finding(all, 'private-ca-weak-algorithm', 'intranet.peers.example').status).toBe('pass');
-    // moto answers no CA validity dates: unknown is an error, never a pass.
-    if (ca?.notAfter === null) expect(finding(all, 'private-ca-expiring', 'intranet.peers.example').status).toBe('error');
+    // Validity comes from DescribeCertificateAuthority (NotAfter): a year ahead, outside the 180-day window.
+    expect(Date.parse(ca?.notAfter ?? '') - Date.parse(snapshot.capturedAt)).toBeGreaterThan(300 * 86_400_000);
+    expect(finding(all, 'private-ca-expiring', 'intranet.peers.example').status).toBe('pass');
   });
 });
 
