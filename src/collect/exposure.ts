@@ -27,11 +27,12 @@ export async function collectWebAcls(ctx: CollectContext, region: string, loadBa
     try {
       acls = await collectPages(async (marker) => {
         const input = { Scope: 'REGIONAL' as const, Limit: ctx.pageSize(WEB_ACL_PAGE), ...(marker ? { NextMarker: marker } : {}) };
-        const out = await ctx.call({ service: 'wafv2', region, operation: 'ListWebACLs', input, covers }, (c, o) => c.send(new ListWebACLsCommand(input), o));
+        // Skipped, not an error, when it fails: asking per ALB below still answers the question.
+        const out = await ctx.call({ service: 'wafv2', region, operation: 'ListWebACLs', input, covers, onFailure: 'skipped' }, (c, o) => c.send(new ListWebACLsCommand(input), o));
         return { items: out.WebACLs, next: out.NextMarker };
       });
     } catch {
-      // recorded; asking per ALB below still answers the question
+      // recorded as skipped
     }
     if (acls !== null && acls.length < albs.length) {
       await byWebAcl(ctx, region, albs, acls, fanOut);

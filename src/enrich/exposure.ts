@@ -5,6 +5,7 @@ import { terminatesTls } from './listener.ts';
 import type { UnknownFactsCollector } from './unknown.ts';
 
 const INTERNET = new Set(['0.0.0.0/0', '::/0']);
+const ICMP = new Set(['icmp', 'icmpv6', '1', '58']);
 // Listener protocols carried over TCP and over UDP (TCP_UDP both).
 const OVER_TCP: ReadonlySet<ListenerProtocol> = new Set(['HTTP', 'HTTPS', 'TCP', 'SSL', 'TLS', 'TCP_UDP', 'TCP_QUIC']);
 const OVER_UDP: ReadonlySet<ListenerProtocol> = new Set(['UDP', 'TCP_UDP', 'QUIC', 'TCP_QUIC']);
@@ -39,18 +40,18 @@ function beyondListeners(open: InternetIngress[], tcpPorts: Set<number>, udpPort
       out.add('all traffic');
       continue;
     }
+    // ICMP carries no port and path-MTU discovery needs it; other protocols reach the nodes, not a listener.
+    if (ICMP.has(rule.protocol)) continue;
     if (rule.protocol !== 'tcp' && rule.protocol !== 'udp') {
-      // ICMP and other protocols reach the load balancer's nodes, not a listener.
-      out.add(rule.protocol === 'icmp' || rule.protocol === 'icmpv6' ? rule.protocol : `protocol ${rule.protocol}`);
+      out.add(`protocol ${rule.protocol}`);
       continue;
     }
     const used = rule.protocol === 'tcp' ? tcpPorts : udpPorts;
     const from = rule.fromPort ?? 0;
     const to = rule.toPort ?? 65535;
-    // Ranges wider than every listener are reported whole; a narrow range only when one of its ports is unused.
-    let beyond = false;
-    for (let port = from; port <= to && !beyond; port++) if (!used.has(port)) beyond = true;
-    if (beyond) out.add(`${rule.protocol} ${from === to ? from : `${from}-${to}`}`);
+    // The range reaches an unused port when it holds more ports than listeners use inside it.
+    const usedInside = [...used].filter((port) => from <= port && port <= to).length;
+    if (to - from + 1 > usedInside) out.add(`${rule.protocol} ${from === to ? from : `${from}-${to}`}`);
   }
   return [...out].sort();
 }

@@ -68,9 +68,9 @@ describe('security-group exposure facts', () => {
     return lb;
   };
 
-  it('report ranges beyond the listener ports, all traffic and ICMP; a port opened only to a VPC range still counts as reachable', () => {
+  it('report ranges beyond the listener ports and all traffic (not ICMP); a port opened only to a VPC range still counts as reachable', () => {
     const [lb] = facts({ loadBalancers: [alb()], securityGroups: [group([rule('tcp', 443, 443), rule('tcp', 8443, 8443, '10.0.0.0/8'), rule('tcp', 0, 65535, '::/0'), rule('icmp', -1, -1), rule('-1', null, null, '10.0.0.0/8')])] }).loadBalancer;
-    expect(lb?.exposure).toMatchObject({ tlsOnly: true, openBeyondListeners: ['icmp', 'tcp 0-65535'], unreachableTlsListenerPorts: [] });
+    expect(lb?.exposure).toMatchObject({ tlsOnly: true, openBeyondListeners: ['tcp 0-65535'], unreachableTlsListenerPorts: [] });
     expect(lb?.exposure?.internetIngress.map((i) => `${i.protocol}:${i.fromPort}-${i.toPort}@${i.source}`)).toEqual(['tcp:443-443@0.0.0.0/0', 'tcp:0-65535@::/0', 'icmp:-1--1@0.0.0.0/0']);
   });
 
