@@ -109,8 +109,10 @@ async function placeSubnets(ctx: CollectContext, region: string, descriptions: L
   if (ids.length === 0) return;
   const zoneOf = new Map<string, string>();
   const failedOf = new Map<string, Observation>();
+  const byName = new Map(loadBalancers.map((lb) => [lb.name, lb]));
   await mapLimit(chunk(ids, SUBNET_FILTER_BATCH), fanOut, async (batch) => {
-    const covers = loadBalancers.filter((lb) => descriptions.find((d) => d.LoadBalancerName === lb.name)?.Subnets?.some((s) => batch.includes(s))).map((lb) => lb.arn);
+    const inBatch = new Set(batch);
+    const covers = descriptions.filter((d) => (d.Subnets ?? []).some((s) => inBatch.has(s))).flatMap((d) => byName.get(d.LoadBalancerName ?? '')?.arn ?? []);
     try {
       const subnets = await collectPages(async (token) => {
         const input = { Filters: [{ Name: 'subnet-id', Values: batch }], MaxResults: Math.max(5, ctx.pageSize(1000)), ...(token ? { NextToken: token } : {}) };
@@ -123,7 +125,7 @@ async function placeSubnets(ctx: CollectContext, region: string, descriptions: L
     }
   });
   for (const d of descriptions) {
-    const lb = loadBalancers.find((l) => l.name === d.LoadBalancerName);
+    const lb = byName.get(d.LoadBalancerName ?? '');
     const subnets = d.Subnets ?? [];
     if (!lb || subnets.length === 0) continue;
     const failed = subnets.map((s) => failedOf.get(s)).find((o) => o !== undefined);

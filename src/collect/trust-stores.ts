@@ -138,9 +138,8 @@ export function crlDates(content: Buffer): Pick<TrustStoreRevocation, 'issuer' |
     const pem = /-----BEGIN X509 CRL-----([\s\S]*?)-----END X509 CRL-----/.exec(text);
     const der = pem ? Buffer.from((pem[1] ?? '').replace(/\s+/g, ''), 'base64') : content;
     const crl = AsnConvert.parse(der, CertificateList);
-    const issuer = AsnConvert.serialize(crl.tbsCertList.issuer);
     return {
-      issuer: nameText(AsnConvert.parse(issuer, Name)),
+      issuer: nameText(crl.tbsCertList.issuer),
       thisUpdate: iso(crl.tbsCertList.thisUpdate),
       nextUpdate: iso(crl.tbsCertList.nextUpdate),
       error: null,
