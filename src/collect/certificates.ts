@@ -3,6 +3,7 @@ import {
   GetCertificateCommand,
   KeyAlgorithm,
   ListCertificatesCommand,
+  ListTagsForCertificateCommand,
   CertificateKeyPairOrigin,
   type CertificateSummary,
 } from '@aws-sdk/client-acm';
@@ -42,7 +43,7 @@ const blankRecord = (arn: string, source: 'acm' | 'iam', account: string, region
   bodyPem: null,
   chainPem: null,
   tags: {},
-  observed: { metadata, body: NOT_FETCHED },
+  observed: { metadata, body: NOT_FETCHED, ...(source === 'acm' ? { tags: NOT_FETCHED } : {}) },
 });
 
 /** The IAM server certificate name is the last path segment of its ARN. */
@@ -172,12 +173,14 @@ export async function collectAcmCertificates(ctx: CollectContext, region: string
     const record = records.get(arn);
     if (!record) return;
     const input = { CertificateArn: arn };
-    const [[described, metadataObserved], [got, bodyObserved]] = await Promise.all([
+    const [[described, metadataObserved], [got, bodyObserved], [tagged, tagsObserved]] = await Promise.all([
       ctx.observe({ service: 'acm', region, operation: 'DescribeCertificate', input, covers: [arn] }, (c, o) => c.send(new DescribeCertificateCommand(input), o)),
       ctx.observe({ service: 'acm', region, operation: 'GetCertificate', input, covers: [arn] }, (c, o) => c.send(new GetCertificateCommand(input), o)),
+      ctx.observe({ service: 'acm', region, operation: 'ListTagsForCertificate', input, covers: [arn] }, (c, o) => c.send(new ListTagsForCertificateCommand(input), o)),
     ]);
     // The summary lacks renewal, logging and use: a failed DescribeCertificate leaves them unknown.
-    record.observed = { metadata: metadataObserved, body: bodyObserved };
+    record.observed = { metadata: metadataObserved, body: bodyObserved, tags: tagsObserved };
+    record.tags = Object.fromEntries((tagged?.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
     const d = described?.Certificate;
     if (d) {
       record.name = d.DomainName ?? record.name;
@@ -193,6 +196,7 @@ export async function collectAcmCertificates(ctx: CollectContext, region: string
       const logging = d.Options?.CertificateTransparencyLoggingPreference;
       record.transparencyLogging = logging === 'ENABLED' || logging === 'DISABLED' ? logging : null;
       record.inUseBy = [...(d.InUseBy ?? [])];
+      record.certificateAuthorityArn = d.CertificateAuthorityArn ?? null;
     }
     record.bodyPem = got?.Certificate ?? null;
     record.chainPem = got?.CertificateChain ?? null;

@@ -8,8 +8,9 @@ import {
   type LoadBalancerDescription,
   type PolicyDescription,
 } from '@aws-sdk/client-elastic-load-balancing';
+import { DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
 import { OBSERVED, type ClassicPolicy, type LoadBalancer, type LoadBalancerObserved, type Listener, type ListenerProtocol, type Observation, type TargetHealthState } from '../model/snapshot.ts';
-import type { CollectContext } from './context.ts';
+import { failedObservation, type CollectContext } from './context.ts';
 import { chunk, collectPages, isoDate, mapLimit } from './paging.ts';
 
 /** What the Classic collector found in one region. */
@@ -20,6 +21,7 @@ export interface ClassicRegion {
 
 const PAGE_SIZE = 400;
 const TAG_BATCH = 20;
+const SUBNET_FILTER_BATCH = 200;
 
 /** The synthetic ARN a Classic load balancer gets (the API has none). */
 export function classicArn(region: string, account: string, name: string): string {
@@ -94,7 +96,44 @@ export async function collectClassic(ctx: CollectContext, region: string, fanOut
     lb.tags = tags.get(lb.name) ?? {};
     lb.observed.tags = tagsObserved.get(lb.name) ?? OBSERVED;
   }
+  await placeSubnets(ctx, region, descriptions, loadBalancers, fanOut);
   return { loadBalancers, predefinedPolicies: await predefined };
+}
+
+/**
+ * Classic lists a VPC load balancer's AZs and subnets apart, with no pairing; DescribeSubnets (200 ids per
+ * filter) says which subnet serves which AZ, so the AZ facts read as they do for ELBv2.
+ */
+async function placeSubnets(ctx: CollectContext, region: string, descriptions: LoadBalancerDescription[], loadBalancers: LoadBalancer[], fanOut: number): Promise<void> {
+  const ids = [...new Set(descriptions.flatMap((d) => d.Subnets ?? []))].sort();
+  if (ids.length === 0) return;
+  const zoneOf = new Map<string, string>();
+  const failedOf = new Map<string, Observation>();
+  const byName = new Map(loadBalancers.map((lb) => [lb.name, lb]));
+  await mapLimit(chunk(ids, SUBNET_FILTER_BATCH), fanOut, async (batch) => {
+    const inBatch = new Set(batch);
+    const covers = descriptions.filter((d) => (d.Subnets ?? []).some((s) => inBatch.has(s))).flatMap((d) => byName.get(d.LoadBalancerName ?? '')?.arn ?? []);
+    try {
+      const subnets = await collectPages(async (token) => {
+        const input = { Filters: [{ Name: 'subnet-id', Values: batch }], MaxResults: Math.max(5, ctx.pageSize(1000)), ...(token ? { NextToken: token } : {}) };
+        const out = await ctx.call({ service: 'ec2', region, operation: 'DescribeSubnets', input, covers }, (c, o) => c.send(new DescribeSubnetsCommand(input), o));
+        return { items: out.Subnets, next: out.NextToken };
+      });
+      for (const s of subnets) if (s.SubnetId && s.AvailabilityZone) zoneOf.set(s.SubnetId, s.AvailabilityZone);
+    } catch (error) {
+      for (const id of batch) failedOf.set(id, failedObservation(error));
+    }
+  });
+  for (const d of descriptions) {
+    const lb = byName.get(d.LoadBalancerName ?? '');
+    const subnets = d.Subnets ?? [];
+    if (!lb || subnets.length === 0) continue;
+    const failed = subnets.map((s) => failedOf.get(s)).find((o) => o !== undefined);
+    lb.observed.subnets = failed ?? OBSERVED;
+    // The zones are those listed plus those of the subnets (an emulator may list subnets only).
+    const zones = [...new Set([...lb.availabilityZones.map((z) => z.zoneName), ...subnets.flatMap((s) => zoneOf.get(s) ?? [])])].sort();
+    lb.availabilityZones = zones.map((zoneName) => ({ zoneName, subnetId: subnets.find((s) => zoneOf.get(s) === zoneName) ?? null }));
+  }
 }
 
 // Without a load balancer name the API lists the predefined policies. Emulators (moto) reject that call;
@@ -189,7 +228,7 @@ function toLoadBalancer(
     scheme: d.Scheme === 'internal' ? 'internal' : 'internet-facing',
     dnsName: d.DNSName ?? '',
     vpcId: d.VPCId ?? null,
-    // Classic lists AZs and subnets separately with no pairing, so the subnet of each AZ stays unknown.
+    // Paired with the subnets by placeSubnets (DescribeSubnets) for load balancers in a VPC.
     availabilityZones: (d.AvailabilityZones ?? []).map((zoneName) => ({ zoneName, subnetId: null })),
     securityGroups: d.SecurityGroups ?? [],
     attributes: extra.attributes,

@@ -1,10 +1,12 @@
 import { ACMClient } from '@aws-sdk/client-acm';
+import { ACMPCAClient } from '@aws-sdk/client-acm-pca';
 import { CloudHSMV2Client } from '@aws-sdk/client-cloudhsm-v2';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
+import { WAFV2Client } from '@aws-sdk/client-wafv2';
 
 /** The SDK clients the collectors use, by the short service name attempts carry. */
 export interface ServiceClients {
@@ -15,6 +17,8 @@ export interface ServiceClients {
   cloudhsmv2: CloudHSMV2Client;
   ec2: EC2Client;
   sts: STSClient;
+  wafv2: WAFV2Client;
+  acmpca: ACMPCAClient;
 }
 
 export type ServiceName = keyof ServiceClients;
@@ -36,6 +40,8 @@ const constructors: { [S in ServiceName]: new (config: object) => ServiceClients
   cloudhsmv2: CloudHSMV2Client,
   ec2: EC2Client,
   sts: STSClient,
+  wafv2: WAFV2Client,
+  acmpca: ACMPCAClient,
 };
 
 // Service ids as the SDK's AWS_ENDPOINT_URL_<ID> variables spell them.
@@ -47,11 +53,13 @@ const ENDPOINT_IDS: { [S in ServiceName]: string } = {
   cloudhsmv2: 'CLOUDHSM_V2',
   ec2: 'EC2',
   sts: 'STS',
+  wafv2: 'WAFV2',
+  acmpca: 'ACM_PCA',
 };
 
 /**
  * The endpoint the environment configures for a service. Resolved here because not every installed client
- * reads AWS_ENDPOINT_URL itself (client-cloudhsm-v2 3.332 predates it and would call the real AWS).
+ * reads AWS_ENDPOINT_URL itself (client-cloudhsm-v2 3.332 and client-acm-pca 3.523 predate it and would call the real AWS).
  */
 export function configuredEndpoint(service: ServiceName, env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS'] === 'true') return undefined;

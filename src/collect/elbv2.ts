@@ -9,7 +9,6 @@ import {
   DescribeTargetGroupAttributesCommand,
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
-  DescribeTrustStoresCommand,
   type Listener as SdkListener,
   type LoadBalancer as SdkLoadBalancer,
   type TargetGroup as SdkTargetGroup,
@@ -18,6 +17,7 @@ import { OBSERVED, type LoadBalancer, type Listener, type Observation, type SslP
 import { failedObservation, type CollectContext } from './context.ts';
 import { toAction, toListenerProtocol, toMutualAuthentication, toTargetHealth } from './elbv2-shapes.ts';
 import { chunk, collectPages, isoDate, mapLimit } from './paging.ts';
+import { collectTrustStores } from './trust-stores.ts';
 
 /** What the ELBv2 collector found in one region. */
 export interface Elbv2Region {
@@ -109,7 +109,7 @@ export async function collectElbv2(ctx: CollectContext, region: string, fanOut: 
     lb.observed.targetGroups = groups.observed;
     lb.targetGroups = groups.groups.filter((g) => g.loadBalancerArns.includes(lb.arn)).map((g) => g.group);
   }
-  const trustStores = await collectTrustStores(ctx, region, loadBalancers);
+  const trustStores = await collectTrustStores(ctx, region, loadBalancers, fanOut);
   return { loadBalancers, sslPolicies: await sslPolicies, trustStores };
 }
 
@@ -284,38 +284,4 @@ async function collectTargetGroups(
     return { loadBalancerArns: g.LoadBalancerArns ?? [], group };
   });
   return { groups, observed: OBSERVED };
-}
-
-// Only trust stores that a listener verifies against matter to TLS; they are read by ARN, 20 per call.
-async function collectTrustStores(ctx: CollectContext, region: string, loadBalancers: LoadBalancer[]): Promise<TrustStoreRecord[]> {
-  const arns = new Set<string>();
-  for (const lb of loadBalancers) for (const l of lb.listeners) if (l.mutualAuthentication?.trustStoreArn) arns.add(l.mutualAuthentication.trustStoreArn);
-  const records: TrustStoreRecord[] = [];
-  for (const batch of chunk([...arns].sort(), TAG_BATCH)) {
-    try {
-      const stores = await collectPages(async (marker) => {
-        const input = { TrustStoreArns: batch, PageSize: ctx.pageSize(PAGE_SIZE), ...(marker ? { Marker: marker } : {}) };
-        const out = await ctx.call({ service: 'elbv2', region, operation: 'DescribeTrustStores', input, covers: batch }, (c, o) =>
-          c.send(new DescribeTrustStoresCommand(input), o),
-        );
-        return { items: out.TrustStores, next: out.NextMarker };
-      });
-      for (const s of stores) {
-        records.push({
-          arn: s.TrustStoreArn ?? '',
-          name: s.Name ?? '',
-          account: ctx.account,
-          region,
-          status: s.Status ?? 'UNKNOWN',
-          numberOfCaCertificates: s.NumberOfCaCertificates ?? null,
-          // The bundle comes back as a pre-signed S3 URL; fetching it is outside the ELB API and not done here.
-          caBundlePem: null,
-          revocationCount: s.TotalRevokedEntries ?? 0,
-        });
-      }
-    } catch {
-      // recorded as an attempt with the trust stores it covers
-    }
-  }
-  return records;
 }

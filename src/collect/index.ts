@@ -6,6 +6,8 @@ import { collectClassic } from './classic.ts';
 import { sdkClientFactory, type ClientFactory } from './clients.ts';
 import { CollectContext, type CallStats } from './context.ts';
 import { collectElbv2 } from './elbv2.ts';
+import { collectSecurityGroups, collectWebAcls } from './exposure.ts';
+import { collectPrivateCas } from './private-ca.ts';
 import { callerAccount, collectHsmClusters, collectInstances, enabledRegions } from './placement.ts';
 import { DEFAULT_RETRY, type RetrySettings } from './retry.ts';
 import { compareCodePoints } from '../text/order.ts';
@@ -89,7 +91,12 @@ export async function collectWithStats(options: CollectOptions): Promise<Collect
       progress(`${region} elbv2: ${elbv2.loadBalancers.length} ALB/NLB/GWLB load balancers`);
       progress(`${region} cloudhsmv2: ${hsmClusters.length} clusters`);
       const loadBalancers = [...classic.loadBalancers, ...elbv2.loadBalancers];
-      return { region, loadBalancers, classic, elbv2, hsmClusters };
+      const [securityGroups] = await Promise.all([
+        collectSecurityGroups(ctx, region, loadBalancers, concurrency * 2),
+        collectWebAcls(ctx, region, elbv2.loadBalancers, concurrency * 2),
+      ]);
+      progress(`${region} ec2: ${securityGroups.length} security groups`);
+      return { region, loadBalancers, classic, elbv2, hsmClusters, securityGroups };
     }),
   );
   const loadBalancers = perRegion.flatMap((r) => r.loadBalancers);
@@ -118,18 +125,24 @@ export async function collectWithStats(options: CollectOptions): Promise<Collect
     ),
   ]);
 
+  const certificates = [...iam, ...acm.flat()];
+  const privateCas = await collectPrivateCas(ctx, certificates, concurrency * 2);
+  if (privateCas.length > 0) progress(`acm-pca: ${privateCas.length} private CAs`);
+
   const stats = ctx.stats();
   progress(`collected with ${stats.total} API calls (${stats.retries} retries)`);
   const snapshot = buildSnapshot(
     { capturedAt, generator: { name: 'elb-tls-audit', version: generatorVersion() }, scope: { accounts: [ctx.account], regions } },
     {
       loadBalancers,
-      certificates: [...iam, ...acm.flat()],
+      certificates,
       hsmClusters: perRegion.flatMap((r) => r.hsmClusters),
       instances: instances.flat(),
       sslPolicies: perRegion.flatMap((r) => r.elbv2.sslPolicies),
       classicPredefinedPolicies: perRegion.flatMap((r) => r.classic.predefinedPolicies),
       trustStores: perRegion.flatMap((r) => r.elbv2.trustStores),
+      securityGroups: perRegion.flatMap((r) => r.securityGroups),
+      privateCas,
       attempts: ctx.attempts(),
     },
   );

@@ -7,6 +7,7 @@ import {
 /** Everything seen: the demo and bench estates state their records in full. */
 const SEEN_LB: LoadBalancer['observed'] = {
   listeners: OBSERVED, attributes: OBSERVED, tags: OBSERVED, classicPolicies: OBSERVED, registeredInstances: OBSERVED, targetGroups: OBSERVED,
+  webAcl: OBSERVED, subnets: OBSERVED,
 };
 const SEEN_LISTENER: Listener['observed'] = { certificates: OBSERVED, rules: OBSERVED };
 
@@ -27,7 +28,8 @@ export function loadBalancer(type: LoadBalancerType, name: string, parts: Partia
     arn, name, type, account, region, scheme: 'internet-facing', dnsName: dns, vpcId: 'vpc-0a1b2c3d4e5f60718',
     availabilityZones: [{ zoneName: `${region}a`, subnetId: 'subnet-0aa1' }, { zoneName: `${region}b`, subnetId: 'subnet-0bb2' }],
     securityGroups: type === 'network' ? [] : ['sg-0web0000000000001'], attributes: {}, tags: {}, listeners: [], classicPolicies: [],
-    backendServers: [], registeredInstances: [], targetGroups: [], createdAt: '2024-03-01T10:00:00.000Z', observed: { ...SEEN_LB }, ...parts,
+    backendServers: [], registeredInstances: [], targetGroups: [], createdAt: '2024-03-01T10:00:00.000Z',
+    ...(type === 'application' ? { webAclArn: null } : {}), observed: { ...SEEN_LB }, ...parts,
   };
 }
 

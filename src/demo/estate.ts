@@ -4,7 +4,7 @@
  * listener forwarding to HTTP; an NLB passing TCP 443 through to CloudHSM-backed web servers) beside
  * well-configured load balancers, so the demo shows what is wrong and what is right.
  */
-import { OBSERVED, type CertificateRecord, type HsmCluster, type InstanceRecord, type Snapshot } from '../model/snapshot.ts';
+import { OBSERVED, type CertificateRecord, type HsmCluster, type InstanceRecord, type PrivateCaRecord, type SecurityGroupRecord, type Snapshot } from '../model/snapshot.ts';
 import { buildSnapshot } from '../snapshot/builder.ts';
 import { TOOL_VERSION } from '../version.ts';
 import {
@@ -12,8 +12,9 @@ import {
 } from './builders.ts';
 import { demoCertificates } from './certificates.ts';
 import pki from './pki.json' with { type: 'json' };
+import peerPki from './pki-peers.json' with { type: 'json' };
 
-/** The demo's private CA, trusted the way a team passes its own with --trust-store (Corp Private Root stays untrusted). */
+/** The demo's own CA, trusted the way a team passes its own with --trust-store (Corp Private Root is trusted as the root of the demo's ACM Private CA). */
 export function demoTrustAnchors(): string[] {
   return [pki.roots.demo];
 }
@@ -47,6 +48,22 @@ function hsmClusters(): HsmCluster[] {
   }];
 }
 
+/** The web servers' group, which the demo's load balancers share too: HTTPS and HTTP from anywhere. */
+function securityGroups(): SecurityGroupRecord[] {
+  const open = (port: number) => ({ protocol: 'tcp', fromPort: port, toPort: port, ipv4Ranges: ['0.0.0.0/0'], ipv6Ranges: ['::/0'], prefixListIds: [], groupIds: [] });
+  return [{ groupId: 'sg-0web0000000000001', account: ACCOUNT, region: REGION, name: 'web', vpcId: 'vpc-0a1b2c3d4e5f60718', inbound: [open(443), open(80)] }];
+}
+
+/** The demo's ACM Private CA: it issued intranet.corp.example and has since been disabled. */
+export const DEMO_PRIVATE_CA_ARN = `arn:aws:acm-pca:${REGION}:${ACCOUNT}:certificate-authority/7a3b2c1d-0000-4000-8000-00000000c0a1`;
+function privateCas(): PrivateCaRecord[] {
+  return [{
+    arn: DEMO_PRIVATE_CA_ARN, account: ACCOUNT, region: REGION, status: 'DISABLED', type: 'ROOT', keyAlgorithm: 'EC_prime256v1', signingAlgorithm: 'SHA256WITHECDSA',
+    notBefore: '2022-01-01T00:00:00.000Z', notAfter: '2042-01-01T00:00:00.000Z', certificatePem: pki.roots.corpPrivate, chainPem: null,
+    observed: { metadata: OBSERVED, certificate: OBSERVED },
+  }];
+}
+
 /** The gap the demo command adds to show failing closed: the auditor role may not read one load balancer's attributes. */
 export function withDemoCollectionGap(snapshot: Snapshot): Snapshot {
   const reason = 'AccessDenied: not authorized to perform elasticloadbalancing:DescribeLoadBalancerAttributes (simulated in the demo)';
@@ -65,6 +82,12 @@ export function withDemoCollectionGap(snapshot: Snapshot): Snapshot {
 export function demoSnapshot(): Snapshot {
   const certs: CertificateRecord[] = demoCertificates();
   const cert = (name: string) => certs.find((c) => c.name === name)!.arn;
+  // ACM.3: every ACM certificate but the MQTT one carries an owner tag; the private one names its issuing CA.
+  for (const c of certs) {
+    if (c.source === 'acm') c.observed.tags = OBSERVED;
+    if (c.source === 'acm' && c.name !== 'mqtt.example.com') c.tags = { team: c.name.split('.')[0] ?? 'web' };
+    if (c.source === 'acm') c.certificateAuthorityArn = c.acmType === 'PRIVATE' ? DEMO_PRIVATE_CA_ARN : null;
+  }
 
   // Seed 001/002: a Classic HTTPS load balancer in one AZ with a custom policy that enables SSLv3 and TLSv1.
   const legacy = loadBalancer('classic', 'legacy-web', {
@@ -98,14 +121,21 @@ export function demoSnapshot(): Snapshot {
   ];
 
   // A well-run ALB: TLS 1.3 restricted PQ policy, HTTP redirects, HTTPS to targets, SNI certificate list.
+  const webAcl = `arn:aws:wafv2:${REGION}:${ACCOUNT}:regional/webacl/shop-edge/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0`;
   const shop = loadBalancer('application', 'shop', {
+    webAclArn: webAcl,
     attributes: { 'deletion_protection.enabled': 'true', 'routing.http.drop_invalid_header_fields.enabled': 'true', 'routing.http.desync_mitigation_mode': 'defensive', 'access_logs.s3.enabled': 'true' },
     tags: { team: 'shop', env: 'prod' },
   });
   const shopTg = targetGroup(shop, 'shop-https', 'HTTPS', 443, [['i-0shop000000000a01', az('a'), 'healthy'], ['i-0shop000000000b01', az('b'), 'healthy']]);
   shop.targetGroups = [shopTg];
+  // Customer mTLS in verify mode: a sound CA, but the CRL uploaded in August was never replaced.
+  const customersTrustStore = `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:truststore/customers/2b7c9d0e1f2a3b4c`;
   shop.listeners = [
-    elbv2Listener(shop, 443, 'HTTPS', { sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09', certificates: [{ arn: cert('shop.example.com'), isDefault: true }, { arn: cert('www.shop.example.com'), isDefault: false }], defaultActions: [forward(shopTg.arn)] }),
+    elbv2Listener(shop, 443, 'HTTPS', {
+      sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09', certificates: [{ arn: cert('shop.example.com'), isDefault: true }, { arn: cert('www.shop.example.com'), isDefault: false }], defaultActions: [forward(shopTg.arn)],
+      mutualAuthentication: { mode: 'verify', trustStoreArn: customersTrustStore, ignoreClientCertificateExpiry: false, advertiseTrustStoreCaNames: 'on' },
+    }),
     elbv2Listener(shop, 80, 'HTTP', { defaultActions: [redirectHttps] }),
   ];
 
@@ -163,13 +193,24 @@ export function demoSnapshot(): Snapshot {
     { capturedAt: DEMO_CAPTURED_AT, generator: { name: 'elb-tls-audit', version: TOOL_VERSION }, scope: { accounts: [ACCOUNT], regions: [REGION] } },
     {
       loadBalancers: [legacy, secureClassic, shop, api, intranet, hsmFront, mqtt, statusPage, staging],
-      trustStores: [{
-        arn: partnersTrustStore, name: 'partners', account: ACCOUNT, region: REGION, status: 'ACTIVE', numberOfCaCertificates: 1, caBundlePem: null, revocationCount: 0,
-      }],
+      trustStores: [
+        // A partner CA expiring in 20 days and a legacy RSA-1024 CA; no revocation list.
+        {
+          arn: partnersTrustStore, name: 'partners', account: ACCOUNT, region: REGION, status: 'ACTIVE', numberOfCaCertificates: 2,
+          caBundlePem: `${peerPki.partnersCa}${peerPki.partnersLegacyCa}`, revocationCount: 0, revocations: [], observed: { caBundle: OBSERVED, revocations: OBSERVED },
+        },
+        {
+          arn: customersTrustStore, name: 'customers', account: ACCOUNT, region: REGION, status: 'ACTIVE', numberOfCaCertificates: 1,
+          caBundlePem: pki.roots.demo, revocationCount: 3, observed: { caBundle: OBSERVED, revocations: OBSERVED },
+          revocations: [{ revocationId: 1, revocationType: 'CRL', numberOfRevokedEntries: 3, issuer: 'CN=Demo Root CA R1, O=elb-tls-audit demo', thisUpdate: '2026-08-01T00:00:00.000Z', nextUpdate: '2026-09-01T00:00:00.000Z', error: null }],
+        },
+      ],
+      securityGroups: securityGroups(),
+      privateCas: privateCas(),
       certificates: certs,
       hsmClusters: hsmClusters(),
       instances: instances(),
-      attempts: ['elb', 'elbv2', 'iam', 'acm', 'cloudhsmv2', 'ec2', 'sts'].map((service) => ({
+      attempts: ['elb', 'elbv2', 'iam', 'acm', 'acmpca', 'cloudhsmv2', 'ec2', 'sts', 'wafv2'].map((service) => ({
         service, account: ACCOUNT, region: service === 'iam' ? 'global' : REGION, operation: 'all', status: 'ok' as const, reason: null, covers: [],
       })),
     },

@@ -3,7 +3,8 @@
  * analysed (src/enrich/x509) and flattened for the cert-* and chain-* rules. Pure: time comes from asOf.
  */
 import type { CertificateKey, CertificateFacts, LeafCertificateFacts, ChainFacts } from '../model/facts.ts';
-import type { CertificateRecord, Snapshot } from '../model/snapshot.ts';
+import type { CertificateRecord, PrivateCaRecord, Snapshot } from '../model/snapshot.ts';
+import { privateCaFacts } from './private-ca.ts';
 import { AuditError } from '../model/errors.ts';
 import { analyseConfiguredPems, analyseServedPems, type ChainAnalysis } from './x509/analyse.ts';
 import { uncoveredHostnames } from './x509/hostname.ts';
@@ -23,11 +24,14 @@ export interface CertificateFactsOptions {
   usedBy: Map<string, { listenerArn: string; loadBalancerType: string }[]>;
   /** Why use is unknown, per `account|region` ('global' for IAM), where some listener list or SNI list was not seen. */
   usageUnseen?: Map<string, string>;
+  /** Roots of the ACM Private CAs in the snapshot: trust anchors for the chains they issued. */
+  privateCaAnchorsPem?: string[];
 }
 
 export interface ServedChainOptions {
   asOf: string;
   trustAnchorsPem: string[];
+  privateCaAnchorsPem?: string[];
   /** The names the chain was served for (the SNI name, the host); empty to skip the coverage check. */
   hostnames?: string[];
 }
@@ -44,26 +48,39 @@ const DAY_MS = 86_400_000;
 
 let anchorCache: { key: string; set: TrustAnchorSet } | null = null;
 
-/** The anchor set for these user PEMs, reused across calls with the same store (the probe calls often). */
-function anchorsFor(userPems: readonly string[]): TrustAnchorSet {
-  const key = userPems.join('\u0000');
-  if (anchorCache?.key !== key) anchorCache = { key, set: trustAnchorSet(userPems) };
+/** The anchor set for these user and private-CA PEMs, reused across calls with the same store (the probe calls often). */
+function anchorsFor(userPems: readonly string[], privateCaPems: readonly string[] = []): TrustAnchorSet {
+  const key = `${userPems.join('\u0000')}\u0001${privateCaPems.join('\u0000')}`;
+  if (anchorCache?.key !== key) anchorCache = { key, set: trustAnchorSet(userPems, privateCaPems) };
   return anchorCache.set;
+}
+
+/** The self-signed top of each Private CA's certificate chain (the CA itself for a root CA), as PEM. */
+export function privateCaAnchors(cas: readonly PrivateCaRecord[] | undefined): string[] {
+  const anchors = new Set<string>();
+  for (const ca of cas ?? []) {
+    const blocks = `${ca.certificatePem ?? ''}\n${ca.chainPem ?? ''}`.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+    const top = blocks.at(-1);
+    if (top) anchors.add(`${top}\n`);
+  }
+  return [...anchors].sort();
 }
 
 /** One CertificateFacts per snapshot certificate, ordered by ARN. */
 export function certificateFacts(snapshot: Snapshot, options: CertificateFactsOptions): CertificateFacts[] {
   assertIsoTime(options.asOf);
-  const anchors = anchorsFor(options.trustAnchorsPem);
+  const anchors = anchorsFor(options.trustAnchorsPem, options.privateCaAnchorsPem);
+  const cas = new Map((snapshot.privateCas ?? []).map((ca) => [ca.arn, ca]));
+  const context = { cas, collected: snapshot.privateCas !== undefined };
   return [...snapshot.certificates]
     .sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0))
-    .map((record) => factsFor(record, anchors, options));
+    .map((record) => factsFor(record, anchors, options, context));
 }
 
 /** Judge a chain as served (leaf first, in the order sent) exactly as configured chains are judged. */
 export function analyseServedChain(pems: string[], options: ServedChainOptions): ServedChainAnalysis {
   assertIsoTime(options.asOf);
-  const analysis = analyseServedPems(pems, anchorsFor(options.trustAnchorsPem), options.asOf);
+  const analysis = analyseServedPems(pems, anchorsFor(options.trustAnchorsPem, options.privateCaAnchorsPem), options.asOf);
   const leaf = analysis.leaf ? leafFacts(analysis.leaf) : null;
   return {
     leaf,
@@ -73,7 +90,12 @@ export function analyseServedChain(pems: string[], options: ServedChainOptions):
   };
 }
 
-function factsFor(record: CertificateRecord, anchors: TrustAnchorSet, options: CertificateFactsOptions): CertificateFacts {
+function factsFor(
+  record: CertificateRecord,
+  anchors: TrustAnchorSet,
+  options: CertificateFactsOptions,
+  cas: { cas: Map<string, PrivateCaRecord>; collected: boolean },
+): CertificateFacts {
   const uses = options.usedBy.get(record.arn) ?? [];
   const usedBy = [...new Set(uses.map((u) => u.listenerArn))].sort();
   const loadBalancerTypes = [...new Set(uses.map((u) => u.loadBalancerType))].sort();
@@ -120,6 +142,8 @@ function factsFor(record: CertificateRecord, anchors: TrustAnchorSet, options: C
     chain: analysis && analysis.parseError === null ? analysis.chain : null,
     hostnameCoverage: identity ? coverage(identity, options.hostnames.get(record.arn) ?? []) : null,
     unsupportedKeyForLbTypes: key ? loadBalancerTypes.filter((type) => !loadBalancerSupportsKey(type, key)) : [],
+    tags: record.tags,
+    privateCa: privateCaFacts(record, cas, options.asOf, unknown),
     unknown: unknown.entries,
   };
 }
@@ -134,6 +158,9 @@ function unseenCertificateParts(
   const getter = record.source === 'acm' ? 'GetCertificate' : 'GetServerCertificate';
   const describer = record.source === 'acm' ? 'DescribeCertificate' : 'ListServerCertificates';
   unknown.from(record.observed.body, `the certificate body and chain (${getter})`, 'pemAvailable', 'leaf', 'chain', 'parseError');
+  // ACM tags have a call of their own; IAM tags come with the body.
+  const tags = record.source === 'acm' ? record.observed.tags ?? { status: 'skipped' as const, reason: 'this snapshot holds no ACM tags (collected before they were read)' } : record.observed.body;
+  unknown.from(tags, `the tags (${record.source === 'acm' ? 'ListTagsForCertificate' : 'GetServerCertificate'})`, 'tags');
   const metadataSeen = unknown.from(record.observed.metadata, `the certificate metadata (${describer})`, 'status', 'renewalStatus', 'renewalEligibility', 'transparencyLogging', 'acmType');
   // Validity and key come from the parsed leaf, else from the metadata: unknown only when neither was read.
   const source = record.observed.body.status !== 'ok' ? record.observed.body : record.observed.metadata;

@@ -11,6 +11,8 @@ import { compareCodePoints } from '../text/order.ts';
 export interface ServedChainContext {
   asOf: string;
   trustAnchorsPem: string[];
+  /** Roots of the ACM Private CAs in the snapshot. */
+  privateCaAnchorsPem?: string[];
 }
 
 /** DNS name coverage with one-label wildcards, as TLS clients match it. */

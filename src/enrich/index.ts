@@ -1,8 +1,9 @@
 /** enrich: Snapshot -> one facts object per subject, in a stable order. Pure; no I/O. */
 import type { FactsBySubject, ResolvedPolicy } from '../model/facts.ts';
 import type { Snapshot } from '../model/snapshot.ts';
-import { certificateFacts } from './certificate.ts';
+import { certificateFacts, privateCaAnchors } from './certificate.ts';
 import { endpointFacts } from './endpoint.ts';
+import { securityGroupIndex } from './exposure.ts';
 import { hsmClusterFacts } from './hsm-cluster.ts';
 import { buildListenerContext, listenerFacts } from './listener.ts';
 import { loadBalancerFacts } from './load-balancer.ts';
@@ -17,7 +18,7 @@ export interface EnrichOptions {
   hostnames: Map<string, string[]>;
 }
 
-/** Load-balancer tag listing the names clients use for it (CNAMEs, aliases); its default certificates must cover them. */
+/** Tag listing the names clients use (CNAMEs, aliases): on a load balancer, its default certificates must cover them; on a certificate, it must. */
 export const HOSTNAMES_TAG = 'elb-tls-audit:hostnames';
 
 /** Which listeners serve each certificate, and which names each must cover (tag names plus --hostnames). */
@@ -34,6 +35,11 @@ function certificateUsage(snapshot: Snapshot, extra: Map<string, string[]>) {
         if (cert.isDefault && tagged.length > 0) hostnames.set(cert.arn, [...new Set([...(hostnames.get(cert.arn) ?? []), ...tagged])]);
       }
     }
+  }
+  // The same tag on an ACM or IAM certificate names what that certificate must cover wherever it is served.
+  for (const cert of snapshot.certificates) {
+    const tagged = (cert.tags[HOSTNAMES_TAG] ?? '').split(/[\s,]+/).filter(Boolean);
+    if (tagged.length > 0) hostnames.set(cert.arn, [...new Set([...(hostnames.get(cert.arn) ?? []), ...tagged])]);
   }
   return { usedBy, hostnames, usageUnseen: usageUnseen(snapshot) };
 }
@@ -56,16 +62,18 @@ const byArn = (a: { arn: string }, b: { arn: string }) => (a.arn < b.arn ? -1 : 
 /** Derives the facts every rule reads. */
 export function enrich(snapshot: Snapshot, options: EnrichOptions): FactsBySubject {
   const catalogue = buildPolicyCatalogue(snapshot);
-  const context = buildListenerContext(snapshot, catalogue);
+  const context = buildListenerContext(snapshot, catalogue, options.asOf);
   const instances = new Map(snapshot.instances.map((i) => [i.instanceId, i]));
+  const groups = securityGroupIndex(snapshot.securityGroups, snapshot.attempts);
   const listeners = snapshot.loadBalancers.flatMap((lb) => lb.listeners.map((l) => listenerFacts(lb, l, context)));
   const policies = new Map<string, ResolvedPolicy | null>(listeners.map((l) => [l.arn, l.policy]));
   const usage = certificateUsage(snapshot, options.hostnames);
+  const privateCaAnchorsPem = privateCaAnchors(snapshot.privateCas);
   return {
     listener: listeners.sort(byArn),
-    loadBalancer: snapshot.loadBalancers.map((lb) => loadBalancerFacts(lb, instances)).sort(byArn),
-    certificate: certificateFacts(snapshot, { asOf: options.asOf, trustAnchorsPem: options.trustAnchorsPem, ...usage }).sort(byArn),
+    loadBalancer: snapshot.loadBalancers.map((lb) => loadBalancerFacts(lb, instances, groups)).sort(byArn),
+    certificate: certificateFacts(snapshot, { asOf: options.asOf, trustAnchorsPem: options.trustAnchorsPem, privateCaAnchorsPem, ...usage }).sort(byArn),
     hsmCluster: snapshot.hsmClusters.map((c) => hsmClusterFacts(c, snapshot.instances)).sort(byArn),
-    endpoint: endpointFacts(snapshot, policies, { asOf: options.asOf, trustAnchorsPem: options.trustAnchorsPem }).sort(byArn),
+    endpoint: endpointFacts(snapshot, policies, { asOf: options.asOf, trustAnchorsPem: options.trustAnchorsPem, privateCaAnchorsPem }).sort(byArn),
   };
 }

@@ -1,7 +1,8 @@
 /** Listener facts: transport, redirects, backend protection and the resolved TLS policy. */
 import type { ListenerFacts, ResolvedPolicy } from '../model/facts.ts';
-import type { LoadBalancer, Listener, ListenerAction, ListenerProtocol, ProbeObservation, Snapshot } from '../model/snapshot.ts';
+import type { LoadBalancer, Listener, ListenerAction, ListenerProtocol, ProbeObservation, Snapshot, TrustStoreRecord } from '../model/snapshot.ts';
 import { resolveClassicPolicy, resolveElbv2Policy, type PolicyCatalogue } from './policy.ts';
+import { NO_TRUST_STORE_FACTS, trustStoreFacts } from './trust-store.ts';
 import { unknownFacts, type UnknownFactsCollector } from './unknown.ts';
 
 const TLS_FRONT: ReadonlySet<ListenerProtocol> = new Set(['HTTPS', 'SSL', 'TLS']);
@@ -14,12 +15,14 @@ const CLEARTEXT_FRONT: ReadonlySet<ListenerProtocol> = new Set(['HTTP', 'TCP', '
 /** Per-snapshot lookups listener facts need. */
 export interface ListenerContext {
   catalogue: PolicyCatalogue;
-  trustStoreRevocations: Map<string, number>;
+  trustStores: Map<string, TrustStoreRecord>;
   observationsByListener: Map<string, ProbeObservation[]>;
+  /** The instant trust-store CAs and CRLs are judged at. */
+  asOf: string;
 }
 
 /** Builds the lookups once per snapshot. */
-export function buildListenerContext(snapshot: Snapshot, catalogue: PolicyCatalogue): ListenerContext {
+export function buildListenerContext(snapshot: Snapshot, catalogue: PolicyCatalogue, asOf: string = snapshot.capturedAt): ListenerContext {
   const observationsByListener = new Map<string, ProbeObservation[]>();
   for (const o of snapshot.observations) {
     if (!o.listenerArn) continue;
@@ -29,8 +32,9 @@ export function buildListenerContext(snapshot: Snapshot, catalogue: PolicyCatalo
   }
   return {
     catalogue,
-    trustStoreRevocations: new Map(snapshot.trustStores.map((t) => [t.arn, t.revocationCount])),
+    trustStores: new Map(snapshot.trustStores.map((t) => [t.arn, t])),
     observationsByListener,
+    asOf,
   };
 }
 
@@ -160,7 +164,11 @@ export function listenerFacts(lb: LoadBalancer, listener: Listener, context: Lis
           mode: mutual.mode,
           trustStoreArn: mutual.trustStoreArn,
           ignoreClientCertificateExpiry: mutual.ignoreClientCertificateExpiry,
-          trustStoreRevocationCount: mutual.trustStoreArn ? (context.trustStoreRevocations.get(mutual.trustStoreArn) ?? null) : null,
+          trustStoreRevocationCount: mutual.trustStoreArn ? (context.trustStores.get(mutual.trustStoreArn)?.revocationCount ?? null) : null,
+          // Only a verify-mode listener checks client certificates against the store.
+          ...(mutual.mode === 'verify' && mutual.trustStoreArn
+            ? trustStoreFacts(context.trustStores.get(mutual.trustStoreArn), mutual.trustStoreArn, context.asOf, unknown)
+            : NO_TRUST_STORE_FACTS),
         }
       : null,
     unknown: unknown.entries,

@@ -1,6 +1,7 @@
 /** Load-balancer facts: placement, healthy-target zones and hardening attributes. */
 import type { LoadBalancerFacts } from '../model/facts.ts';
 import type { InstanceRecord, LoadBalancer } from '../model/snapshot.ts';
+import { exposureFacts, type SecurityGroupIndex } from './exposure.ts';
 import { terminatesTls } from './listener.ts';
 import { unknownFacts, type UnknownFactsCollector } from './unknown.ts';
 
@@ -75,14 +76,24 @@ function healthyZones(lb: LoadBalancer, instances: Map<string, InstanceRecord>, 
   return [...zones].sort();
 }
 
+/** Whether a WAFv2 web ACL protects an ALB; null for other types, or when the association was not read. */
+function webAclAttached(lb: LoadBalancer, unknown: UnknownFactsCollector): boolean | null {
+  if (lb.type !== 'application') return null;
+  const observed = lb.observed.webAcl ?? { status: 'skipped' as const, reason: 'this snapshot holds no WAF associations (collected before they were read, or by a source that cannot see them)' };
+  if (!unknown.from(observed, 'the WAFv2 association (GetWebACLForResource / ListResourcesForWebACL)', 'webAclAttached', 'webAclArn')) return null;
+  return lb.webAclArn !== undefined && lb.webAclArn !== null;
+}
+
 /** Facts for one load balancer. */
-export function loadBalancerFacts(lb: LoadBalancer, instances: Map<string, InstanceRecord>): LoadBalancerFacts {
+export function loadBalancerFacts(lb: LoadBalancer, instances: Map<string, InstanceRecord>, securityGroups: SecurityGroupIndex): LoadBalancerFacts {
   const unknown = unknownFacts();
   const zones = [...new Set(lb.availabilityZones.map((z) => z.zoneName))].sort();
   const healthy = healthyZones(lb, instances, unknown);
   const listenersSeen = unknown.from(lb.observed.listeners, 'the listener list (DescribeListeners)', 'listenerCount', 'tlsListenerCount');
   unknown.from(lb.observed.attributes, 'the attributes (DescribeLoadBalancerAttributes)', ...Object.keys(ATTRIBUTE_KEYS));
   unknown.from(lb.observed.tags, 'the tags (DescribeTags)', 'tags');
+  if (lb.observed.subnets) unknown.from(lb.observed.subnets, 'the subnets of its zones (DescribeSubnets)', 'subnetIds');
+  const attached = webAclAttached(lb, unknown);
   return {
     subject: 'loadBalancer',
     arn: lb.arn,
@@ -107,6 +118,10 @@ export function loadBalancerFacts(lb: LoadBalancer, instances: Map<string, Insta
     crossZone: flag(attribute(lb, 'crossZone', unknown)),
     connectionDraining: flag(attribute(lb, 'connectionDraining', unknown)),
     tags: lb.tags,
+    subnetIds: [...new Set(lb.availabilityZones.flatMap((z) => (z.subnetId === null ? [] : [z.subnetId])))].sort(),
+    webAclAttached: attached,
+    webAclArn: attached ? (lb.webAclArn ?? null) : null,
+    exposure: exposureFacts(lb, securityGroups, unknown),
     unknown: unknown.entries,
   };
 }

@@ -9,6 +9,27 @@ export type OperatorFn = (factValue: unknown, ruleValue: unknown) => boolean | n
 
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
+interface IngressLike {
+  protocol?: unknown;
+  fromPort?: unknown;
+  toPort?: unknown;
+}
+
+/** The ports of the list that an internet ingress rule (tcp, or every protocol) reaches. */
+function openPorts(ingress: unknown, ports: unknown): number[] {
+  const rules = asArray(ingress) as IngressLike[];
+  return (asArray(ports) as number[]).filter((port) => rules.some((r) =>
+    r.protocol === 'all' || (r.protocol === 'tcp' && typeof r.fromPort === 'number' && typeof r.toPort === 'number' && r.fromPort <= port && port <= r.toPort)));
+}
+
+/** Tag keys a certificate lacks: the required ones, or "any tag" (aws: system tags do not count) when none is required. */
+function missingTags(tags: unknown, required: unknown): string[] {
+  const keys = Object.keys((tags ?? {}) as Record<string, unknown>).filter((k) => !k.startsWith('aws:'));
+  const wanted = asArray(required).map(String);
+  if (wanted.length === 0) return keys.length > 0 ? [] : ['(any tag)'];
+  return wanted.filter((k) => !keys.includes(k));
+}
+
 export const customOperators: Record<string, OperatorFn> = {
   /** every protocol in the list is at least the given version (e.g. "TLSv1.2") */
   protocolsAtLeast: (protocols, min) => protocolsBelow(asArray(protocols) as string[], String(min)).length === 0,
@@ -29,6 +50,10 @@ export const customOperators: Record<string, OperatorFn> = {
   /** the value was observed: true for any value; a null never gets here, the engine makes it unknown */
   observed: () => true,
   /** three-valued: true when no element's field (the rule value) is null, else null = unknown (engine.ts) */
+  /** no port of the rule list is reached by the internet ingress rules (security groups) */
+  noPortOpen: (ingress, ports) => openPorts(ingress, ports).length === 0,
+  /** the tags hold every required key, or any non-aws: tag when none is required */
+  hasTags: (tags, required) => missingTags(tags, required).length === 0,
   everyObserved: (list, field) => (asArray(list).some((x) => (x as Record<string, unknown> | null)?.[String(field)] === null) ? null : true),
 };
 
@@ -43,6 +68,10 @@ export const messageFilters: Record<string, (value: unknown, arg: unknown) => un
   /** -51 -> "51 days ago" (expiry messages) */
   daysAgo: (days) => (typeof days === 'number' ? `${Math.abs(days)} day${Math.abs(days) === 1 ? '' : 's'} ago` : 'at an unknown time'),
   join: (list) => asArray(list).join(', '),
+  /** the ports of a params list that internet ingress rules reach */
+  openAmong: (ingress, ports) => openPorts(ingress, ports).join(', '),
+  /** tag keys missing from a tag map (the required ones, or "(any tag)") */
+  missingTags: (tags, required) => missingTags(tags, required).join(', '),
   /** certificate references ({ subject, reason? }) as "subject (reason)" for chain messages */
   subjects: (list) => asArray(list).map((x) => {
     const ref = (x ?? {}) as { subject?: unknown; reason?: unknown };

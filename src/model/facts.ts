@@ -94,6 +94,20 @@ export interface ListenerFacts extends SubjectIdentity {
     trustStoreArn: string | null;
     ignoreClientCertificateExpiry: boolean | null;
     trustStoreRevocationCount: number | null;
+    /** The trust store's CA bundle, parsed (null when there is no trust store or the bundle was not read). */
+    trustStoreCaCount: number | null;
+    /** CA certificates of the bundle past notAfter or before notBefore at asOf. */
+    expiredCas: WeakCertificateRef[] | null;
+    /** The soonest expiry among the bundle's CAs, in whole days from asOf. */
+    caMinDaysUntilExpiry: number | null;
+    /** Bundle certificates with a weak key or signature (the chain baseline), or that are no CA (basicConstraints, keyCertSign). */
+    weakCas: WeakCertificateRef[] | null;
+    /** Revocation lists the trust store holds (DescribeTrustStoreRevocations); null when not read. */
+    revocationListCount: number | null;
+    /** CRLs whose nextUpdate has passed at asOf. */
+    expiredRevocationLists: WeakCertificateRef[] | null;
+    /** Days since the thisUpdate of the oldest CRL; null when there is none or the dates were not read. */
+    oldestRevocationAgeDays: number | null;
   } | null;
 }
 
@@ -116,6 +130,34 @@ export interface LoadBalancerFacts extends SubjectIdentity {
   crossZone: boolean | null;
   connectionDraining: boolean | null;
   tags: Record<string, string>;
+  /** Subnet ids the load balancer sits in (Classic: paired by DescribeSubnets); empty outside a VPC. */
+  subnetIds: string[];
+  /** ALB: a WAFv2 web ACL is associated; null for other types or when not read. */
+  webAclAttached: boolean | null;
+  webAclArn: string | null;
+  /** Internet-facing with security groups: how the groups let the internet in; null when no group applies. */
+  exposure: LoadBalancerExposure | null;
+}
+
+/** One inbound rule open to 0.0.0.0/0 or ::/0; protocol "all" with null ports is every port. */
+export interface InternetIngress {
+  protocol: string;
+  fromPort: number | null;
+  toPort: number | null;
+  source: string;
+  groupId: string;
+}
+
+/** What the security groups of an internet-facing load balancer let in, judged against its listeners. */
+export interface LoadBalancerExposure {
+  securityGroupIds: string[];
+  internetIngress: InternetIngress[];
+  /** Every listener terminates TLS (HTTPS, SSL, TLS): nothing plaintext is meant to be reachable. */
+  tlsOnly: boolean;
+  /** "tcp 22", "tcp 8000-8100", "all traffic": internet-open ranges that reach ports no listener uses. */
+  openBeyondListeners: string[];
+  /** TLS listener ports no inbound rule of any source reaches. */
+  unreachableTlsListenerPorts: number[];
 }
 
 export type CertificateKeyType = 'rsa' | 'rsa-pss' | 'ec' | 'ed25519' | 'ed448' | 'dsa' | 'unknown';
@@ -175,7 +217,7 @@ export interface ChainFacts {
   rootLast: boolean | null;
   /** Issuer name of the last certificate on the path when its issuer is absent (incomplete). */
   missingIssuer: string | null;
-  anchor: { subject: string; source: 'bundled' | 'user' | 'supplied' } | null;
+  anchor: { subject: string; source: 'bundled' | 'user' | 'supplied' | 'private-ca' } | null;
   /** Positions of the certificates on the path, leaf first, in issuing order. */
   path: number[];
   extraneous: CertificateRef[];
@@ -251,6 +293,26 @@ export interface CertificateFacts extends SubjectIdentity {
   hostnameCoverage: { checked: string[]; uncovered: string[] } | null;
   /** Load balancer types serving it that cannot serve its key type (e.g. ED25519 on ALB). */
   unsupportedKeyForLbTypes: string[];
+  /** ACM ListTagsForCertificate / IAM GetServerCertificate tags. */
+  tags: Record<string, string>;
+  /** ACM PRIVATE certificates: the issuing ACM Private CA; null for other certificates. */
+  privateCa: PrivateCaFacts | null;
+}
+
+/** The ACM Private CA that issued a private certificate, as DescribeCertificateAuthority and its certificate say. */
+export interface PrivateCaFacts {
+  arn: string;
+  status: string | null;
+  type: string | null;
+  keyAlgorithm: string | null;
+  signingAlgorithm: string | null;
+  notAfter: string | null;
+  daysUntilExpiry: number | null;
+  expired: boolean | null;
+  /** From the CA certificate when parsed, else from KeyAlgorithm. */
+  key: CertificateKey | null;
+  /** The hash of SigningAlgorithm (SHA256WITHRSA -> SHA-256); null when unknown. */
+  signingHash: string | null;
 }
 
 export interface HsmClusterFacts extends SubjectIdentity {

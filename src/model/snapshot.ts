@@ -39,6 +39,10 @@ export interface LoadBalancerObserved {
   registeredInstances: Observation;
   /** ELBv2 DescribeTargetGroups. */
   targetGroups: Observation;
+  /** ALB: WAFv2 GetWebACLForResource / ListResourcesForWebACL. Absent in snapshots that did not look. */
+  webAcl?: Observation;
+  /** Classic in a VPC: EC2 DescribeSubnets (which subnet serves each AZ). Absent in snapshots that did not look. */
+  subnets?: Observation;
 }
 
 export interface Snapshot {
@@ -55,6 +59,10 @@ export interface Snapshot {
   /** Classic predefined policies read from the API (DescribeLoadBalancerPolicies with no LB name). */
   classicPredefinedPolicies: ClassicPolicy[];
   trustStores: TrustStoreRecord[];
+  /** Security groups the load balancers name (EC2 DescribeSecurityGroups); absent in snapshots that did not read them. */
+  securityGroups?: SecurityGroupRecord[];
+  /** ACM Private CAs that issued certificates in the snapshot (acm-pca); absent in snapshots that did not read them. */
+  privateCas?: PrivateCaRecord[];
   observations: ProbeObservation[];
   attempts: Attempt[];
 }
@@ -90,6 +98,11 @@ export interface LoadBalancer {
   /** ELBv2 only. */
   targetGroups: TargetGroup[];
   createdAt: string | null;
+  /**
+   * ALB only: the WAFv2 web ACL associated with it, null when none; absent when not looked at
+   * (then observed.webAcl says why, or the snapshot predates the check).
+   */
+  webAclArn?: string | null;
   observed: LoadBalancerObserved;
 }
 
@@ -150,9 +163,75 @@ export interface TrustStoreRecord {
   region: string;
   status: string;
   numberOfCaCertificates: number | null;
-  /** CA bundle PEM when it could be read (GetTrustStoreCaCertificatesBundle). */
+  /** CA bundle PEM when it could be read (GetTrustStoreCaCertificatesBundle, then the pre-signed S3 URL). */
   caBundlePem: string | null;
   revocationCount: number;
+  /** The revocation lists (DescribeTrustStoreRevocations) with the dates of each CRL as downloaded. */
+  revocations?: TrustStoreRevocation[];
+  /** Absent in snapshots that did not read the bundle or the revocation lists. */
+  observed?: {
+    /** GetTrustStoreCaCertificatesBundle and its download. */
+    caBundle: Observation;
+    /** DescribeTrustStoreRevocations, GetTrustStoreRevocationContent and the downloads. */
+    revocations: Observation;
+  };
+}
+
+/** One revocation list of a trust store; the dates come from the CRL itself (null when it could not be read). */
+export interface TrustStoreRevocation {
+  revocationId: number;
+  revocationType: string;
+  numberOfRevokedEntries: number | null;
+  issuer: string | null;
+  thisUpdate: string | null;
+  nextUpdate: string | null;
+  /** Why the CRL content could not be read or parsed; null when it was. */
+  error: string | null;
+}
+
+/** One inbound rule of a security group, as EC2 gives it (protocol "-1" is every protocol, ports then null). */
+export interface SecurityGroupIngress {
+  protocol: string;
+  fromPort: number | null;
+  toPort: number | null;
+  ipv4Ranges: string[];
+  ipv6Ranges: string[];
+  prefixListIds: string[];
+  /** Other security groups allowed in (group ids). */
+  groupIds: string[];
+}
+
+export interface SecurityGroupRecord {
+  groupId: string;
+  account: string;
+  region: string;
+  name: string;
+  vpcId: string | null;
+  inbound: SecurityGroupIngress[];
+}
+
+/** An ACM Private CA (DescribeCertificateAuthority + GetCertificateAuthorityCertificate). */
+export interface PrivateCaRecord {
+  arn: string;
+  account: string;
+  region: string;
+  /** ACTIVE, DISABLED, EXPIRED, PENDING_CERTIFICATE, CREATING, DELETED, FAILED; null when not described. */
+  status: string | null;
+  /** ROOT or SUBORDINATE. */
+  type: string | null;
+  keyAlgorithm: string | null;
+  signingAlgorithm: string | null;
+  notBefore: string | null;
+  notAfter: string | null;
+  /** The CA certificate and the chain above it (subordinate CAs); null when not read. */
+  certificatePem: string | null;
+  chainPem: string | null;
+  observed: {
+    /** DescribeCertificateAuthority. */
+    metadata: Observation;
+    /** GetCertificateAuthorityCertificate. */
+    certificate: Observation;
+  };
 }
 
 export interface ClassicPolicy {
@@ -206,11 +285,15 @@ export interface CertificateRecord {
   bodyPem: string | null;
   chainPem: string | null;
   tags: Record<string, string>;
+  /** ACM PRIVATE certificates: the Private CA that issued it (DescribeCertificate CertificateAuthorityArn). */
+  certificateAuthorityArn?: string | null;
   observed: {
     /** ACM DescribeCertificate; IAM ListServerCertificates (metadata) and the body's own fields. */
     metadata: Observation;
     /** ACM GetCertificate / IAM GetServerCertificate: leaf and chain PEM. */
     body: Observation;
+    /** ACM ListTagsForCertificate (IAM tags come with GetServerCertificate); absent in snapshots that did not read them. */
+    tags?: Observation;
   };
 }
 

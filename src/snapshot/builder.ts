@@ -15,7 +15,9 @@ import {
   type InstanceRecord,
   type LoadBalancer,
   type Listener,
+  type PrivateCaRecord,
   type ProbeObservation,
+  type SecurityGroupRecord,
   type Snapshot,
   type SslPolicyRecord,
   type TargetGroup,
@@ -46,6 +48,8 @@ export interface SnapshotParts {
   sslPolicies?: readonly SslPolicyRecord[];
   classicPredefinedPolicies?: readonly ClassicPolicy[];
   trustStores?: readonly TrustStoreRecord[];
+  securityGroups?: readonly SecurityGroupRecord[];
+  privateCas?: readonly PrivateCaRecord[];
   observations?: readonly ProbeObservation[];
   attempts?: readonly Attempt[];
 }
@@ -160,6 +164,11 @@ export class SnapshotBuilder {
       sslPolicies: unique(all('sslPolicies'), (p) => `${p.region}|${p.name}`),
       classicPredefinedPolicies: unique(all('classicPredefinedPolicies'), (p) => p.name),
       trustStores: unique(all('trustStores'), (t) => t.arn),
+      // Present only when a source read them, so snapshots of sources that cannot see them stay as they were.
+      ...(this.parts.some((p) => p.securityGroups !== undefined)
+        ? { securityGroups: unique(all('securityGroups'), (g) => `${g.account}|${g.region}|${g.groupId}`) }
+        : {}),
+      ...(this.parts.some((p) => p.privateCas !== undefined) ? { privateCas: unique(all('privateCas'), (c) => c.arn) } : {}),
       observations: unique(all('observations'), observationKey),
       attempts: mergeAttempts(all('attempts')),
     };

@@ -41,6 +41,7 @@ describe('collectSnapshot through the fault-injecting proxy', () => {
         'acm/us-east-1/DescribeCertificate',
         'acm/us-east-1/GetCertificate',
         'acm/us-east-1/ListCertificates',
+        'acm/us-east-1/ListTagsForCertificate',
       ]);
       for (const a of failed.filter((x) => x.region === REGION)) {
         expect(a.covers).toEqual([seed.estate.acmCertArn]);

@@ -58,7 +58,9 @@ describe('collectSnapshot with canned answers for what moto lacks', () => {
         advertiseTrustStoreCaNames: 'on',
       });
       expect(listener?.alpnPolicy).toEqual(['HTTP2Preferred']);
-      expect(snapshot.trustStores).toEqual([
+      // The CA bundle and revocation calls reach moto, which lacks them: they are gaps on the record (peers.moto.test.ts serves them).
+      expect(snapshot.trustStores[0]?.observed?.caBundle.status).toBe('error');
+      expect(snapshot.trustStores).toMatchObject([
         {
           arn: trustStoreArn(seed.estate),
           name: 'partners',

@@ -14,6 +14,8 @@ export const IAM_PREFIX: Record<string, string> = {
   'client-cloudhsm-v2': 'cloudhsm',
   'client-ec2': 'ec2',
   'client-sts': 'sts',
+  'client-wafv2': 'wafv2',
+  'client-acm-pca': 'acm-pca',
   'client-organizations': 'organizations',
   'client-s3': 's3',
   'client-sns': 'sns',

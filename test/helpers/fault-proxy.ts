@@ -45,7 +45,7 @@ export interface FaultProxy {
 }
 
 const QUERY_VERSIONS: Record<string, string> = { '2012-06-01': 'elb', '2015-12-01': 'elbv2' };
-const JSON_SERVICES: Record<string, string> = { acm: 'acm', cloudhsm: 'cloudhsmv2' };
+const JSON_SERVICES: Record<string, string> = { acm: 'acm', cloudhsm: 'cloudhsmv2', wafv2: 'wafv2', 'acm-pca': 'acmpca' };
 
 /** Tells service and operation from the SigV4 scope, the Query Action or the JSON X-Amz-Target. */
 export function identify(req: IncomingMessage, body: string): AwsRequestInfo {
@@ -72,7 +72,7 @@ export function awsError(service: string, status: number, code: string, message:
   if (service === 'securityhub') {
     return { status, contentType: 'application/json', body: JSON.stringify({ __type: code, Code: code, Message: message }) };
   }
-  if (service === 'acm' || service === 'cloudhsmv2') {
+  if (service === 'acm' || service === 'cloudhsmv2' || service === 'wafv2' || service === 'acmpca') {
     return { status, contentType: 'application/x-amz-json-1.1', body: JSON.stringify({ __type: code, message }) };
   }
   if (service === 'ec2') {
@@ -89,7 +89,7 @@ export function awsError(service: string, status: number, code: string, message:
   };
 }
 
-const DENIED: Record<string, string> = { ec2: 'UnauthorizedOperation', acm: 'AccessDeniedException', cloudhsmv2: 'CloudHsmAccessDeniedException' };
+const DENIED: Record<string, string> = { ec2: 'UnauthorizedOperation', acm: 'AccessDeniedException', cloudhsmv2: 'CloudHsmAccessDeniedException', wafv2: 'WAFAccessDeniedException', acmpca: 'AccessDeniedException' };
 const THROTTLE: Record<string, [number, string]> = {
   ec2: [503, 'RequestLimitExceeded'],
   acm: [400, 'ThrottlingException'],

@@ -11,6 +11,7 @@ import { AuditError } from '../../src/model/errors.ts';
 import { SNAPSHOT_SCHEMA_VERSION } from '../../src/model/snapshot.ts';
 import { readSnapshot, validateSnapshot } from '../../src/snapshot/io.ts';
 
+const PEER_RULES = /^(alb-waf-missing|lb-sg-.*|cert-untagged|private-ca-.*|mtls-ca-.*|mtls-revocation-stale)$/;
 const V1 = new URL('../fixtures/snapshots/demo-v1.snapshot.json', import.meta.url).pathname;
 
 describe('snapshot migration', () => {
@@ -45,7 +46,14 @@ describe('snapshot migration', () => {
     const key = (f: { ruleId: string; resource: { arn: string }; status: string }) => `${f.ruleId}|${f.resource.arn}|${f.status}`;
     // What rests on the rules of HTTPS listeners (where traffic goes: backend and health-check protocols) is the difference.
     const v1Only = (f: { ruleId: string; resource: { name: string } }) => /^listener-(backend|health-check)-unencrypted$/.test(f.ruleId) || f.resource.name === 'mqtt-tls';
-    expect(migrated.findings.filter((f) => !v1Only(f)).map(key).sort()).toEqual(today.findings.filter((f) => !v1Only(f)).map(key).sort());
+    // What the demo gained with the peer checks (ADR 0012) and a version-1 file cannot hold: WAF, security groups,
+    // tags, the Private CA (which anchors intranet's chain) and the CA bundles and CRLs of trust stores (shop:443 gained mTLS).
+    const peerCheck = (f: { ruleId: string; resource: { name: string } }) => PEER_RULES.test(f.ruleId) || f.resource.name === 'shop:443'
+      || (f.ruleId === 'chain-untrusted' && f.resource.name === 'intranet.corp.example');
+    const compared = (f: { ruleId: string; resource: { name: string } }) => !v1Only(f) && !peerCheck(f);
+    expect(migrated.findings.filter(compared).map(key).sort()).toEqual(today.findings.filter(compared).map(key).sort());
+    // A version-1 file never looked: its peer-check rules are not applicable, neither passes nor errors.
+    expect(migrated.findings.filter((f) => PEER_RULES.test(f.ruleId))).toEqual([]);
     expect(migrated.verdict.kind).toBe('incomplete');
   });
 

@@ -10,7 +10,7 @@ export interface TrustAnchor {
   /** SubjectPublicKeyInfo DER as base64: a cross-signed copy of an anchor has the same subject and key. */
   spki: string;
   native: X509Certificate;
-  source: 'bundled' | 'user';
+  source: 'bundled' | 'user' | 'private-ca';
 }
 
 export interface TrustAnchorSet {
@@ -40,12 +40,15 @@ function toAnchors(pems: readonly string[], source: TrustAnchor['source'], error
   return anchors;
 }
 
-/** Build the anchor set once per run: the bundled roots are parsed once per process. */
-export function trustAnchorSet(userPems: readonly string[]): TrustAnchorSet {
+/**
+ * Build the anchor set once per run: the bundled roots are parsed once per process. Private-CA anchors are
+ * the roots of the ACM Private CAs that issued collected certificates (their clients trust them by design).
+ */
+export function trustAnchorSet(userPems: readonly string[], privateCaPems: readonly string[] = []): TrustAnchorSet {
   const errors: string[] = [];
   bundled ??= toAnchors(rootCertificates, 'bundled', []);
   const bySubject = new Map<string, TrustAnchor[]>();
-  for (const anchor of [...toAnchors(userPems, 'user', errors), ...bundled]) {
+  for (const anchor of [...toAnchors(userPems, 'user', errors), ...toAnchors(privateCaPems, 'private-ca', errors), ...bundled]) {
     const list = bySubject.get(anchor.subject) ?? [];
     list.push(anchor);
     bySubject.set(anchor.subject, list);
