@@ -160,7 +160,7 @@ export async function probeEndpoint(target: ProbeTarget, options: ProbeOptions =
       .filter((name, i, all) => name !== target.sni && all.indexOf(name) === i);
     const extra = await Promise.all(others.map((name) => chainFor(ctx, name, scans, observation.notes, incomplete)));
     observation.certificates.push(...extra.flat());
-    if (options.vulnerabilities !== false) observation.vulnerabilities = await checkVulnerabilities(ctx, scans);
+    if (options.vulnerabilities !== false) observation.vulnerabilities = await checkVulnerabilities(ctx, scans, incomplete);
   } catch (error) {
     if (error instanceof DeadlineExceeded) {
       // What was determined stays in the observation; the verdict is still "could not see all of it".

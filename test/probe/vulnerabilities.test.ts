@@ -18,6 +18,7 @@ import testssl from '../fixtures/testssl/vulnerabilities.json' with { type: 'jso
 import { startGnutlsServ } from '../helpers/lab-servers.ts';
 import { freePort, makePki, serverProcess, startSServer, type Pki, type RunningServer } from '../helpers/tls-servers.ts';
 import { startVulnerablePeer, type Flaws } from '../helpers/vulnerable-peer.ts';
+import { runCli } from '../helpers/cli.ts';
 
 type Verdicts = Record<VulnerabilityCheck, string>;
 
@@ -105,6 +106,22 @@ describe('real servers', () => {
   }, 60_000);
 });
 
+describe('the probe command', () => {
+  it('prints each verdict with --json and in text, and --no-vulnerability-checks leaves them out', async () => {
+    const s = keep(await startSServer(pki, ['-cert', 'leaf.pem', '-key', 'leaf.key', '-client_renegotiation']));
+    const json = runCli(['probe', `127.0.0.1:${s.port}`, '--json', '--timeout', '3000']);
+    expect(json.code, json.stderr).toBe(0);
+    const parsed = JSON.parse(json.stdout) as ProbeObservation;
+    expect(parsed.vulnerabilities?.clientRenegotiation?.status).toBe('vulnerable');
+    expect(parsed.vulnerabilities?.heartbleed?.status).toBe('not-vulnerable');
+    const text = runCli(['probe', `127.0.0.1:${s.port}`, '--timeout', '3000']);
+    expect(text.stdout).toMatch(/clientRenegotiation\s+VULNERABLE\s+accepted a client-initiated renegotiation/);
+    const off = runCli(['probe', `127.0.0.1:${s.port}`, '--json', '--timeout', '3000', '--no-vulnerability-checks']);
+    expect(off.code, off.stderr).toBe(0);
+    expect(JSON.parse(off.stdout)).not.toHaveProperty('vulnerabilities');
+  }, 90_000);
+});
+
 describe('a hostile peer with one flaw at a time (what OpenSSL 3 can no longer be made to do)', () => {
   const cases: { flaw: keyof Flaws; check: VulnerabilityCheck; detail: RegExp }[] = [
     { flaw: 'compression', check: 'compression', detail: /chose DEFLATE/ },
@@ -164,6 +181,7 @@ describe('judged by the rules', () => {
       }); }).listen(${port}, '127.0.0.1');`], { stdio: 'ignore' }), port));
     const o = await probe(silent.port, 1000);
     expect(o.vulnerabilities?.ccsInjection).toEqual({ status: 'unknown', detail: 'the server said nothing to two early ChangeCipherSpec records' });
+    expect(o.incomplete).toContainEqual({ field: 'vulnerabilities.ccsInjection', reason: 'the server said nothing to two early ChangeCipherSpec records' });
     const ccs = async (vulnerabilities: boolean): Promise<{ ccs: string[]; endpointRules: number }> => {
       const snapshot = demoSnapshot();
       snapshot.loadBalancers = snapshot.loadBalancers.filter((lb) => lb.name === 'hsm-front');

@@ -21,8 +21,17 @@ const isRsaKeyExchange = (code: number): boolean => {
   return suite?.kx === 'RSA' && suite.auth === 'RSA';
 };
 
-/** Runs every check; a check that throws or meets the deadline is unknown, with why. */
-export async function checkVulnerabilities(ctx: ProbeContext, scans: readonly ProtocolScan[]): Promise<Vulnerabilities> {
+/** Runs every check; a check that throws or meets the deadline is unknown, with why, and listed in `incomplete` like any undetermined part. */
+export async function checkVulnerabilities(ctx: ProbeContext, scans: readonly ProtocolScan[], incomplete: { field: string; reason: string }[]): Promise<Vulnerabilities> {
+  const results = await runChecks(ctx, scans);
+  for (const check of Object.keys(results) as VulnerabilityCheck[]) {
+    const result = results[check];
+    if (result?.status === 'unknown') incomplete.push({ field: `vulnerabilities.${check}`, reason: result.detail });
+  }
+  return results;
+}
+
+async function runChecks(ctx: ProbeContext, scans: readonly ProtocolScan[]): Promise<Vulnerabilities> {
   const accepted = scans.filter((s) => s.accepted);
   const legacy = LEGACY.map((p) => accepted.find((s) => s.protocol === p && s.suites.length > 0)).filter((s): s is ProtocolScan => s !== undefined);
   const best = [...TLS_PROTOCOLS].reverse().find((p) => accepted.some((s) => s.protocol === p));
