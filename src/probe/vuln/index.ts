@@ -54,9 +54,8 @@ async function runChecks(ctx: ProbeContext, scans: readonly ProtocolScan[]): Pro
   const below = best === 'TLSv1.3' ? top : legacy[1];
   const rsaScan = legacy.find((s) => s.suites.some(isRsaKeyExchange));
   const target = targetFor(top);
-  const [secureRenegotiation, clientRenegotiation, compression, fallbackScsv, heartbleed, ccsInjection, robot] = await Promise.all([
+  const [secureRenegotiation, compression, fallbackScsv, heartbleed, ccsInjection, robot] = await Promise.all([
     guarded(() => checkSecureRenegotiation(target)),
-    guarded(() => checkClientRenegotiation(dialWithin(ctx), ctx.counter, ctx.sni, top.protocol)),
     guarded(() => checkCompression(target)),
     below && best
       ? guarded(() => checkFallbackScsv(targetFor(below), best))
@@ -65,5 +64,7 @@ async function runChecks(ctx: ProbeContext, scans: readonly ProtocolScan[]): Pro
     guarded(() => checkCcsInjection(target)),
     guarded(() => checkRobot(rsaScan ? targetFor(rsaScan) : target, rsaScan?.suites.find(isRsaKeyExchange) ?? null)),
   ]);
+  // Last: a server that serves one connection at a time (s_server) pauses about a second after refusing a renegotiation.
+  const clientRenegotiation = await guarded(() => checkClientRenegotiation(dialWithin(ctx), ctx.counter, ctx.sni, top.protocol));
   return { secureRenegotiation, clientRenegotiation, compression, fallbackScsv, heartbleed, ccsInjection, robot };
 }
