@@ -121,14 +121,24 @@ export async function scanLegacy(ctx: ProbeContext, protocol: 'SSLv3' | 'TLSv1.0
   return scan;
 }
 
-/** TLS 1.2 groups: the accepted ECDHE suites with the curve list, removing each group the server picks. */
+/**
+ * TLS 1.2 groups: the accepted ECDHE suites with the curve list, removing each group the server picks. In
+ * TLS 1.2 the list also names the curves an ECDSA certificate may use (RFC 8422 5.1), so once the
+ * certificate's curve is removed the server refuses; the groups already seen then go back at the end of the
+ * list, where a client-order server still picks an unseen one first (a server-order server picks a seen one:
+ * the rest are never negotiated with this certificate, and the enumeration is complete).
+ */
 async function enumerateLegacyGroups(ctx: ProbeContext, scan: ProtocolScan): Promise<void> {
   const ecdhe = scan.suites.filter((code) => suiteByCode(code)?.ephemeral === 'ECDH');
   if (ecdhe.length === 0) return;
   const left = LEGACY_EC_GROUPS.filter((g) => !scan.groups.includes(g));
+  let seenAtEnd: number[] = [];
   while (left.length > 0) {
-    const outcome = await offer(ctx, buildClientHello({ version: 0x0303, suites: ecdhe, sni: ctx.sni, groups: left }));
-    if (outcome.kind !== 'answered' || !outcome.flight.serverKeyExchange) break;
+    const outcome = await offer(ctx, buildClientHello({ version: 0x0303, suites: ecdhe, sni: ctx.sni, groups: [...left, ...seenAtEnd] }));
+    if (outcome.kind !== 'answered' || !outcome.flight.serverKeyExchange) {
+      if (seenAtEnd.length === 0 && scan.groups.length > 0) { seenAtEnd = [...scan.groups]; continue; }
+      break;
+    }
     const before = scan.groups.length;
     readKeyExchange(scan, outcome.flight, 'legacy');
     const chosen = scan.groups[scan.groups.length - 1];
