@@ -55,7 +55,7 @@ const testssl = existsSync('/usr/bin/testssl') ? '/usr/bin/testssl' : 'testssl.s
 const SSLSCAN_SAME_COVERAGE = ['--no-colour', '--no-groups', '--no-heartbleed', '--no-renegotiation', '--no-compression', '--no-fallback'];
 
 const tools: Record<string, (port: number) => [string, string[]]> = {
-  probe: (port) => ['node', ['dist/probe.js', '--no-groups', `127.0.0.1:${port}`, '--json']],
+  probe: (port) => ['node', ['dist/probe.js', '--no-groups', '--no-vulnerability-checks', `127.0.0.1:${port}`, '--json']],
   sslscan: (port) => ['sslscan', [...SSLSCAN_SAME_COVERAGE, `127.0.0.1:${port}`]],
   testssl: (port) => [testssl, ['--color', '0', '--warnings', 'batch', '--quiet', '-p', '-E', `127.0.0.1:${port}`]],
 };
@@ -116,7 +116,7 @@ async function nginxMany(pki: Pki, n: number): Promise<{ ports: number[]; server
 async function manyLine(pki: Pki): Promise<void> {
   const { ports, server } = await nginxMany(pki, 200);
   try {
-    const probe = await measure('node', ['dist/probe.js', '--concurrency', '32', '--json', ...ports.map((p) => `127.0.0.1:${p}`)]);
+    const probe = await measure('node', ['dist/probe.js', '--concurrency', '32', '--no-vulnerability-checks', '--json', ...ports.map((p) => `127.0.0.1:${p}`)]);
     const started = performance.now();
     let cpu = 0;
     const queue = [...ports];

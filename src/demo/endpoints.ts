@@ -19,6 +19,8 @@ interface EndpointSpec {
   minVersion: SecureVersion;
   maxVersion: SecureVersion;
   ciphers: string;
+  /** Accept client-initiated renegotiation (Node's default). Load balancers refuse it; only a pass-through target keeps it. */
+  clientRenegotiation?: boolean;
 }
 
 const MODERN = 'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384';
@@ -34,7 +36,8 @@ const SPECS: EndpointSpec[] = [
   { loadBalancer: 'api', port: 443, cert: 'api.example.com', minVersion: 'TLSv1', maxVersion: 'TLSv1.2', ciphers: `${MODERN}:ECDHE-RSA-AES128-SHA256:ECDHE-RSA-AES128-SHA:AES128-GCM-SHA256:AES128-SHA@SECLEVEL=0` },
   // TCP pass-through: the CloudHSM-backed web servers serve TLS themselves, with an old server default still
   // allowing TLS 1.1: no load-balancer policy covers them, only the probe sees it.
-  { loadBalancer: 'hsm-front', port: 443, cert: 'payments.example.com', minVersion: 'TLSv1.1', maxVersion: 'TLSv1.3', ciphers: `${MODERN}:ECDHE-RSA-AES128-SHA@SECLEVEL=0` },
+  // The web servers' own TLS stack also still accepts client-initiated renegotiation (endpoint-client-renegotiation).
+  { loadBalancer: 'hsm-front', port: 443, cert: 'payments.example.com', minVersion: 'TLSv1.1', maxVersion: 'TLSv1.3', ciphers: `${MODERN}:ECDHE-RSA-AES128-SHA@SECLEVEL=0`, clientRenegotiation: true },
   // The FIPS NLB also accepts TLS 1.1, which its policy does not allow.
   { loadBalancer: 'mqtt-tls', port: 8883, cert: 'mqtt.example.com', minVersion: 'TLSv1.1', maxVersion: 'TLSv1.3', ciphers: `${MODERN}:ECDHE-RSA-AES128-SHA@SECLEVEL=0` },
 ];
@@ -76,6 +79,7 @@ export async function startDemoEndpoints(snapshot: Snapshot): Promise<DemoEndpoi
       });
       server.on('tlsClientError', () => {}); // probes abort handshakes on purpose
       server.on('connection', (socket) => socket.on('error', () => {}));
+      if (!spec.clientRenegotiation) server.on('secureConnection', (socket) => { socket.on('error', () => socket.destroy()); socket.disableRenegotiation(); });
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(0, '127.0.0.1', () => resolve());

@@ -1,10 +1,11 @@
 /** Endpoint facts: what each probed endpoint serves, next to what its listener is configured to serve. */
 import type { EndpointCertificateDrift, EndpointFacts, ResolvedPolicy } from '../model/facts.ts';
 import type { CertificateRecord, Listener, LoadBalancer, ProbeObservation, ServedChain, Snapshot, TlsProtocol } from '../model/snapshot.ts';
-import { TLS_PROTOCOLS } from '../model/snapshot.ts';
+import { TLS_PROTOCOLS, VULNERABILITY_CHECKS } from '../model/snapshot.ts';
 import { groupByName, lookupSuite } from '../catalogue/tls.ts';
 import { pemFingerprints } from '../probe/served.ts';
 import { analyseServedChain } from './certificate.ts';
+import { terminatesTls } from './listener.ts';
 import { compareCodePoints } from '../text/order.ts';
 
 /** What judging a served chain needs: the audit's clock and trust store. */
@@ -81,6 +82,25 @@ function servedChainFacts(o: ProbeObservation, context: ServedChainContext | nul
   };
 }
 
+/** The probe's vulnerability verdicts as facts: unknown and not-run become null, which a rule reads as error. */
+export function vulnerabilityFacts(o: ProbeObservation, listener: Listener | null):
+  Pick<EndpointFacts, 'vulnerabilityChecksRun' | 'vulnerabilities' | 'vulnerabilityDetails' | 'tlsTerminatedBy'> {
+  const found = o.status === 'ok' ? o.vulnerabilities : undefined;
+  const vulnerabilities = {} as EndpointFacts['vulnerabilities'];
+  const vulnerabilityDetails = {} as EndpointFacts['vulnerabilityDetails'];
+  for (const check of VULNERABILITY_CHECKS) {
+    const result = found?.[check];
+    vulnerabilities[check] = result?.status === 'vulnerable' ? true : result?.status === 'not-vulnerable' ? false : null;
+    vulnerabilityDetails[check] = result?.detail ?? 'not checked';
+  }
+  return {
+    vulnerabilityChecksRun: found !== undefined,
+    vulnerabilities,
+    vulnerabilityDetails,
+    tlsTerminatedBy: listener ? (terminatesTls(listener.protocol) ? 'load-balancer' : 'target') : null,
+  };
+}
+
 function endpointFor(o: ProbeObservation, lb: LoadBalancer | null, listener: Listener | null, policy: ResolvedPolicy | null,
   records: Map<string, CertificateRecord>, context: ServedChainContext | null): EndpointFacts {
   const ok = o.status === 'ok';
@@ -129,6 +149,7 @@ function endpointFor(o: ProbeObservation, lb: LoadBalancer | null, listener: Lis
     serverCipherOrder: o.serverCipherOrder,
     chachaPriority: o.chachaPriority ?? null,
     ...servedChainFacts(o, context),
+    ...vulnerabilityFacts(o, listener),
     servedProtocols,
     servedCipherSuites,
     servedCipherSuitesByProtocol,

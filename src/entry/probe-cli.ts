@@ -24,6 +24,7 @@ interface ProbeCliOptions {
   deadline: string;
   concurrency: string;
   groups: boolean;
+  vulnerabilityChecks: boolean;
 }
 
 const repeatable = (value: string, previous: string[]): string[] => [...previous, value];
@@ -45,7 +46,7 @@ async function probeAll(targets: string[], opts: ProbeCliOptions): Promise<Probe
     const sni = typeof opts.sni === 'string' ? opts.sni : opts.sni === false || net.isIP(host) ? null : host;
     const to = resolveConnectTo(host, port, rules);
     const connectTo = to.redirected ? { connectTo: `${to.host.includes(':') ? `[${to.host}]` : to.host}:${to.port}` } : {};
-    return probeEndpoint({ host, port, sni, ...connectTo }, { timeoutMs, deadlineMs, groups: opts.groups });
+    return probeEndpoint({ host, port, sni, ...connectTo }, { timeoutMs, deadlineMs, groups: opts.groups, vulnerabilities: opts.vulnerabilityChecks });
   })));
 }
 
@@ -63,6 +64,7 @@ export function buildProbeProgram(): Command {
     .option('--deadline <ms>', 'per-endpoint deadline in milliseconds', String(DEFAULT_DEADLINE_MS))
     .option('--concurrency <n>', 'endpoints probed at once', '8')
     .option('--no-groups', 'do not enumerate key-exchange groups (fewer connections; groups seen in passing are still reported)')
+    .option('--no-vulnerability-checks', 'skip the renegotiation, compression, fallback, Heartbleed, CCS and ROBOT checks')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .action(async (targets: string[], opts: ProbeCliOptions) => {

@@ -4,7 +4,7 @@
  * and enrich output are both validated against it, so neither can drift from the other.
  * A value that could not be known is null, never absent: a rule that reads an absent path errors.
  */
-import type { LoadBalancerType, ListenerProtocol, Scheme, TlsProtocol } from './snapshot.ts';
+import type { LoadBalancerType, ListenerProtocol, Scheme, TlsProtocol, VulnerabilityCheck } from './snapshot.ts';
 
 export type SubjectKind = 'listener' | 'loadBalancer' | 'certificate' | 'hsmCluster' | 'endpoint';
 export const SUBJECT_KINDS: readonly SubjectKind[] = ['listener', 'loadBalancer', 'certificate', 'hsmCluster', 'endpoint'];
@@ -380,6 +380,14 @@ export interface EndpointFacts extends SubjectIdentity {
   servedChain: ChainFacts | null;
   /** The probed name (SNI, else the host name) against the served leaf; null when there is no parsed leaf. */
   servedHostnameCoverage: { checked: string[]; uncovered: string[] } | null;
+  /** The probe ran its vulnerability checks (false: turned off, or a snapshot from before them); the endpoint-vuln-* rules apply only then. */
+  vulnerabilityChecksRun: boolean;
+  /** Per check: true vulnerable, false not vulnerable, null could not be determined (the rule gives error). */
+  vulnerabilities: Record<VulnerabilityCheck, boolean | null>;
+  /** Per check, what the server did (the probe's sentence), for messages and evidence. */
+  vulnerabilityDetails: Record<VulnerabilityCheck, string>;
+  /** Who answers TLS on this endpoint: the load balancer (HTTPS/TLS/SSL listener), the target (TCP pass-through), or null (no listener known). */
+  tlsTerminatedBy: 'load-balancer' | 'target' | null;
   servedProtocols: TlsProtocol[];
   /** IANA names, union over protocols. */
   servedCipherSuites: string[];

@@ -398,4 +398,19 @@ export interface ProbeObservation {
   dhBitsWithFfdhe?: number | null;
   /** Server order holds except that a client listing ChaCha20-Poly1305 first gets it (OpenSSL PRIORITIZE_CHACHA). */
   chachaPriority?: boolean | null;
+  /** Vulnerability checks (RFC 5746, client renegotiation, CRIME, fallback SCSV, Heartbleed, CCS injection, ROBOT); absent: not run. */
+  vulnerabilities?: Partial<Record<VulnerabilityCheck, VulnerabilityResult>>;
+}
+
+/** The vulnerability checks the probe runs on every endpoint (what matters where TLS is not terminated by AWS). */
+export const VULNERABILITY_CHECKS = [
+  'secureRenegotiation', 'clientRenegotiation', 'compression', 'fallbackScsv', 'heartbleed', 'ccsInjection', 'robot',
+] as const;
+export type VulnerabilityCheck = (typeof VULNERABILITY_CHECKS)[number];
+
+/** One check's verdict; unknown (the check could not be run or its answer read) is neither pass nor fail. */
+export interface VulnerabilityResult {
+  status: 'vulnerable' | 'not-vulnerable' | 'unknown';
+  /** What the server did, in a sentence (the evidence a finding quotes). */
+  detail: string;
 }

@@ -10,6 +10,7 @@ import {
 import { Limiter } from './limiter.ts';
 import { fetchTls13Chain } from './tls13/handshake.ts';
 import { describeCertificate, leafKeyType } from './served.ts';
+import { checkVulnerabilities } from './vuln/index.ts';
 
 export interface ProbeTarget {
   host: string;
@@ -37,6 +38,8 @@ export interface ProbeOptions {
   noSniCertificate?: boolean;
   /** No connection starts after this long from the first one (default 60 s); what is missing is reported. */
   deadlineMs?: number;
+  /** Run the vulnerability checks (renegotiation, compression, fallback SCSV, Heartbleed, CCS injection, ROBOT); default true. */
+  vulnerabilities?: boolean;
 }
 
 export const DEFAULT_DEADLINE_MS = 60_000;
@@ -157,6 +160,7 @@ export async function probeEndpoint(target: ProbeTarget, options: ProbeOptions =
       .filter((name, i, all) => name !== target.sni && all.indexOf(name) === i);
     const extra = await Promise.all(others.map((name) => chainFor(ctx, name, scans, observation.notes, incomplete)));
     observation.certificates.push(...extra.flat());
+    if (options.vulnerabilities !== false) observation.vulnerabilities = await checkVulnerabilities(ctx, scans, incomplete);
   } catch (error) {
     if (error instanceof DeadlineExceeded) {
       // What was determined stays in the observation; the verdict is still "could not see all of it".

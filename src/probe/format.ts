@@ -17,6 +17,7 @@ export function probeJson(o: ProbeObservation): Record<string, unknown> {
     dhBitsWithFfdhe: o.dhBitsWithFfdhe ?? null,
     chachaPriority: o.chachaPriority ?? null,
     incomplete: o.incomplete ?? [],
+    ...(o.vulnerabilities ? { vulnerabilities: o.vulnerabilities } : {}),
     certificates: o.certificates.map((c) => ({
       sni: c.sni, protocol: c.protocol, keyType: c.keyType, ocspStapled: c.ocspStapled,
       chain: c.chain.map(({ subject, issuer, sha256 }) => ({ subject, issuer, sha256 })),
@@ -64,6 +65,10 @@ export function probeText(o: ProbeObservation): string {
       lines.push(`       issuer ${cert.issuer}`);
       lines.push(`       sha256 ${colonHex(cert.sha256)}`);
     });
+  }
+  if (o.vulnerabilities) {
+    lines.push('', 'Vulnerabilities');
+    for (const [check, r] of Object.entries(o.vulnerabilities)) lines.push(`  ${check.padEnd(20)} ${r.status.toUpperCase().padEnd(14)} ${r.detail}`);
   }
   if (o.notes.length) lines.push('', 'Notes', ...o.notes.map((n) => `  ${n}`));
   const unknown = o.incomplete ?? [];

@@ -15,6 +15,7 @@ interface AuditFlags extends ReportFlags, AccountFlags {
   connectTo: string[];
   allCertificates?: boolean;
   includeInternal?: boolean;
+  vulnerabilityChecks: boolean;
 }
 
 const collectList = (value: string, previous: string[]) => [...previous, value];
@@ -28,7 +29,8 @@ export function registerAuditCommand(program: Command): void {
     .option('--no-probe', 'judge configuration only')
     .option('--connect-to <HOST:PORT:HOST2:PORT2>', 'send probes for HOST:PORT to HOST2:PORT2 (curl semantics; repeatable)', collectList, [])
     .option('--all-certificates', 'fetch every certificate in full, not only those listeners use')
-    .option('--include-internal', 'probe internal load balancers too (when reachable from here)'))
+    .option('--include-internal', 'probe internal load balancers too (when reachable from here)')
+    .option('--no-vulnerability-checks', 'skip the renegotiation, compression, fallback, Heartbleed, CCS and ROBOT checks'))
     .action(async (flags: AuditFlags) => {
       const options = reportOptions(flags);
       // Checked even with --no-probe: a typo must not wait for the day the probe is switched on.
@@ -40,7 +42,7 @@ export function registerAuditCommand(program: Command): void {
       const outcome = await audit({
         ...options,
         source,
-        probe: flags.probe ? { connectTo: flags.connectTo, includeInternal: flags.includeInternal === true } : false,
+        probe: flags.probe ? { connectTo: flags.connectTo, includeInternal: flags.includeInternal === true, vulnerabilities: flags.vulnerabilityChecks } : false,
       });
       printSummary(outcome.result, outcome.files);
       await exportFindings(flags, outcome);

@@ -19,7 +19,8 @@ export function registerProbeCommand(program: Command): void {
     .option('--json', 'print JSON for machines')
     .option('--connect-to <rule>', 'HOST:PORT:HOST2:PORT2, as curl (repeatable)', collect, [] as string[])
     .option('--timeout <ms>', 'per-connection timeout in milliseconds', '5000')
-    .action(async (targetArg: string, opts: { sni?: string | boolean; json?: boolean; connectTo: string[]; timeout: string }) => {
+    .option('--no-vulnerability-checks', 'skip the renegotiation, compression, fallback, Heartbleed, CCS and ROBOT checks')
+    .action(async (targetArg: string, opts: { sni?: string | boolean; json?: boolean; connectTo: string[]; timeout: string; vulnerabilityChecks: boolean }) => {
       const { host, port } = parseTarget(targetArg);
       const timeoutMs = Number(opts.timeout);
       if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new AuditError('BAD_USAGE', `bad timeout "${opts.timeout}"`, '--timeout');
@@ -27,7 +28,7 @@ export function registerProbeCommand(program: Command): void {
       const to = resolveConnectTo(host, port, opts.connectTo.map(parseConnectTo));
       const observation = await probeEndpoint(
         { host, port, sni, ...(to.redirected ? { connectTo: `${to.host.includes(':') ? `[${to.host}]` : to.host}:${to.port}` } : {}) },
-        { timeoutMs },
+        { timeoutMs, vulnerabilities: opts.vulnerabilityChecks },
       );
       process.stdout.write(`${opts.json ? JSON.stringify(probeJson(observation), null, 2) : probeText(observation)}\n`);
       // Fail closed: a probe that could not see, or could not see all of it, is not a clean result.
