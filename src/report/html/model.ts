@@ -12,6 +12,7 @@ import { TLS_PROTOCOLS } from '../../model/snapshot.ts';
 import { columnar, splitArn, templateMessage, type Columnar } from './compact.ts';
 import { buildMatrix, type MatrixView } from './matrix.ts';
 import { compareCodePoints } from '../../text/order.ts';
+import { describeEvidence } from '../evidence.ts';
 
 export const STATUSES: readonly FindingStatus[] = ['fail', 'error', 'waived', 'pass', 'not_applicable'];
 
@@ -26,7 +27,8 @@ export interface RuleView {
   references: string[]; controls: Record<string, string[]>;
 }
 export interface DetailView {
-  evidence: { fact: string; path: string | null; operator: string; expected: unknown; actual: unknown; result: boolean }[];
+  /** plain-word evidence (src/report/evidence.ts): [what, observed, expected, source, met] */
+  evidence: [string, string, string, string, boolean][];
   controls: Record<string, string[]>;
   waiver: { reason: string; expires: string; expired: boolean; pattern: string } | null;
 }
@@ -87,6 +89,7 @@ class Interner<T> {
 /** Build the data island for one report. */
 export function buildReportData(input: ReportInput): ReportData {
   const { result, snapshot, facts, rules } = input;
+  const origin = input.options.locate ? 'template' : 'aws';
   const accounts = new Interner<string>(String);
   const regions = new Interner<string>(String);
   const lbTypes = new Interner<string>(String);
@@ -145,7 +148,7 @@ export function buildReportData(input: ReportInput): ReportData {
     const hasDetail = f.evidence.length > 0 || f.waiver !== null || Object.keys(f.controls).length > 0;
     const lbName = r.loadBalancerArn === null ? null : facts.loadBalancer[lbIndex.get(r.loadBalancerArn) ?? -1]?.name ?? null;
     return [ruleFor(f), res, STATUSES.indexOf(f.status), SEVERITIES.indexOf(f.severity), messages.add(templateMessage(f.message, r.name, lbName)),
-      hasDetail ? details.add({ evidence: f.evidence, controls: f.controls, waiver: f.waiver }) : -1];
+      hasDetail ? details.add({ evidence: describeEvidence(f, origin).map((e) => [e.what, e.observed, e.expected, e.source, e.met]), controls: f.controls, waiver: f.waiver }) : -1];
   });
 
   const observationsByListener = new Map<string, ProbeObservation[]>();
