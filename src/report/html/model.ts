@@ -57,7 +57,10 @@ export interface LoadBalancerView {
   tags: [string, string][]; settings: string[]; listeners: number[]; certs: number[];
   /** fail, error, waived counts of the LB and everything under it */
   counts: [number, number, number];
+  /** warning chips for its certificates, from failing weak-key / expiry findings: [kind, text] */
+  alerts: [CertAlertKind, string][];
 }
+export type CertAlertKind = 'expired' | 'expiring' | 'weak-key';
 export interface ReportData {
   asOf: string;
   severities: readonly string[]; statuses: readonly string[]; protocols: readonly string[];
@@ -178,6 +181,31 @@ export function buildReportData(input: ReportInput): ReportData {
       chainStatus: c.chain?.status ?? null };
   });
 
+  // The card's chips restate failing certificate findings (the rules decided; the page only points at them).
+  const alertsByCert = new Map<string, Set<CertAlertKind>>();
+  for (const f of result.findings) {
+    if (f.status !== 'fail' || f.resource.kind !== 'certificate') continue;
+    const kind: CertAlertKind | null = f.category === 'weak-key' ? 'weak-key' : f.category === 'cert-expired' ? 'expired' : f.category === 'cert-expiring' ? 'expiring' : null;
+    if (kind === null) continue;
+    const set = alertsByCert.get(f.resource.arn) ?? new Set<CertAlertKind>();
+    set.add(kind);
+    alertsByCert.set(f.resource.arn, set);
+  }
+  const certAlerts = (certs: readonly number[]): [CertAlertKind, string][] => certs.flatMap((ci) => {
+    const c = facts.certificate[ci]!;
+    const kinds = alertsByCert.get(c.arn);
+    if (!kinds) return [];
+    const out: [CertAlertKind, string][] = [];
+    if (kinds.has('expired')) out.push(['expired', `Expired certificate: ${c.name}${c.notAfter ? ` (${c.notAfter.slice(0, 10)})` : ''}`]);
+    else if (kinds.has('expiring')) out.push(['expiring', `Expires ${c.daysUntilExpiry === null ? 'soon' : `in ${c.daysUntilExpiry} day${c.daysUntilExpiry === 1 ? '' : 's'}`}: ${c.name}`]);
+    if (kinds.has('weak-key')) {
+      const k = c.key;
+      const key = k === null ? 'weak key' : `${k.type.toUpperCase()}${k.bits !== null ? ` ${k.bits}-bit` : ''}${k.curve ? ` ${k.curve}` : ''}`;
+      out.push(['weak-key', `Weak key (${key}): ${c.name}`]);
+    }
+    return out;
+  });
+
   const counts = new Map<number, [number, number, number]>();
   for (const row of findings) {
     const lb = resources[row[1]]?.[6] ?? -1;
@@ -207,13 +235,14 @@ export function buildReportData(input: ReportInput): ReportData {
       certs: l.certificateArns.map((arn) => certIndex.get(arn)).filter((x): x is number => x !== undefined),
       mtls: l.mtls?.mode ?? null,
     }));
+    const certs = [...new Set(listeners.flatMap((l) => l.certs))];
     return {
       r: resourceFor(lb.arn, 'loadBalancer', lb.name, lb.account, lb.region, lb.arn, lb.type),
       type: lb.type, scheme: lb.scheme, dns: lb.dnsName, zones: lb.availabilityZones,
       healthyZones: lb.healthyTargetZones, tags: Object.entries(lb.tags).sort(([a], [b]) => compareCodePoints(a, b)),
       settings: settingsOf(lb),
-      listeners: listeners.map((l) => listenerViews.push(l) - 1), certs: [...new Set(listeners.flatMap((l) => l.certs))],
-      counts: counts.get(i) ?? [0, 0, 0],
+      listeners: listeners.map((l) => listenerViews.push(l) - 1), certs,
+      counts: counts.get(i) ?? [0, 0, 0], alerts: certAlerts(certs),
     };
   });
 
