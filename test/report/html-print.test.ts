@@ -71,19 +71,19 @@ describe('report.html at 800 px', () => {
   it('fits the findings table: no cell, message column included, is clipped or scrolls sideways', async () => {
     const page = await open(800);
     await page.selectOption('#f-size', '100');
-    const overflow = await page.evaluate(() => {
-      const bad: string[] = [];
-      const table = document.getElementById('findings-table')!;
-      const scroller = table.parentElement!;
-      if (scroller.scrollWidth > scroller.clientWidth + 1) bad.push(`table ${scroller.scrollWidth} > ${scroller.clientWidth}`);
-      for (const td of Array.from(table.querySelectorAll<HTMLElement>('tbody td, thead th'))) {
-        if (td.scrollWidth > td.clientWidth + 1) bad.push(`${td.className || td.tagName}: ${td.scrollWidth} > ${td.clientWidth} ${td.textContent?.slice(0, 40)}`);
+    // In the page (the project's TypeScript has no DOM types, so the measuring script is a string).
+    const overflow = await page.evaluate(`(() => {
+      const bad = [];
+      const table = document.getElementById('findings-table');
+      const scroller = table.parentElement;
+      if (scroller.scrollWidth > scroller.clientWidth + 1) bad.push('table ' + scroller.scrollWidth + ' > ' + scroller.clientWidth);
+      for (const td of table.querySelectorAll('tbody td, thead th')) {
+        if (td.scrollWidth > td.clientWidth + 1) bad.push((td.className || td.tagName) + ': ' + td.scrollWidth + ' > ' + td.clientWidth + ' ' + td.textContent.slice(0, 40));
       }
-      const msg = table.querySelector<HTMLElement>('td.msg')!;
-      const box = msg.getBoundingClientRect();
-      if (box.right > document.documentElement.clientWidth + 1) bad.push(`message column ends at ${box.right}`);
+      const box = table.querySelector('td.msg').getBoundingClientRect();
+      if (box.right > document.documentElement.clientWidth + 1) bad.push('message column ends at ' + box.right);
       return bad;
-    });
+    })()`);
     expect(overflow).toEqual([]);
     await page.close();
   });
