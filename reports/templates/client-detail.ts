@@ -39,8 +39,10 @@ function detailRow(i, id) {
       })))));
   } else left.appendChild(h('p', { class: 'muted' }, 'No condition evidence recorded.'));
   left.appendChild(h('h4', null, 'Remediation'));
+  // The rule's variant for this kind of resource (IAM vs ACM certificate, Classic vs ELBv2), when one fits.
   var fix = rule.remediation || {};
-  left.appendChild(h('p', null, fix.text || 'No remediation text for this rule.'));
+  if (d && d.fix >= 0 && fix.variants && fix.variants[d.fix]) fix = fix.variants[d.fix];
+  left.appendChild(h('p', { class: 'remediation' }, fix.text || 'No remediation text for this rule.'));
   // 22 rules carry no snippet for some or all channels: a missing one is simply not shown.
   [['AWS CLI', fix.cli], ['CloudFormation', fix.cloudformation], ['Terraform', fix.terraform]].forEach(function (s) {
     var block = snippet(s[0], s[1]);

@@ -58,3 +58,12 @@ export function variantProblems(rule: RuleDefinition): string[] {
   });
   return problems;
 }
+
+/** How a variant's condition reads in docs and help text, e.g. "IAM certificate on Classic". */
+export function describeWhen(when: RemediationVariant['when']): string {
+  const parts: string[] = [];
+  if (when.certificateSource) parts.push(`${when.certificateSource.toUpperCase()} certificate`);
+  if (when.acmType) parts.push(`ACM type ${when.acmType.join(' or ')}`);
+  if (when.loadBalancerType) parts.push(`on ${when.loadBalancerType.map((t) => (t === 'classic' ? 'Classic' : t === 'application' ? 'ALB' : t === 'network' ? 'NLB' : 'GWLB')).join(' / ')}`);
+  return parts.join(', ');
+}

@@ -7,6 +7,8 @@
 import type { Log, Notification, ReportingDescriptor, Result } from 'sarif';
 import type { Finding } from '../model/finding.ts';
 import { describeEvidence, evidenceText, type EvidenceOrigin } from './evidence.ts';
+import { describeWhen, remediationFor } from '../evaluate/remediation.ts';
+import type { Remediation } from '../model/rule.ts';
 import type { RuleDefinition, Severity } from '../model/rule.ts';
 import type { Reporter, ReportInput, SourceLocation } from './reporter.ts';
 
@@ -22,10 +24,17 @@ export function pseudoPath(finding: Finding): string {
   return ['aws', clean(r.account || 'unknown'), clean(r.region || 'unknown'), r.kind, clean(tail)].join('/').replace(/\/+/g, '/');
 }
 
+function snippets(fix: Remediation): string[] {
+  return [
+    ...(fix.cli ? ['', '```sh', fix.cli, '```'] : []),
+    ...(fix.cloudformation ? ['', '```yaml', fix.cloudformation, '```'] : []),
+    ...(fix.terraform ? ['', '```hcl', fix.terraform, '```'] : []),
+  ];
+}
+
 function helpMarkdown(rule: RuleDefinition): string {
-  const parts = [`**${rule.title}**`, '', rule.description, '', `**Risk.** ${rule.risk}`, '', `**Remediation.** ${rule.remediation.text}`];
-  if (rule.remediation.cli) parts.push('', '```sh', rule.remediation.cli, '```');
-  if (rule.remediation.terraform) parts.push('', '```hcl', rule.remediation.terraform, '```');
+  const parts = [`**${rule.title}**`, '', rule.description, '', `**Risk.** ${rule.risk}`, '', `**Remediation.** ${rule.remediation.text}`, ...snippets(rule.remediation)];
+  for (const v of rule.remediation.variants ?? []) parts.push('', `**Remediation — ${describeWhen(v.when)}.** ${v.text}`, ...snippets(v));
   const controls = Object.entries(rule.controls).map(([f, ids]) => `${f}: ${ids.join(', ')}`);
   if (controls.length > 0) parts.push('', `**Controls.** ${controls.join('; ')}`);
   if (rule.references.length > 0) parts.push('', ...rule.references.map((r) => `- ${r}`));
@@ -51,7 +60,7 @@ function reportingDescriptor(rule: RuleDefinition, severity: Severity): Reportin
   };
 }
 
-function result(finding: Finding, ruleIndex: number, source: SourceLocation | null, origin: EvidenceOrigin): Result {
+function result(finding: Finding, ruleIndex: number, source: SourceLocation | null, origin: EvidenceOrigin, fix: Remediation | null): Result {
   const note = source?.note ? ` (${source.note})` : '';
   const evidence = describeEvidence(finding, origin).filter((e) => !e.met).map(evidenceText);
   return {
@@ -76,6 +85,7 @@ function result(finding: Finding, ruleIndex: number, source: SourceLocation | nu
       resourceArn: finding.resource.arn,
       resourceKind: finding.resource.kind,
       ...(evidence.length > 0 ? { evidence } : {}),
+      ...(fix ? { remediation: fix.text, ...(fix.cli ? { remediationCli: fix.cli } : {}) } : {}),
     },
   };
 }
@@ -97,7 +107,12 @@ export function buildSarif(input: ReportInput): Log {
   const index = new Map(usedRules.map((r, i) => [r.id, i]));
   const locate = input.options.locate ?? (() => null);
   const origin: EvidenceOrigin = input.options.locate ? 'template' : 'aws';
-  let results = reported.filter((f) => index.has(f.ruleId)).map((f) => result(f, index.get(f.ruleId)!, locate(f), origin));
+  const factsByArn = new Map<string, Record<string, unknown>>();
+  for (const list of Object.values(input.facts)) for (const x of list as { arn: string }[]) factsByArn.set(x.arn, x as unknown as Record<string, unknown>);
+  const ruleById = new Map(rules.map((r) => [r.id, r]));
+  // The remediation that fits the resource (an IAM certificate is not told to use ACM's import command).
+  const fixFor = (f: Finding): Remediation | null => { const rule = ruleById.get(f.ruleId); return rule ? remediationFor(rule, factsByArn.get(f.resource.arn) ?? null) : null; };
+  let results = reported.filter((f) => index.has(f.ruleId)).map((f) => result(f, index.get(f.ruleId)!, locate(f), origin, fixFor(f)));
   let truncated = 0;
   if (results.length > SARIF_MAX_RESULTS) {
     truncated = results.length - SARIF_MAX_RESULTS;

@@ -103,3 +103,21 @@ describe('load-balancer card', () => {
     await page.close();
   });
 });
+
+describe('remediation in the page', () => {
+  it('shows an IAM certificate the IAM upload, not the ACM import', async () => {
+    const page = await open(1400);
+    await page.selectOption('#f-rule', { label: 'cert-expired' });
+    await page.fill('#f-q', 'legacy-web-2019');
+    const row = page.locator('#findings-body tr.finding', { hasText: 'cert-expired' }).first();
+    await expect.poll(() => page.locator('#findings-body tr.finding').count()).toBe(1);
+    await row.locator('button.expander').click();
+    const detail = page.locator('#findings-body tr.detail-row');
+    const text = (await detail.textContent()) ?? '';
+    expect(text).toContain('aws iam upload-server-certificate');
+    expect(text).toContain('aws elb set-load-balancer-listener-ssl-certificate');
+    expect(text).not.toContain('acm import-certificate');
+    expect(text).toContain('iam ListServerCertificates (expiration)');
+    await page.close();
+  });
+});

@@ -13,6 +13,8 @@ import { columnar, splitArn, templateMessage, type Columnar } from './compact.ts
 import { buildMatrix, type MatrixView } from './matrix.ts';
 import { compareCodePoints } from '../../text/order.ts';
 import { describeEvidence } from '../evidence.ts';
+import { remediationVariantIndex } from '../../evaluate/remediation.ts';
+import type { RuleDefinition } from '../../model/rule.ts';
 
 export const STATUSES: readonly FindingStatus[] = ['fail', 'error', 'waived', 'pass', 'not_applicable'];
 
@@ -23,7 +25,7 @@ export type ResourceRow = [number, string, string, string, number, number, numbe
 
 export interface RuleView {
   id: string; title: string; category: string; severity: string; description: string; risk: string;
-  remediation: { text: string; cli?: string; cloudformation?: string; terraform?: string };
+  remediation: RuleDefinition['remediation'];
   references: string[]; controls: Record<string, string[]>;
 }
 export interface DetailView {
@@ -31,6 +33,8 @@ export interface DetailView {
   evidence: [string, string, string, string, boolean][];
   controls: Record<string, string[]>;
   waiver: { reason: string; expires: string; expired: boolean; pattern: string } | null;
+  /** index into the rule's remediation.variants that fits this resource, -1 for the rule's own */
+  fix: number;
 }
 export interface PolicyView {
   name: string | null; source: string; known: boolean; reference: string | null;
@@ -145,13 +149,18 @@ export function buildReportData(input: ReportInput): ReportData {
 
   for (const lb of facts.loadBalancer) resourceFor(lb.arn, 'loadBalancer', lb.name, lb.account, lb.region, lb.arn, lb.type);
 
+  const factsByArn = new Map<string, Record<string, unknown>>();
+  for (const list of Object.values(facts)) for (const x of list as { arn: string }[]) factsByArn.set(x.arn, x as unknown as Record<string, unknown>);
+  const ruleById = new Map(rules.map((r) => [r.id, r]));
   const findings: FindingRow[] = result.findings.map((f) => {
     const r = f.resource;
+    const rule = ruleById.get(f.ruleId);
+    const fix = rule ? remediationVariantIndex(rule, factsByArn.get(r.arn) ?? null) : -1;
     const res = resourceFor(r.arn, r.kind, r.name, r.account, r.region, r.loadBalancerArn, r.loadBalancerType);
-    const hasDetail = f.evidence.length > 0 || f.waiver !== null || Object.keys(f.controls).length > 0;
+    const hasDetail = f.evidence.length > 0 || f.waiver !== null || Object.keys(f.controls).length > 0 || fix >= 0;
     const lbName = r.loadBalancerArn === null ? null : facts.loadBalancer[lbIndex.get(r.loadBalancerArn) ?? -1]?.name ?? null;
     return [ruleFor(f), res, STATUSES.indexOf(f.status), SEVERITIES.indexOf(f.severity), messages.add(templateMessage(f.message, r.name, lbName)),
-      hasDetail ? details.add({ evidence: describeEvidence(f, origin).map((e) => [e.what, e.observed, e.expected, e.source, e.met]), controls: f.controls, waiver: f.waiver }) : -1];
+      hasDetail ? details.add({ evidence: describeEvidence(f, origin).map((e) => [e.what, e.observed, e.expected, e.source, e.met]), controls: f.controls, waiver: f.waiver, fix }) : -1];
   });
 
   const observationsByListener = new Map<string, ProbeObservation[]>();
