@@ -6,15 +6,38 @@
  * Validity dates are judged by the expiry rules, so the path is checked at a moment inside every
  * certificate's validity window when there is one: an expired intermediate is cert-expired, not this.
  */
-import { webcrypto } from 'node:crypto';
+import { createPublicKey, webcrypto, type X509Certificate } from 'node:crypto';
 import * as pkijs from 'pkijs';
 import { issuingAnchor, matchingAnchor } from './chain.ts';
 import type { LoadedCertificate } from './parse.ts';
 import type { TrustAnchorSet } from './trust-anchors.ts';
 import type { ChainJudgement, PathCheck } from './types.ts';
 
-// pkijs takes its crypto engine per call, so nothing global is set.
-const engine = new pkijs.CryptoEngine({ name: 'node-webcrypto', crypto: webcrypto as unknown as ConstructorParameters<typeof pkijs.CryptoEngine>[0]['crypto'] });
+type EngineCrypto = ConstructorParameters<typeof pkijs.CryptoEngine>[0]['crypto'];
+
+/**
+ * pkijs verifies signatures with WebCrypto, which lacks Ed25519 in its X.509 mapping and MD5 entirely, so
+ * such a path would come out "invalid" for a reason that is not one. Signatures of the certificates on
+ * the path are checked with Node's X509Certificate.verify instead (what the chain judge already uses);
+ * pkijs keeps the RFC 5280 logic. The engine is passed per call: nothing global is set.
+ */
+class NodeSignatureEngine extends pkijs.CryptoEngine {
+  constructor(private readonly byTbs: ReadonlyMap<string, X509Certificate>) {
+    super({ name: 'node-webcrypto', crypto: webcrypto as unknown as EngineCrypto });
+  }
+
+  override async verifyWithPublicKey(data: Parameters<pkijs.CryptoEngine['verifyWithPublicKey']>[0], signature: Parameters<pkijs.CryptoEngine['verifyWithPublicKey']>[1], publicKeyInfo: pkijs.PublicKeyInfo,
+    signatureAlgorithm: pkijs.AlgorithmIdentifier, shaAlgorithm?: string): Promise<boolean> {
+    const bytes = ArrayBuffer.isView(data) ? Buffer.from(data.buffer, data.byteOffset, data.byteLength) : Buffer.from(data as ArrayBuffer);
+    const cert = this.byTbs.get(bytes.toString('base64'));
+    if (!cert) return super.verifyWithPublicKey(data, signature, publicKeyInfo, signatureAlgorithm, shaAlgorithm);
+    try {
+      return cert.verify(createPublicKey({ key: Buffer.from(publicKeyInfo.toSchema().toBER(false)), format: 'der', type: 'spki' }));
+    } catch {
+      return false;
+    }
+  }
+}
 
 const NOT_CHECKED: Record<string, string> = {
   incomplete: 'no path to a trust anchor was found, so there is no path to validate',
@@ -84,7 +107,9 @@ export async function checkCertificationPath(certs: readonly LoadedCertificate[]
       certs: below.map((c) => toPkijs(c.der)).reverse(),
       checkDate: checkDate([...path], asOf),
     });
-    const outcome = await validation.verify({}, engine);
+    const byTbs = new Map<string, X509Certificate>();
+    for (const c of path) byTbs.set(Buffer.from(toPkijs(c.der).tbsView).toString('base64'), c.native);
+    const outcome = await validation.verify({}, new NodeSignatureEngine(byTbs));
     if (!outcome.result) {
       const named = outcome.resultCode === 14 ? issuerProblems(path) : [];
       problems.unshift(...(named.length > 0 ? named : [plain(outcome.resultMessage || `pkijs result code ${outcome.resultCode}`)]));

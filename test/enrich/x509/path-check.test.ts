@@ -29,6 +29,15 @@ describe('certification path validation', () => {
     expect(chain.pathCheck).toEqual({ status: 'valid', problems: [] });
   });
 
+  it('validates Ed25519 and RSA chains, whose signatures WebCrypto would not check, by Node instead', async () => {
+    for (const key of ['ed25519', 'rsa-2048'] as const) {
+      const algRoot = pki.root(`Path Root ${key}`, { key });
+      const int = pki.intermediate(`Path Int ${key}`, algRoot, { key });
+      const chain = await check([pki.leaf(`alg-${key}.example.test`, int), int], [algRoot]);
+      expect(chain.pathCheck, key).toEqual({ status: 'valid', problems: [] });
+    }
+  });
+
   it('rejects a leaf outside the permitted name constraints of its intermediate', async () => {
     const int = pki.issue({ cn: 'Path Corp Only Int', issuer: root, ca: true, extraExtensions: ['nameConstraints = critical, permitted;DNS:.corp.test'] });
     const inside = pki.leaf('app.corp.test', int);
