@@ -64,8 +64,9 @@ export function plainValue(v: unknown): string {
     return `${o.subject}${at}${typeof o.reason === 'string' ? `: ${o.reason}` : ''}`;
   }
   if (typeof o.operation === 'string') return `${String(o.service ?? '')} ${o.operation} failed: ${plainValue(o.reason)}`.trim();
-  return Object.entries(o).filter(([, x]) => x !== null && typeof x !== 'object')
-    .map(([k, x]) => `${words(k).toLowerCase()} ${plainValue(x)}`).join(', ') || JSON.stringify(o);
+  const simple = (x: unknown) => x !== null && (typeof x !== 'object' || (Array.isArray(x) && x.every((y) => y === null || typeof y !== 'object')));
+  return Object.entries(o).filter(([, x]) => simple(x))
+    .map(([k, x]) => `${words(k).toLowerCase()} ${Array.isArray(x) ? x.map(plainValue).join('/') : plainValue(x)}`).join(', ') || JSON.stringify(o);
 }
 
 function expectation(e: ConditionEvidence): string {
