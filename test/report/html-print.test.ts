@@ -85,6 +85,14 @@ describe('report.html at 800 px', () => {
       return bad;
     })()`);
     expect(overflow).toEqual([]);
+    // An expanded finding keeps its evidence a table (the stacked layout must not reach nested tables) that fits.
+    await page.locator('#findings-body button.expander').first().click();
+    const evidence = await page.evaluate(`(() => {
+      const table = document.querySelector('#findings-body tr.detail-row table.evidence');
+      const cell = table.querySelector('tbody td');
+      return { display: getComputedStyle(cell).display, overflow: table.parentElement.scrollWidth - table.parentElement.clientWidth };
+    })()`);
+    expect(evidence).toEqual({ display: 'table-cell', overflow: 0 });
     await page.close();
   });
 });
