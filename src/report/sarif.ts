@@ -7,7 +7,8 @@
 import type { Log, Notification, ReportingDescriptor, Result } from 'sarif';
 import type { Finding } from '../model/finding.ts';
 import { describeEvidence, evidenceText, type EvidenceOrigin } from './evidence.ts';
-import { describeWhen, remediationFor } from '../evaluate/remediation.ts';
+import { describeWhen } from '../evaluate/remediation.ts';
+import { fittedRules } from './remediation.ts';
 import type { Remediation } from '../model/rule.ts';
 import type { RuleDefinition, Severity } from '../model/rule.ts';
 import type { Reporter, ReportInput, SourceLocation } from './reporter.ts';
@@ -107,11 +108,9 @@ export function buildSarif(input: ReportInput): Log {
   const index = new Map(usedRules.map((r, i) => [r.id, i]));
   const locate = input.options.locate ?? (() => null);
   const origin: EvidenceOrigin = input.options.locate ? 'template' : 'aws';
-  const factsByArn = new Map<string, Record<string, unknown>>();
-  for (const list of Object.values(input.facts)) for (const x of list as { arn: string }[]) factsByArn.set(x.arn, x as unknown as Record<string, unknown>);
-  const ruleById = new Map(rules.map((r) => [r.id, r]));
   // The remediation that fits the resource (an IAM certificate is not told to use ACM's import command).
-  const fixFor = (f: Finding): Remediation | null => { const rule = ruleById.get(f.ruleId); return rule ? remediationFor(rule, factsByArn.get(f.resource.arn) ?? null) : null; };
+  const ruleFor = fittedRules(rules, input.facts);
+  const fixFor = (f: Finding): Remediation | null => ruleFor(f)?.remediation ?? null;
   let results = reported.filter((f) => index.has(f.ruleId)).map((f) => result(f, index.get(f.ruleId)!, locate(f), origin, fixFor(f)));
   let truncated = 0;
   if (results.length > SARIF_MAX_RESULTS) {

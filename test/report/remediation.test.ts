@@ -9,6 +9,8 @@ import { checkRemediationVariants } from '../../src/evaluate/rule-tester.ts';
 import type { RuleDefinition } from '../../src/model/rule.ts';
 import { buildReportData } from '../../src/report/html/model.ts';
 import { buildSarif } from '../../src/report/sarif.ts';
+import { csvReporter } from '../../src/report/csv.ts';
+import { ocsfReporter } from '../../src/report/ocsf.ts';
 import type { ReportInput } from '../../src/report/reporter.ts';
 
 const rule = (id: string) => JSON.parse(readFileSync(new URL(`../../rules/${id}.json`, import.meta.url), 'utf8')) as RuleDefinition;
@@ -32,6 +34,16 @@ describe('remediation variants', () => {
     expect(classic.properties?.['remediationCli']).toMatch(/^aws elb create-load-balancer-policy/);
     const alb = results.find((r) => r.ruleId === 'listener-weak-protocol' && r.properties?.['resourceArn'].includes('/app/'))!;
     expect(alb.properties?.['remediationCli']).toContain('aws elbv2 modify-listener');
+  });
+
+  it('gives CSV and OCSF the remediation that fits', async () => {
+    const input = await demoInput();
+    const iamArn = input.result.findings.find((f) => f.ruleId === 'cert-expired' && f.resource.arn.includes(':iam:'))!.resource.arn;
+    const csvLine = csvReporter.render(input).split('\r\n').find((l) => l.includes('cert-expired') && l.includes(iamArn))!;
+    expect(csvLine).toContain('Upload the new certificate to IAM');
+    const ocsf = ocsfReporter.render(input).trim().split('\n').map((l) => JSON.parse(l) as { resources: { uid: string }[]; remediation?: { desc: string }; unmapped: { fingerprint: string } });
+    const event = ocsf.find((e) => e.resources[0]!.uid === iamArn && e.remediation?.desc.includes('IAM'));
+    expect(event?.remediation?.desc).toContain('Upload the new certificate to IAM');
   });
 
   it('carries the chosen variant into the HTML data island', async () => {
