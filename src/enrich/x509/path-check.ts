@@ -88,11 +88,30 @@ function plain(message: string): string {
     .replace(/^more than one possible end-user certificate$/, 'an issuer on the path is not a CA certificate (basicConstraints cA false or absent)');
 }
 
+// One estate serves the same chain from many endpoints and SNI names: each distinct path is validated once per anchor set.
+// Bounded, because a warm Lambda keeps the anchor set across runs (asOf is in the key).
+const MEMO_LIMIT = 20_000;
+const memo = new WeakMap<TrustAnchorSet, Map<string, Promise<PathCheck>>>();
+
 /** Validate the judged path (leaf first) to its anchor; `not-checked` when there is no path to validate. */
 export async function checkCertificationPath(certs: readonly LoadedCertificate[], judgement: ChainJudgement, anchors: TrustAnchorSet, asOf: string): Promise<PathCheck> {
   if (judgement.status !== 'trusted' && judgement.status !== 'untrusted') {
     return { status: 'not-checked', problems: [NOT_CHECKED[judgement.status] ?? `chain status ${judgement.status}`] };
   }
+  const key = `${asOf}|${judgement.path.map((i) => certs[i]!.parsed.sha256).join(',')}`;
+  let byPath = memo.get(anchors);
+  if (!byPath) { byPath = new Map(); memo.set(anchors, byPath); }
+  let check = byPath.get(key);
+  if (!check) {
+    if (byPath.size >= MEMO_LIMIT) byPath.clear();
+    check = validatePath(certs, judgement, anchors, asOf);
+    byPath.set(key, check);
+  }
+  const result = await check;
+  return { status: result.status, problems: [...result.problems] };
+}
+
+async function validatePath(certs: readonly LoadedCertificate[], judgement: ChainJudgement, anchors: TrustAnchorSet, asOf: string): Promise<PathCheck> {
   const path = judgement.path.map((i) => certs[i]!);
   const last = path[path.length - 1]!;
   // The anchor is the last certificate on the path when it is a root (trusted or supplied), else an external anchor.
