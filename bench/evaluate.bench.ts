@@ -20,7 +20,7 @@ export async function measure(count: number): Promise<{ seconds: number }> {
   const rules = applyProfile(loadRules(defaultRulesDir()), loadProfile(defaultRulesDir(), 'default'));
   const snapshot = generateEstate(count);
   const start = performance.now();
-  const facts = enrich(snapshot, { asOf: snapshot.capturedAt, trustAnchorsPem: [], hostnames: new Map() });
+  const facts = await enrich(snapshot, { asOf: snapshot.capturedAt, trustAnchorsPem: [], hostnames: new Map() });
   const enriched = performance.now();
   const evaluators = buildEvaluators(rules);
   const { findings, notApplicable } = await evaluateFacts(facts, { rules, waivers: [], asOf: snapshot.capturedAt }, evaluators);

@@ -40,7 +40,7 @@ export async function run(): Promise<void> {
   const iac = await loadInfrastructure({ paths: [path], parameters: new Map(), account: '111111111111', region: 'eu-west-1', sourceRoot: tmpdir(), capturedAt: asOf });
   const read = performance.now();
   const judge = async () => {
-    const facts = blankUnknownFacts(enrich(iac.snapshot, { asOf, trustAnchorsPem: [], hostnames: new Map() }), iac);
+    const facts = blankUnknownFacts(await enrich(iac.snapshot, { asOf, trustAnchorsPem: [], hostnames: new Map() }), iac);
     return { facts, ...(await evaluate(iac.snapshot, facts, { rules, waivers: [], asOf })) };
   };
   // The first judgement also loads the trust anchors and warms the rules engine; the second is the steady cost.

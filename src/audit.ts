@@ -167,7 +167,7 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   if (options.snapshotOut) writeSnapshot(options.snapshotOut, snapshot);
 
   const asOf = asOfFlag ?? snapshot.capturedAt;
-  const enriched = enrich(snapshot, { asOf, trustAnchorsPem, hostnames: options.hostnames ?? new Map() });
+  const enriched = await enrich(snapshot, { asOf, trustAnchorsPem, hostnames: options.hostnames ?? new Map() });
   const facts = options.refineFacts ? options.refineFacts(enriched) : enriched;
   const { findings, notApplicable } = await evaluate(snapshot, facts, { rules: selected, waivers, asOf });
   const warnings = waiverWarnings(waivers, [...selected.map((s) => s.rule.id), ...systemRules.map((r) => r.id)], findings);

@@ -1,11 +1,5 @@
 /** Browser script of the HTML report, part 2: the expanded view of one finding. */
 export const clientDetail = String.raw`
-function show(v) {
-  if (v === null || v === undefined) return 'null';
-  if (typeof v === 'string') return v;
-  return JSON.stringify(v);
-}
-
 function controlsList(controls) {
   var keys = Object.keys(controls || {});
   if (!keys.length) return h('p', { class: 'muted' }, 'No control mappings.');
@@ -35,18 +29,20 @@ function detailRow(i, id) {
   if (rule.risk) left.appendChild(h('p', null, h('strong', null, 'Risk. '), rule.risk));
   left.appendChild(h('h4', null, 'Evidence'));
   if (d && d.evidence.length) {
+    // Each line: [what, observed, expected, where it came from, met] in plain words (src/report/evidence.ts).
     left.appendChild(h('div', { class: 'table-scroll' }, h('table', { class: 'data compact evidence' },
-      h('caption', { class: 'sr-only' }, 'Conditions evaluated'),
-      h('thead', null, h('tr', null, ['Result', 'Fact', 'Operator', 'Expected', 'Actual'].map(function (c) { return h('th', { scope: 'col' }, c); }))),
+      h('caption', { class: 'sr-only' }, 'What was observed, what was expected and where it came from'),
+      h('thead', null, h('tr', null, ['Checked', 'Observed', 'Expected', 'Read from', 'Result'].map(function (c) { return h('th', { scope: 'col' }, c); }))),
       h('tbody', null, d.evidence.map(function (e) {
-        return h('tr', null, h('td', null, e.result ? h('span', { class: 'ok' }, '✓ met') : h('span', { class: 'bad' }, '✗ not met')),
-          h('td', null, h('code', null, e.fact + (e.path ? ' ' + e.path : ''))), h('td', null, h('code', null, e.operator)),
-          h('td', null, h('code', null, show(e.expected))), h('td', null, h('code', null, show(e.actual))));
+        return h('tr', null, h('th', { scope: 'row' }, e[0]), h('td', { class: 'observed' }, e[1]), h('td', null, e[2]), h('td', { class: 'source' }, e[3]),
+          h('td', null, e[4] ? h('span', { class: 'ok' }, '✓ as expected') : h('span', { class: 'bad' }, '✗ not as expected')));
       })))));
   } else left.appendChild(h('p', { class: 'muted' }, 'No condition evidence recorded.'));
   left.appendChild(h('h4', null, 'Remediation'));
+  // The rule's variant for this kind of resource (IAM vs ACM certificate, Classic vs ELBv2), when one fits.
   var fix = rule.remediation || {};
-  left.appendChild(h('p', null, fix.text || 'No remediation text for this rule.'));
+  if (d && d.fix >= 0 && fix.variants && fix.variants[d.fix]) fix = fix.variants[d.fix];
+  left.appendChild(h('p', { class: 'remediation' }, fix.text || 'No remediation text for this rule.'));
   // 22 rules carry no snippet for some or all channels: a missing one is simply not shown.
   [['AWS CLI', fix.cli], ['CloudFormation', fix.cloudformation], ['Terraform', fix.terraform]].forEach(function (s) {
     var block = snippet(s[0], s[1]);

@@ -36,7 +36,10 @@ function lbCard(i) {
     h('header', { class: 'lb-head' },
       h('div', null, h('h3', { id: 'lb-h-' + i, tabindex: '-1' }, r[2]),
         h('div', { class: 'sub' }, lb.type + ' · ' + lb.scheme + ' · ' + D.accounts[r[3]] + ' · ' + D.regions[r[4]]),
-        h('code', { class: 'arn' }, r[0])),
+        h('code', { class: 'arn' }, r[0]),
+        lb.alerts.length ? h('ul', { class: 'cert-alerts', 'aria-label': 'Certificate warnings' }, lb.alerts.map(function (a) {
+          return h('li', { class: 'flag cert-alert ' + (a[0] === 'expiring' ? 'flag-warn' : 'flag-bad'), 'data-alert': a[0] }, a[1]);
+        })) : null),
       h('div', { class: 'lb-counts' },
         open ? h('span', { class: 'status status-fail' }, fmt(counts[0]) + ' fail') : h('span', { class: 'status status-pass' }, 'No failing findings'),
         counts[1] ? h('span', { class: 'status status-error' }, fmt(counts[1]) + ' error') : null,
@@ -155,8 +158,22 @@ function initLbs() {
   update();
 }
 
+// Printing shows every finding that matches the filters and every load balancer, not one page of each.
+var printSaved = null;
 window.addEventListener('beforeprint', function () {
+  if (!printSaved) {
+    printSaved = { size: state.size, page: state.page, lbSize: lbState.size, lbPage: lbState.page };
+    state.size = Math.max(1, state.rows.length); state.page = 0;
+    lbState.size = Math.max(1, lbState.rows.length); lbState.page = 0;
+    renderTable(); renderLbs();
+  }
   var all = document.querySelectorAll('details'); for (var d = 0; d < all.length; d++) all[d].open = true;
+});
+window.addEventListener('afterprint', function () {
+  if (!printSaved) return;
+  state.size = printSaved.size; state.page = printSaved.page; lbState.size = printSaved.lbSize; lbState.page = printSaved.lbPage;
+  printSaved = null;
+  renderTable(); renderLbs();
 });
 initFindings();
 initLbs();

@@ -123,6 +123,26 @@ details.matrix summary { cursor: pointer; font-weight: 600; padding: .3rem 0; }
 .timeline-bar { height: 100%; border-radius: .3rem; }
 footer { color: var(--muted); font-size: .82rem; padding: 1rem 2rem 2rem; border-top: 1px solid var(--line); }
 noscript p { background: #fef3c7; padding: .6rem 1rem; border-radius: .4rem; }
+ul.cert-alerts { list-style: none; padding: 0; margin: .35rem 0 0; display: flex; flex-wrap: wrap; gap: .3rem; }
+ul.cert-alerts .flag { margin-left: 0; white-space: normal; }
+/* Narrow screens and print: each finding becomes a block (its cells inline, the message on a full-width line),
+   so no column is squeezed or clipped. */
+@media (max-width: 900px) {
+  table.findings, #findings-body, #findings-body > tr, #findings-body > tr > td { display: block; width: auto; }
+  table.findings > thead > tr { display: flex; flex-wrap: wrap; gap: .2rem .8rem; }
+  table.findings > thead > tr > th { border: 0; padding: .3rem .4rem; }
+  #findings-body > tr.finding { display: flex; flex-wrap: wrap; align-items: baseline; gap: .2rem .6rem; padding: .5rem .6rem; border-bottom: 1px solid var(--line); }
+  #findings-body > tr.finding > td { border: 0; padding: 0; min-width: 0; overflow-wrap: anywhere; }
+  #findings-body > tr.finding > td.msg { flex: 1 1 100%; max-width: none; }
+  tr.row-fail td:first-child, tr.row-error td:first-child, tr.row-waived td:first-child { box-shadow: none; }
+  tr.finding.row-fail { box-shadow: inset 4px 0 #dc2626; } tr.finding.row-error { box-shadow: inset 4px 0 var(--error); } tr.finding.row-waived { box-shadow: inset 4px 0 #d97706; }
+  .evidence td { overflow-wrap: anywhere; }
+  .filters { grid-template-columns: repeat(2, minmax(0,1fr)); }
+  .lb-head { flex-direction: column; } .lb-counts { justify-content: flex-start; }
+  main { padding: 1rem; } nav.sections { padding: 0 1rem; overflow-x: auto; } .page-header { grid-template-columns: 1fr; padding: 1.2rem 1rem; }
+  .stats { grid-template-columns: repeat(2, 1fr); }
+  .detail { padding: .6rem; }
+}
 @media (max-width: 1100px) { .filters { grid-template-columns: repeat(4, minmax(0,1fr)); } .grid-2, .lb-grid, .detail { grid-template-columns: 1fr; } .stats { grid-template-columns: repeat(3, 1fr); } }
 @media print {
   html { background: #fff; font-size: 11pt; }
@@ -135,5 +155,15 @@ noscript p { background: #fef3c7; padding: .6rem 1rem; border-radius: .4rem; }
   a { color: inherit; text-decoration: none; }
   pre { background: #f4f4f4; color: #000; border: 1px solid #ccc; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  .table-scroll { overflow: visible !important; }
+  table.data td, table.data th { overflow-wrap: anywhere; }
+  table.findings, #findings-body, #findings-body > tr, #findings-body > tr > td { display: block; width: auto; }
+  table.findings > thead, #findings-body > tr.finding > td:first-child, #f-lb .chip-clear { display: none !important; }
+  #findings-body > tr.finding { display: block; padding: .3rem 0 .4rem; border-bottom: 1px solid #bbb; break-inside: avoid; box-shadow: none !important; }
+  #findings-body > tr.finding > td { display: inline; border: 0; padding: 0 .6rem 0 0; box-shadow: none !important; }
+  #findings-body > tr.finding > td .sub { display: inline; margin-left: .3rem; }
+  #findings-body > tr.finding > td.msg { display: block; max-width: none; padding-top: .15rem; }
+  .detail { grid-template-columns: 1fr; padding: .4rem 0; }
+  .lb-grid { grid-template-columns: 1fr 1fr; }
 }
 `;

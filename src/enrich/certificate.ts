@@ -67,20 +67,20 @@ export function privateCaAnchors(cas: readonly PrivateCaRecord[] | undefined): s
 }
 
 /** One CertificateFacts per snapshot certificate, ordered by ARN. */
-export function certificateFacts(snapshot: Snapshot, options: CertificateFactsOptions): CertificateFacts[] {
+export async function certificateFacts(snapshot: Snapshot, options: CertificateFactsOptions): Promise<CertificateFacts[]> {
   assertIsoTime(options.asOf);
   const anchors = anchorsFor(options.trustAnchorsPem, options.privateCaAnchorsPem);
   const cas = new Map((snapshot.privateCas ?? []).map((ca) => [ca.arn, ca]));
   const context = { cas, collected: snapshot.privateCas !== undefined };
-  return [...snapshot.certificates]
-    .sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0))
-    .map((record) => factsFor(record, anchors, options, context));
+  const records = [...snapshot.certificates].sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
+  // Path validation (pkijs) is asynchronous: WebCrypto checks the signatures.
+  return Promise.all(records.map((record) => factsFor(record, anchors, options, context)));
 }
 
 /** Judge a chain as served (leaf first, in the order sent) exactly as configured chains are judged. */
-export function analyseServedChain(pems: string[], options: ServedChainOptions): ServedChainAnalysis {
+export async function analyseServedChain(pems: string[], options: ServedChainOptions): Promise<ServedChainAnalysis> {
   assertIsoTime(options.asOf);
-  const analysis = analyseServedPems(pems, anchorsFor(options.trustAnchorsPem, options.privateCaAnchorsPem), options.asOf);
+  const analysis = await analyseServedPems(pems, anchorsFor(options.trustAnchorsPem, options.privateCaAnchorsPem), options.asOf);
   const leaf = analysis.leaf ? leafFacts(analysis.leaf) : null;
   return {
     leaf,
@@ -90,16 +90,16 @@ export function analyseServedChain(pems: string[], options: ServedChainOptions):
   };
 }
 
-function factsFor(
+async function factsFor(
   record: CertificateRecord,
   anchors: TrustAnchorSet,
   options: CertificateFactsOptions,
   cas: { cas: Map<string, PrivateCaRecord>; collected: boolean },
-): CertificateFacts {
+): Promise<CertificateFacts> {
   const uses = options.usedBy.get(record.arn) ?? [];
   const usedBy = [...new Set(uses.map((u) => u.listenerArn))].sort();
   const loadBalancerTypes = [...new Set(uses.map((u) => u.loadBalancerType))].sort();
-  const analysis: ChainAnalysis | null = record.bodyPem === null ? null : analyseConfiguredPems(record.bodyPem, record.chainPem, anchors, options.asOf);
+  const analysis: ChainAnalysis | null = record.bodyPem === null ? null : await analyseConfiguredPems(record.bodyPem, record.chainPem, anchors, options.asOf);
   const leaf = analysis?.leaf ? leafFacts(analysis.leaf) : null;
   const key = leaf?.key ?? keyFromApi(record.keyAlgorithm);
   const notBefore = leaf?.notBefore ?? record.notBefore;

@@ -67,13 +67,13 @@ function diff<T>(a: readonly T[], b: readonly T[]): T[] {
 /** The chain served for the probed name, judged like a configured one; null when none was read or it cannot be parsed. */
 type ServedChainPart = Pick<EndpointFacts, 'servedChain' | 'servedHostnameCoverage' | 'ocspStapled' | 'servedLeafMustStaple'>;
 
-function servedChainFacts(o: ProbeObservation, context: ServedChainContext | null): ServedChainPart {
+async function servedChainFacts(o: ProbeObservation, context: ServedChainContext | null): Promise<ServedChainPart> {
   const served = o.certificates.find((c) => c.sni === o.target.sni) ?? o.certificates[0];
   if (o.status !== 'ok' || !served || served.chain.length === 0) return { servedChain: null, servedHostnameCoverage: null, ocspStapled: null, servedLeafMustStaple: null };
   const ocspStapled = served.ocspStapled;
   if (context === null) return { servedChain: null, servedHostnameCoverage: null, ocspStapled, servedLeafMustStaple: null };
   const names = [o.target.sni ?? (/^[\d.:]+$/.test(o.target.host) ? null : o.target.host)].filter((n): n is string => n !== null);
-  const analysis = analyseServedChain(served.chain.map((c) => c.pem), { ...context, hostnames: names });
+  const analysis = await analyseServedChain(served.chain.map((c) => c.pem), { ...context, hostnames: names });
   return {
     servedChain: analysis.parseError === null ? analysis.chain : null,
     servedHostnameCoverage: analysis.hostnameCoverage,
@@ -101,8 +101,8 @@ export function vulnerabilityFacts(o: ProbeObservation, listener: Listener | nul
   };
 }
 
-function endpointFor(o: ProbeObservation, lb: LoadBalancer | null, listener: Listener | null, policy: ResolvedPolicy | null,
-  records: Map<string, CertificateRecord>, context: ServedChainContext | null): EndpointFacts {
+async function endpointFor(o: ProbeObservation, lb: LoadBalancer | null, listener: Listener | null, policy: ResolvedPolicy | null,
+  records: Map<string, CertificateRecord>, context: ServedChainContext | null): Promise<EndpointFacts> {
   const ok = o.status === 'ok';
   const servedProtocols = TLS_PROTOCOLS.filter((p) => o.protocols[p] === true);
   const servedCipherSuites = [...new Set(TLS_PROTOCOLS.flatMap((p) => o.cipherSuites[p] ?? []))];
@@ -148,7 +148,7 @@ function endpointFor(o: ProbeObservation, lb: LoadBalancer | null, listener: Lis
     servedPostQuantumGroups: o.groups.filter((g) => groupByName(g)?.kind === 'hybrid-pq'),
     serverCipherOrder: o.serverCipherOrder,
     chachaPriority: o.chachaPriority ?? null,
-    ...servedChainFacts(o, context),
+    ...(await servedChainFacts(o, context)),
     ...vulnerabilityFacts(o, listener),
     servedProtocols,
     servedCipherSuites,
@@ -177,15 +177,15 @@ function configuredProtocolServes(iana: string, configured: readonly TlsProtocol
 }
 
 /** One EndpointFacts per probe observation, judged against the listener's resolved policy and certificates. */
-export function endpointFacts(snapshot: Snapshot, listenerPolicies: Map<string, ResolvedPolicy | null>, context: ServedChainContext | null = null): EndpointFacts[] {
+export async function endpointFacts(snapshot: Snapshot, listenerPolicies: Map<string, ResolvedPolicy | null>, context: ServedChainContext | null = null): Promise<EndpointFacts[]> {
   const records = new Map(snapshot.certificates.map((c) => [c.arn, c]));
   const listeners = new Map<string, { lb: LoadBalancer; listener: Listener }>();
   for (const lb of snapshot.loadBalancers) for (const listener of lb.listeners) listeners.set(listener.arn, { lb, listener });
-  const facts = snapshot.observations.map((o) => {
+  const facts = await Promise.all(snapshot.observations.map((o) => {
     const found = o.listenerArn ? listeners.get(o.listenerArn) : undefined;
     const lb = found?.lb ?? snapshot.loadBalancers.find((l) => l.arn === o.loadBalancerArn) ?? null;
     const policy = o.listenerArn ? listenerPolicies.get(o.listenerArn) ?? null : null;
     return endpointFor(o, lb, found?.listener ?? null, policy, records, context);
-  });
+  }));
   return facts.sort((a, b) => compareCodePoints(a.arn, b.arn));
 }

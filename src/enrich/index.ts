@@ -59,8 +59,8 @@ function usageUnseen(snapshot: Snapshot): Map<string, string> {
 
 const byArn = (a: { arn: string }, b: { arn: string }) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0);
 
-/** Derives the facts every rule reads. */
-export function enrich(snapshot: Snapshot, options: EnrichOptions): FactsBySubject {
+/** Derives the facts every rule reads (asynchronous: certification paths are validated with WebCrypto). */
+export async function enrich(snapshot: Snapshot, options: EnrichOptions): Promise<FactsBySubject> {
   const catalogue = buildPolicyCatalogue(snapshot);
   const context = buildListenerContext(snapshot, catalogue, options.asOf);
   const instances = new Map(snapshot.instances.map((i) => [i.instanceId, i]));
@@ -69,11 +69,15 @@ export function enrich(snapshot: Snapshot, options: EnrichOptions): FactsBySubje
   const policies = new Map<string, ResolvedPolicy | null>(listeners.map((l) => [l.arn, l.policy]));
   const usage = certificateUsage(snapshot, options.hostnames);
   const privateCaAnchorsPem = privateCaAnchors(snapshot.privateCas);
+  const [certificates, endpoints] = await Promise.all([
+    certificateFacts(snapshot, { asOf: options.asOf, trustAnchorsPem: options.trustAnchorsPem, privateCaAnchorsPem, ...usage }),
+    endpointFacts(snapshot, policies, { asOf: options.asOf, trustAnchorsPem: options.trustAnchorsPem, privateCaAnchorsPem }),
+  ]);
   return {
     listener: listeners.sort(byArn),
     loadBalancer: snapshot.loadBalancers.map((lb) => loadBalancerFacts(lb, instances, groups)).sort(byArn),
-    certificate: certificateFacts(snapshot, { asOf: options.asOf, trustAnchorsPem: options.trustAnchorsPem, privateCaAnchorsPem, ...usage }).sort(byArn),
+    certificate: certificates.sort(byArn),
     hsmCluster: snapshot.hsmClusters.map((c) => hsmClusterFacts(c, snapshot.instances)).sort(byArn),
-    endpoint: endpointFacts(snapshot, policies, { asOf: options.asOf, trustAnchorsPem: options.trustAnchorsPem, privateCaAnchorsPem }).sort(byArn),
+    endpoint: endpoints.sort(byArn),
   };
 }

@@ -7,6 +7,7 @@ import { exampleFacts } from './example-facts.ts';
 import { customOperators } from './operators.ts';
 import { paramProblems } from './params.ts';
 import { validateFacts, validateRuleShape } from './validation.ts';
+import { variantProblems } from './remediation.ts';
 
 const BUILTIN_OPERATORS = new Set([
   'equal', 'notEqual', 'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive', 'in', 'notIn', 'contains', 'doesNotContain',
@@ -55,6 +56,7 @@ export function ruleProblems(rule: unknown, fileName: string): string[] {
   for (const name of scan.params) if (!(name in r.paramsSchema)) problems.push(`/conditions use {"$param": "${name}"}, which /paramsSchema does not declare`);
   for (const name of Object.keys(r.paramsSchema)) if (!(name in r.params)) problems.push(`/params has no default for "${name}" (declared in /paramsSchema)`);
   problems.push(...paramProblems(r, r.params, '/params', { partial: false }));
+  problems.push(...variantProblems(r));
   for (const [kind, examples] of Object.entries(r.examples)) {
     (examples ?? []).forEach((example, i) => {
       const at = `/examples/${kind}/${i} (${example.name})`;

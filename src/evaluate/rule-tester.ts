@@ -7,6 +7,7 @@ import type { RuleDefinition, RuleExample } from '../model/rule.ts';
 import { SubjectEvaluator } from './engine.ts';
 import { exampleFacts } from './example-facts.ts';
 import { renderMessage } from './messages.ts';
+import { remediationVariantIndex } from './remediation.ts';
 
 export type ExpectedStatus = 'pass' | 'fail' | 'not_applicable' | 'error';
 
@@ -49,13 +50,24 @@ export async function runExample(rule: RuleDefinition, example: RuleExample, exp
   return { ruleId: rule.id, example: example.name, expected, actual: outcome.status, ok: problem === null, problem, message };
 }
 
-/** Runs every example of every rule. */
+/** Each remediation variant must be the one some fail example gets, so no variant is dead or shadowed. */
+export function checkRemediationVariants(rule: RuleDefinition): ExampleResult[] {
+  const chosen = new Set((rule.examples.fail ?? []).map((e) => remediationVariantIndex(rule, exampleFacts(rule.subject, e))));
+  return (rule.remediation.variants ?? []).map((v, i) => {
+    const ok = chosen.has(i);
+    return { ruleId: rule.id, example: `remediation variant ${i} (${JSON.stringify(v.when)})`, expected: 'fail' as const, actual: ok ? 'fail' : 'unused',
+      ok, problem: ok ? null : `no fail example chooses remediation variant ${i} (${JSON.stringify(v.when)}); add one, or an earlier variant shadows it`, message: null };
+  });
+}
+
+/** Runs every example of every rule, and checks that each remediation variant is reached. */
 export async function testRules(rules: readonly RuleDefinition[]): Promise<ExampleResult[]> {
   const results: ExampleResult[] = [];
   for (const rule of rules) {
     for (const [key, expected] of EXAMPLE_KINDS) {
       for (const example of rule.examples[key] ?? []) results.push(await runExample(rule, example, expected));
     }
+    results.push(...checkRemediationVariants(rule));
   }
   return results;
 }

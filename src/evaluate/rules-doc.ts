@@ -1,8 +1,18 @@
 /** docs/rules.md, generated from the rules' own metadata (CI fails when it is stale). */
 import type { RuleDefinition } from '../model/rule.ts';
 import { compareCodePoints } from '../text/order.ts';
+import type { Remediation } from '../model/rule.ts';
+import { describeWhen } from './remediation.ts';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+function snippets(fix: Remediation): string[] {
+  return [
+    ...(fix.cli ? ['```sh', fix.cli, '```', ''] : []),
+    ...(fix.cloudformation ? ['```yaml', fix.cloudformation, '```', ''] : []),
+    ...(fix.terraform ? ['```hcl', fix.terraform, '```', ''] : []),
+  ];
+}
 
 /** Renders the catalogue as Markdown: an index table, then one section per rule. */
 export function renderRulesDoc(rules: readonly RuleDefinition[]): string {
@@ -17,9 +27,8 @@ export function renderRulesDoc(rules: readonly RuleDefinition[]): string {
   ];
   for (const r of sorted) {
     lines.push(`## ${r.id}`, '', `**${cell(r.title)}** — ${r.subject}, ${r.category}, ${r.severity}`, '', r.description, '', `**Risk.** ${r.risk}`, '', `**Remediation.** ${r.remediation.text}`, '');
-    if (r.remediation.cli) lines.push('```sh', r.remediation.cli, '```', '');
-    if (r.remediation.cloudformation) lines.push('```yaml', r.remediation.cloudformation, '```', '');
-    if (r.remediation.terraform) lines.push('```hcl', r.remediation.terraform, '```', '');
+    lines.push(...snippets(r.remediation));
+    for (const v of r.remediation.variants ?? []) lines.push(`**Remediation — ${describeWhen(v.when)}.** ${v.text}`, '', ...snippets(v));
     lines.push(`**Pass means.** ${cell(r.passMessage)}`, '');
     const params = Object.entries(r.paramsSchema);
     if (params.length > 0) {

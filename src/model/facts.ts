@@ -205,6 +205,13 @@ export interface ChainCertificate extends CertificateRef {
 export type ChainStatus = 'trusted' | 'incomplete' | 'untrusted' | 'error';
 
 /** The chain judgement, the same for configured certificates (body + chain) and served chains. */
+/** RFC 5280 path validation of the judged path (pkijs plus a path-length check); not-checked when there is no path. */
+export interface PathCheck {
+  status: 'valid' | 'invalid' | 'not-checked';
+  /** what is wrong (invalid) or why nothing was checked (not-checked); empty when valid */
+  problems: string[];
+}
+
 export interface ChainFacts {
   status: ChainStatus;
   /** Why the chain could not be judged (status 'error'), else null. */
@@ -234,6 +241,8 @@ export interface ChainFacts {
   weakSignatureCertificates: WeakCertificateRef[];
   /** Smallest RSA/DSA key below the root; null when there is none. */
   smallestRsaBits: number | null;
+  /** Name constraints, path length, CA flags and key usage of the issuers on the path; null when not judged. */
+  pathCheck: PathCheck | null;
 }
 
 /** What the leaf certificate says about itself. */

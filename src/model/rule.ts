@@ -23,6 +23,18 @@ export interface RuleExample {
   params?: Record<string, unknown>;
 }
 
+/** How to fix a finding: prose and one snippet per channel. */
+export interface Remediation { text: string; cli?: string; cloudformation?: string; terraform?: string }
+
+/** Remediation for one kind of resource; the first whose `when` holds replaces the rule's own (src/evaluate/remediation.ts). */
+export interface RemediationVariant extends Remediation {
+  when: {
+    certificateSource?: 'acm' | 'iam';
+    acmType?: ('AMAZON_ISSUED' | 'IMPORTED' | 'PRIVATE')[];
+    loadBalancerType?: ('classic' | 'application' | 'network' | 'gateway')[];
+  };
+}
+
 export interface RuleDefinition {
   id: string;
   subject: SubjectKind;
@@ -31,7 +43,7 @@ export interface RuleDefinition {
   title: string;
   description: string;
   risk: string;
-  remediation: { text: string; cli?: string; cloudformation?: string; terraform?: string };
+  remediation: Remediation & { variants?: RemediationVariant[] };
   references: string[];
   controls: Record<string, string[]>;
   /** Default params; profiles override them within paramsSchema. */

@@ -7,6 +7,8 @@
  */
 import type { AuditResult, Finding } from '../model/finding.ts';
 import type { RuleDefinition, Severity } from '../model/rule.ts';
+import { fittedRules } from './remediation.ts';
+import type { FactsBySubject } from '../model/facts.ts';
 import type { Reporter } from './reporter.ts';
 
 export const ASFF_SCHEMA_VERSION = '2018-10-08';
@@ -171,13 +173,13 @@ export function toAsffFinding(f: Finding, rule: RuleDefinition | undefined, prod
 }
 
 /** The findings a team triages (fail, error, waived) as ASFF, in findings.json order. */
-export function toAsff(result: AuditResult, rules: readonly RuleDefinition[], product: AsffProduct | null = null): AsffFinding[] {
-  const byId = new Map(rules.map((r) => [r.id, r]));
-  return result.findings.filter((f) => f.status === 'fail' || f.status === 'error' || f.status === 'waived').map((f) => toAsffFinding(f, byId.get(f.ruleId), product, result.finishedAt, result.scope.regions));
+export function toAsff(result: AuditResult, rules: readonly RuleDefinition[], product: AsffProduct | null = null, facts: FactsBySubject | null = null): AsffFinding[] {
+  const ruleFor = fittedRules(rules, facts);
+  return result.findings.filter((f) => f.status === 'fail' || f.status === 'error' || f.status === 'waived').map((f) => toAsffFinding(f, ruleFor(f), product, result.finishedAt, result.scope.regions));
 }
 
 export const asffReporter: Reporter = {
   format: 'asff',
   fileName: 'findings.asff.json',
-  render: ({ result, rules }) => `${JSON.stringify(toAsff(result, rules), null, 2)}\n`,
+  render: ({ result, rules, facts }) => `${JSON.stringify(toAsff(result, rules, null, facts), null, 2)}\n`,
 };

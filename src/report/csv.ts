@@ -4,6 +4,7 @@
  */
 import type { Finding } from '../model/finding.ts';
 import type { RuleDefinition } from '../model/rule.ts';
+import { fittedRules } from './remediation.ts';
 import type { Reporter } from './reporter.ts';
 
 // Spreadsheets read a cell as a formula when it starts with one of these (OWASP "CSV injection"); tab and CR also start DDE payloads.
@@ -40,8 +41,8 @@ function row(f: Finding, rule: RuleDefinition | undefined): (string | null)[] {
 export const csvReporter: Reporter = {
   format: 'csv',
   fileName: 'findings.csv',
-  render: ({ result, rules }) => {
-    const byId = new Map(rules.map((r) => [r.id, r]));
-    return [csvRecord(CSV_COLUMNS), ...result.findings.map((f) => csvRecord(row(f, byId.get(f.ruleId))))].join('');
+  render: ({ result, rules, facts }) => {
+    const ruleFor = fittedRules(rules, facts);
+    return [csvRecord(CSV_COLUMNS), ...result.findings.map((f) => csvRecord(row(f, ruleFor(f))))].join('');
   },
 };

@@ -4,6 +4,7 @@ import { cutToBytes, utf8Bytes } from '../text/bytes.ts';
 import { escapeMarkdown } from '../text/escape-markdown.ts';
 import { SEVERITIES } from '../model/rule.ts';
 import type { Reporter, ReportInput } from './reporter.ts';
+import { describeEvidence } from './evidence.ts';
 
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024;
 const VERDICT_ICONS = { pass: '✅', fail: '❌', incomplete: '⛔', empty: '📭' } as const;
@@ -18,8 +19,20 @@ function md(text: string): string {
   return escapeMarkdown(Array.from(text).length > ITEM_CHARS ? `${Array.from(text).slice(0, ITEM_CHARS).join('')}…` : text);
 }
 
-function row(f: Finding): string {
-  return `| ${ICON[f.severity] ?? ''} ${f.severity} | \`${f.ruleId}\` | ${md(f.resource.name)} (${md(f.resource.region)}) | ${md(f.message)} |`;
+/** What was observed and where it was read, for the unmet conditions of a finding. */
+function observed(f: Finding, origin: 'aws' | 'template'): string {
+  const lines = describeEvidence(f, origin).filter((e) => !e.met);
+  return lines.length === 0 ? '—' : md(lines.map((e) => `${e.what}: ${e.observed} (${e.source})`).join('; '));
+}
+
+function row(f: Finding, origin: 'aws' | 'template'): string {
+  return `| ${ICON[f.severity] ?? ''} ${f.severity} | ${f.status === 'error' ? '⚠️ error' : 'fail'} | \`${f.ruleId}\` | ${md(f.resource.name)} (${md(f.resource.region)}) | ${md(f.message)} | ${observed(f, origin)} |`;
+}
+
+/** Failing and error findings together, most severe first; within a severity, failures before errors. */
+function bySeverity(findings: readonly Finding[]): Finding[] {
+  const rank = (f: Finding) => SEVERITIES.indexOf(f.severity) * 2 + (f.status === 'error' ? 1 : 0);
+  return findings.filter((f) => f.status === 'fail' || f.status === 'error').sort((a, b) => rank(a) - rank(b));
 }
 
 function changesSection(c: FindingChanges): string[] {
@@ -38,7 +51,7 @@ function changesSection(c: FindingChanges): string[] {
 /** Renders the summary; a long table is cut with a note so the file stays under the job-summary limit. */
 export function renderSummary(input: ReportInput, limit = SUMMARY_LIMIT_BYTES): string {
   const { result } = input;
-  const failing = result.findings.filter((f) => f.status === 'fail' || f.status === 'error');
+  const failing = bySeverity(result.findings);
   const v = result.verdict;
   const verdict = [
     `${VERDICT_ICONS[v.kind]} **${v.kind.toUpperCase()}** — ${escapeMarkdown(v.headline.replace(/^[A-Z]+: /, ''))}`,
@@ -83,16 +96,17 @@ export function renderSummary(input: ReportInput, limit = SUMMARY_LIMIT_BYTES): 
     if (shownGaps < gaps.length) text += `\n\n_Showing ${shownGaps} of ${gaps.length} parts not covered; every one is in findings.json (attempts) and report.html._`;
     text += '\n';
   }
-  text += ['', '## Top findings', '', '| severity | rule | resource | message |', '| --- | --- | --- | --- |'].join('\n');
+  text += ['', '## Failing and error findings', '', 'An error is a check that could not be judged (not seen, not probed): neither pass nor fail.', '',
+    '| severity | status | rule | resource | message | observed (read from) |', '| --- | --- | --- | --- | --- | --- |'].join('\n');
   let shown = 0;
   for (const f of failing.slice(0, 200)) {
-    const line = `\n${row(f)}`;
+    const line = `\n${row(f, input.options.locate ? 'template' : 'aws')}`;
     if (!within(line)) break;
     text += line;
     shown++;
   }
-  if (failing.length === 0) text += '\n| — | — | — | nothing failing |';
-  if (shown < failing.length) text += `\n\n_Showing ${shown} of ${failing.length} failing findings; the rest are in findings.json and report.html._`;
+  if (failing.length === 0) text += '\n| — | — | — | — | nothing failing | — |';
+  if (shown < failing.length) text += `\n\n_Showing ${shown} of ${failing.length} failing and error findings; the rest are in findings.json and report.html._`;
   return `${text}\n${footer}`;
 }
 

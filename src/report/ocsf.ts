@@ -6,6 +6,7 @@
 import type { AuditResult, Finding, FindingStatus } from '../model/finding.ts';
 import type { RuleDefinition, Severity } from '../model/rule.ts';
 import { asffId, asffResourceType, partitionOf } from './asff.ts';
+import { fittedRules } from './remediation.ts';
 import type { Reporter } from './reporter.ts';
 import { TOOL_VERSION } from '../version.ts';
 
@@ -102,8 +103,8 @@ export function toOcsfEvent(f: Finding, rule: RuleDefinition | undefined, result
 export const ocsfReporter: Reporter = {
   format: 'ocsf',
   fileName: 'findings.ocsf.jsonl',
-  render: ({ result, rules }) => {
-    const byId = new Map(rules.map((r) => [r.id, r]));
-    return result.findings.map((f) => `${JSON.stringify(toOcsfEvent(f, byId.get(f.ruleId), result))}\n`).join('');
+  render: ({ result, rules, facts }) => {
+    const ruleFor = fittedRules(rules, facts);
+    return result.findings.map((f) => `${JSON.stringify(toOcsfEvent(f, ruleFor(f), result))}\n`).join('');
   },
 };

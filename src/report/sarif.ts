@@ -4,13 +4,18 @@
  * Waived, passing and not-applicable findings are left out; past GitHub's 25,000 results per run the
  * lowest-severity results are aggregated per rule and the run says so.
  */
+import type { Log, Notification, ReportingDescriptor, Result } from 'sarif';
 import type { Finding } from '../model/finding.ts';
+import { describeEvidence, evidenceText, type EvidenceOrigin } from './evidence.ts';
+import { describeWhen } from '../evaluate/remediation.ts';
+import { fittedRules } from './remediation.ts';
+import type { Remediation } from '../model/rule.ts';
 import type { RuleDefinition, Severity } from '../model/rule.ts';
 import type { Reporter, ReportInput, SourceLocation } from './reporter.ts';
 
 export const SARIF_MAX_RESULTS = 25_000;
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '2.0', info: '0.0' };
-const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
+const LEVEL: Record<Severity, NonNullable<Result['level']>> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
 
 /** A deterministic, colon-free relative path that stands for a cloud resource. */
 export function pseudoPath(finding: Finding): string {
@@ -20,17 +25,24 @@ export function pseudoPath(finding: Finding): string {
   return ['aws', clean(r.account || 'unknown'), clean(r.region || 'unknown'), r.kind, clean(tail)].join('/').replace(/\/+/g, '/');
 }
 
+function snippets(fix: Remediation): string[] {
+  return [
+    ...(fix.cli ? ['', '```sh', fix.cli, '```'] : []),
+    ...(fix.cloudformation ? ['', '```yaml', fix.cloudformation, '```'] : []),
+    ...(fix.terraform ? ['', '```hcl', fix.terraform, '```'] : []),
+  ];
+}
+
 function helpMarkdown(rule: RuleDefinition): string {
-  const parts = [`**${rule.title}**`, '', rule.description, '', `**Risk.** ${rule.risk}`, '', `**Remediation.** ${rule.remediation.text}`];
-  if (rule.remediation.cli) parts.push('', '```sh', rule.remediation.cli, '```');
-  if (rule.remediation.terraform) parts.push('', '```hcl', rule.remediation.terraform, '```');
+  const parts = [`**${rule.title}**`, '', rule.description, '', `**Risk.** ${rule.risk}`, '', `**Remediation.** ${rule.remediation.text}`, ...snippets(rule.remediation)];
+  for (const v of rule.remediation.variants ?? []) parts.push('', `**Remediation — ${describeWhen(v.when)}.** ${v.text}`, ...snippets(v));
   const controls = Object.entries(rule.controls).map(([f, ids]) => `${f}: ${ids.join(', ')}`);
   if (controls.length > 0) parts.push('', `**Controls.** ${controls.join('; ')}`);
   if (rule.references.length > 0) parts.push('', ...rule.references.map((r) => `- ${r}`));
   return parts.join('\n');
 }
 
-function reportingDescriptor(rule: RuleDefinition, severity: Severity) {
+function reportingDescriptor(rule: RuleDefinition, severity: Severity): ReportingDescriptor {
   const text = `${rule.description}\nRisk: ${rule.risk}\nRemediation: ${rule.remediation.text}`;
   return {
     id: rule.id,
@@ -49,13 +61,15 @@ function reportingDescriptor(rule: RuleDefinition, severity: Severity) {
   };
 }
 
-function result(finding: Finding, ruleIndex: number, source: SourceLocation | null) {
+function result(finding: Finding, ruleIndex: number, source: SourceLocation | null, origin: EvidenceOrigin, fix: Remediation | null): Result {
   const note = source?.note ? ` (${source.note})` : '';
+  const evidence = describeEvidence(finding, origin).filter((e) => !e.met).map(evidenceText);
   return {
     ruleId: finding.ruleId,
     ruleIndex,
     level: LEVEL[finding.severity],
-    message: { text: `${finding.message}${note} [${finding.resource.arn}]` },
+    // GitHub shows only the text: the observed values and where they came from follow the message.
+    message: { text: [`${finding.message}${note} [${finding.resource.arn}]`, ...evidence.map((e) => `Observed: ${e}`)].join('\n') },
     locations: [{
       physicalLocation: source
         ? { artifactLocation: { uri: source.uri, uriBaseId: '%SRCROOT%' }, region: { startLine: source.startLine, endLine: source.endLine } }
@@ -71,12 +85,14 @@ function result(finding: Finding, ruleIndex: number, source: SourceLocation | nu
       region: finding.resource.region,
       resourceArn: finding.resource.arn,
       resourceKind: finding.resource.kind,
+      ...(evidence.length > 0 ? { evidence } : {}),
+      ...(fix ? { remediation: fix.text, ...(fix.cli ? { remediationCli: fix.cli } : {}) } : {}),
     },
   };
 }
 
 function notifications(complete: boolean, truncated: number, verdict: { headline: string; unseen: { causes: string[] } }, warnings: readonly string[]) {
-  const out: { level: 'error' | 'warning'; message: { text: string } }[] = [];
+  const out: Notification[] = [];
   for (const text of warnings) out.push({ level: 'warning', message: { text } });
   if (!complete) out.push({ level: 'error', message: { text: [verdict.headline, ...verdict.unseen.causes].join(' ') } });
   if (truncated > 0) out.push({ level: 'warning', message: { text: `${truncated} lower-severity results were left out: GitHub accepts ${SARIF_MAX_RESULTS} results per run. Every finding is in findings.json and report.html.` } });
@@ -84,14 +100,18 @@ function notifications(complete: boolean, truncated: number, verdict: { headline
 }
 
 /** Builds the SARIF log object (exported for tests and the bench). */
-export function buildSarif(input: ReportInput): object {
+export function buildSarif(input: ReportInput): Log {
   const { result: audit, rules } = input;
   const reported = audit.findings.filter((f) => f.status === 'fail' || f.status === 'error');
   const severityOf = new Map(audit.findings.map((f) => [f.ruleId, f.severity]));
   const usedRules = rules.filter((r) => reported.some((f) => f.ruleId === r.id) || severityOf.has(r.id));
   const index = new Map(usedRules.map((r, i) => [r.id, i]));
   const locate = input.options.locate ?? (() => null);
-  let results = reported.filter((f) => index.has(f.ruleId)).map((f) => result(f, index.get(f.ruleId)!, locate(f)));
+  const origin: EvidenceOrigin = input.options.locate ? 'template' : 'aws';
+  // The remediation that fits the resource (an IAM certificate is not told to use ACM's import command).
+  const ruleFor = fittedRules(rules, input.facts);
+  const fixFor = (f: Finding): Remediation | null => ruleFor(f)?.remediation ?? null;
+  let results = reported.filter((f) => index.has(f.ruleId)).map((f) => result(f, index.get(f.ruleId)!, locate(f), origin, fixFor(f)));
   let truncated = 0;
   if (results.length > SARIF_MAX_RESULTS) {
     truncated = results.length - SARIF_MAX_RESULTS;

@@ -30,10 +30,10 @@ async function statuses(bodyPem: string, chainPem: string | null, hostnames: str
     renewalStatus: null, transparencyLogging: null, inUseBy: [], bodyPem, chainPem, tags: {}, observed: { metadata: OBSERVED, body: OBSERVED },
   };
   const snapshot = { certificates: [record] } as unknown as Snapshot;
-  const [facts] = certificateFacts(snapshot, {
+  const [facts] = (await certificateFacts(snapshot, {
     asOf: pki.now.toISOString(), trustAnchorsPem: [root.pem], hostnames: new Map([[arn, hostnames]]),
     usedBy: new Map([[arn, [{ listenerArn: 'arn:listener/1', loadBalancerType: 'application' }]]]),
-  });
+  }));
   const outcomes = await evaluator.evaluate(facts!);
   return Object.fromEntries([...outcomes].map(([id, o]) => [id, o.status]));
 }
@@ -42,7 +42,7 @@ describe('certificate rules on enriched facts', () => {
   it('passes a healthy chain on every structural rule', async () => {
     const leaf = pki.leaf('ok.example.test', int1);
     const s = await statuses(leaf.pem, int1.pem, ['ok.example.test']);
-    for (const id of ['cert-expired', 'cert-expiring', 'chain-misordered', 'chain-incomplete', 'chain-untrusted', 'chain-extraneous', 'cert-weak-key', 'cert-weak-signature', 'cert-hostname-mismatch', 'cert-unsupported-key']) {
+    for (const id of ['cert-expired', 'cert-expiring', 'chain-misordered', 'chain-incomplete', 'chain-untrusted', 'chain-extraneous', 'cert-weak-key', 'cert-weak-signature', 'cert-hostname-mismatch', 'cert-unsupported-key', 'chain-path-invalid']) {
       expect(s[id], id).toBe('pass');
     }
     expect(s['cert-imported-no-renewal']).toBe('fail');
@@ -57,10 +57,17 @@ describe('certificate rules on enriched facts', () => {
     });
   });
 
+  it('fails chain-path-invalid for a leaf outside its issuer\'s name constraints, which signatures alone accept', async () => {
+    const corp = pki.issue({ cn: 'Rules Corp Only', issuer: int1, ca: true, extraExtensions: ['nameConstraints = critical, permitted;DNS:.corp.test'] });
+    const leaf = pki.leaf('www.example.test', corp);
+    const s = await statuses(leaf.pem, pemBundle([corp, int1]), ['www.example.test']);
+    expect(s).toMatchObject({ 'chain-path-invalid': 'fail', 'chain-incomplete': 'pass', 'chain-untrusted': 'pass', 'cert-hostname-mismatch': 'pass' });
+  });
+
   it('reports the chain rules as errors, never passes, when the chain cannot be read', async () => {
     const leaf = pki.leaf('garbage.example.test', int1);
     const s = await statuses(leaf.pem, '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
-    for (const id of ['chain-misordered', 'chain-incomplete', 'chain-untrusted', 'chain-extraneous', 'cert-weak-signature']) {
+    for (const id of ['chain-misordered', 'chain-incomplete', 'chain-untrusted', 'chain-extraneous', 'cert-weak-signature', 'chain-path-invalid']) {
       expect(s[id], id).toBe('error');
     }
   });

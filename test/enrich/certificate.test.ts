@@ -53,11 +53,11 @@ function run(certificates: CertificateRecord[], extra: { hostnames?: [string, st
 }
 
 describe('certificateFacts', () => {
-  it('analyses an imported certificate with its chain and validates against the facts schema', () => {
-    const [facts] = run([record(`${ACM}good`, { bodyPem: leaf.pem, chainPem: pemBundle([int]) })], {
+  it('analyses an imported certificate with its chain and validates against the facts schema', async () => {
+    const [facts] = (await run([record(`${ACM}good`, { bodyPem: leaf.pem, chainPem: pemBundle([int]) })], {
       hostnames: [[`${ACM}good`, ['shop.example.test', 'api.shop.example.test', 'other.example.test']]],
       usedBy: [[`${ACM}good`, [{ listenerArn: listener(2), loadBalancerType: 'application' }, { listenerArn: listener(1), loadBalancerType: 'application' }]]],
-    });
+    }));
     expect(validateAgainst(certificateSchema, facts)).toEqual([]);
     expect(validateAgainst(certificateSchema, { ...facts, chain: { ...facts?.chain, orderOk: 'yes' } })).not.toEqual([]);
     expect(facts).toMatchObject({
@@ -71,24 +71,24 @@ describe('certificateFacts', () => {
     expect(facts?.chain).toMatchObject({ status: 'trusted', orderOk: true, path: [0, 1], extraneous: [] });
   });
 
-  it('flags an ED25519 certificate on an ALB and a certificate expiring in 5 days', () => {
-    const facts = run([
+  it('flags an ED25519 certificate on an ALB and a certificate expiring in 5 days', async () => {
+    const facts = (await run([
       record(`${ACM}ed`, { bodyPem: edLeaf.pem, chainPem: int.pem }),
       record(`${ACM}soon`, { bodyPem: soonLeaf.pem, chainPem: int.pem }),
-    ], { usedBy: [[`${ACM}ed`, [{ listenerArn: listener(1), loadBalancerType: 'application' }, { listenerArn: listener(3), loadBalancerType: 'gateway' }]]] });
+    ], { usedBy: [[`${ACM}ed`, [{ listenerArn: listener(1), loadBalancerType: 'application' }, { listenerArn: listener(3), loadBalancerType: 'gateway' }]]] }));
     expect(facts.map((f) => f.arn)).toEqual([`${ACM}ed`, `${ACM}soon`]);
     expect(facts[0]?.unsupportedKeyForLbTypes).toEqual(['application']);
     expect(facts[1]).toMatchObject({ daysUntilExpiry: 5, expired: false, chain: { minDaysUntilExpiry: 5 } });
     for (const f of facts) expect(validateAgainst(certificateSchema, f)).toEqual([]);
   });
 
-  it('turns broken input into parseError with an unknown chain, never a crash', () => {
+  it('turns broken input into parseError with an unknown chain, never a crash', async () => {
     const garbage = '-----BEGIN CERTIFICATE-----\nZ2FyYmFnZQ==\n-----END CERTIFICATE-----\n';
-    const facts = run([
+    const facts = (await run([
       record(`${ACM}broken`, { bodyPem: 'not a pem at all', notAfter: '2099-01-01T00:00:00.000Z' }),
       record(`${ACM}garbage`, { bodyPem: leaf.pem, chainPem: garbage }),
       record(`${ACM}huge`, { bodyPem: leaf.pem, chainPem: pemBundle(Array.from({ length: 200 }, () => int)) }),
-    ]);
+    ]));
     expect(facts.map((f) => f.parseError)).toEqual([
       expect.stringMatching(/certificate body: no PEM certificate found/),
       expect.stringMatching(/chain certificate 1: not a parsable X.509 certificate/),
@@ -104,11 +104,11 @@ describe('certificateFacts', () => {
     expect(facts[1]?.leaf?.subject).toBe('CN=shop.example.test');
   });
 
-  it('falls back to the API key algorithm, dates and names when no PEM was collected', () => {
-    const [facts] = run([record(`${ACM}api`, {
+  it('falls back to the API key algorithm, dates and names when no PEM was collected', async () => {
+    const [facts] = (await run([record(`${ACM}api`, {
       acmType: 'AMAZON_ISSUED', keyAlgorithm: 'RSA_1024', domainName: 'api.example.test', subjectAlternativeNames: ['api.example.test', '*.api.example.test'],
       notBefore: '2020-01-01T00:00:00.000Z', notAfter: '2021-01-01T00:00:00.000Z', renewalStatus: 'FAILED', transparencyLogging: 'DISABLED',
-    })], { hostnames: [[`${ACM}api`, ['x.api.example.test', 'www.example.test']]] });
+    })], { hostnames: [[`${ACM}api`, ['x.api.example.test', 'www.example.test']]] }));
     expect(validateAgainst(certificateSchema, facts)).toEqual([]);
     expect(facts).toMatchObject({
       pemAvailable: false, leaf: null, chain: null, parseError: null, key: { type: 'rsa', bits: 1024, curve: null },
@@ -116,12 +116,12 @@ describe('certificateFacts', () => {
     });
   });
 
-  it('is deterministic for the same snapshot and asOf', () => {
+  it('is deterministic for the same snapshot and asOf', async () => {
     const records = [record(`${ACM}b`, { bodyPem: leaf.pem, chainPem: int.pem }), record(`${ACM}a`, { source: 'iam', region: 'global', bodyPem: soonLeaf.pem })];
-    expect(JSON.stringify(run(records))).toBe(JSON.stringify(run([...records].reverse())));
+    expect(JSON.stringify((await run(records)))).toBe(JSON.stringify((await run([...records].reverse()))));
   });
 
-  it('maps ACM key algorithm names', () => {
+  it('maps ACM key algorithm names', async () => {
     expect(keyFromApi('EC_secp384r1')).toEqual({ type: 'ec', bits: 384, curve: 'P-384' });
     expect(keyFromApi('RSA_4096')).toEqual({ type: 'rsa', bits: 4096, curve: null });
     expect(keyFromApi('ML_DSA_65')).toBeNull();

@@ -33,25 +33,25 @@ const ca = (extra: Partial<PrivateCaRecord> = {}): PrivateCaRecord => ({
 });
 
 describe('ACM Private CA facts', () => {
-  it('anchor a private chain at the CA\'s root, so it is trusted without --trust-store', () => {
-    const [cert] = facts({ certificates: [privateCert], privateCas: [ca()] }).certificate;
+  it('anchor a private chain at the CA\'s root, so it is trusted without --trust-store', async () => {
+    const [cert] = (await facts({ certificates: [privateCert], privateCas: [ca()] })).certificate;
     expect(cert?.chain?.status).toBe('trusted');
     expect(cert?.chain?.anchor).toEqual({ subject: 'CN=Peers Facts Private Root', source: 'private-ca' });
     expect(cert?.privateCa).toMatchObject({ status: 'ACTIVE', daysUntilExpiry: 60, expired: false, key: { type: 'ec', curve: 'P-256' }, signingHash: 'sha256' });
   });
 
-  it('without the CA in the snapshot the chain is untrusted and the CA facts are unknown, not judged', () => {
-    const [old] = facts({ certificates: [privateCert] }).certificate;
+  it('without the CA in the snapshot the chain is untrusted and the CA facts are unknown, not judged', async () => {
+    const [old] = (await facts({ certificates: [privateCert] })).certificate;
     expect(old?.chain?.status).toBe('untrusted');
     expect(old?.privateCa).toBeNull();
     expect(old?.unknown?.['privateCa']?.status).toBe('skipped');
-    const [missing] = facts({ certificates: [privateCert], privateCas: [] }).certificate;
+    const [missing] = (await facts({ certificates: [privateCert], privateCas: [] })).certificate;
     expect(missing?.unknown?.['privateCa']).toEqual({ status: 'error', reason: `Private CA ${CA_ARN} is not in the snapshot` });
   });
 
-  it('a CA that could not be described leaves its status unknown', () => {
+  it('a CA that could not be described leaves its status unknown', async () => {
     const denied = { status: 'error' as const, reason: 'AccessDeniedException: not authorized' };
-    const [cert] = facts({ certificates: [privateCert], privateCas: [ca({ status: null, notAfter: null, observed: { metadata: denied, certificate: OBSERVED } })] }).certificate;
+    const [cert] = (await facts({ certificates: [privateCert], privateCas: [ca({ status: null, notAfter: null, observed: { metadata: denied, certificate: OBSERVED } })] })).certificate;
     expect(cert?.unknown?.['privateCa.status']?.reason).toContain('AccessDeniedException');
     // The CA certificate was read: the key is known from it even so.
     expect(cert?.privateCa?.key).toMatchObject({ type: 'ec' });
@@ -68,33 +68,33 @@ describe('security-group exposure facts', () => {
     return lb;
   };
 
-  it('report ranges beyond the listener ports and all traffic (not ICMP); a port opened only to a VPC range still counts as reachable', () => {
-    const [lb] = facts({ loadBalancers: [alb()], securityGroups: [group([rule('tcp', 443, 443), rule('tcp', 8443, 8443, '10.0.0.0/8'), rule('tcp', 0, 65535, '::/0'), rule('icmp', -1, -1), rule('-1', null, null, '10.0.0.0/8')])] }).loadBalancer;
+  it('report ranges beyond the listener ports and all traffic (not ICMP); a port opened only to a VPC range still counts as reachable', async () => {
+    const [lb] = (await facts({ loadBalancers: [alb()], securityGroups: [group([rule('tcp', 443, 443), rule('tcp', 8443, 8443, '10.0.0.0/8'), rule('tcp', 0, 65535, '::/0'), rule('icmp', -1, -1), rule('-1', null, null, '10.0.0.0/8')])] })).loadBalancer;
     expect(lb?.exposure).toMatchObject({ tlsOnly: true, openBeyondListeners: ['tcp 0-65535'], unreachableTlsListenerPorts: [] });
     expect(lb?.exposure?.internetIngress.map((i) => `${i.protocol}:${i.fromPort}-${i.toPort}@${i.source}`)).toEqual(['tcp:443-443@0.0.0.0/0', 'tcp:0-65535@::/0', 'icmp:-1--1@0.0.0.0/0']);
   });
 
-  it('a listener port no rule admits is unreachable; an internal load balancer has no exposure facts', () => {
-    const [lb] = facts({ loadBalancers: [alb()], securityGroups: [group([rule('tcp', 443, 443)])] }).loadBalancer;
+  it('a listener port no rule admits is unreachable; an internal load balancer has no exposure facts', async () => {
+    const [lb] = (await facts({ loadBalancers: [alb()], securityGroups: [group([rule('tcp', 443, 443)])] })).loadBalancer;
     expect(lb?.exposure?.unreachableTlsListenerPorts).toEqual([8443]);
     const internal = alb();
     internal.scheme = 'internal';
-    expect(facts({ loadBalancers: [internal], securityGroups: [] }).loadBalancer[0]?.exposure).toBeNull();
+    expect((await facts({ loadBalancers: [internal], securityGroups: [] })).loadBalancer[0]?.exposure).toBeNull();
   });
 
-  it('a group that could not be read is an error naming the failed call; a snapshot without groups is skipped', () => {
+  it('a group that could not be read is an error naming the failed call; a snapshot without groups is skipped', async () => {
     const lb = alb();
     const attempt = { service: 'ec2', account: ACCOUNT, region: REGION, operation: 'DescribeSecurityGroups', status: 'error' as const, reason: 'UnauthorizedOperation: denied', covers: ['sg-0peers00000000001'] };
-    const [denied] = facts({ loadBalancers: [lb], securityGroups: [], attempts: [attempt] }).loadBalancer;
+    const [denied] = (await facts({ loadBalancers: [lb], securityGroups: [], attempts: [attempt] })).loadBalancer;
     expect(denied?.exposure).toBeNull();
     expect(denied?.unknown?.['exposure']).toEqual({ status: 'error', reason: 'security group sg-0peers00000000001: DescribeSecurityGroups failed: UnauthorizedOperation: denied' });
-    expect(facts({ loadBalancers: [alb()] }).loadBalancer[0]?.unknown?.['exposure']?.status).toBe('skipped');
+    expect((await facts({ loadBalancers: [alb()] })).loadBalancer[0]?.unknown?.['exposure']?.status).toBe('skipped');
   });
 
-  it('Classic subnets reach the facts; WAF facts exist for ALBs only', () => {
+  it('Classic subnets reach the facts; WAF facts exist for ALBs only', async () => {
     const clb = loadBalancer('classic', 'peers-classic', { securityGroups: [] });
     clb.listeners = [classicListener(clb, 443, 'HTTPS', 'HTTP', 80)];
-    const out = facts({ loadBalancers: [clb, { ...alb(), webAclArn: 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/a/1' }] }).loadBalancer;
+    const out = (await facts({ loadBalancers: [clb, { ...alb(), webAclArn: 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/a/1' }] })).loadBalancer;
     expect(out.find((l) => l.type === 'classic')).toMatchObject({ subnetIds: ['subnet-0aa1', 'subnet-0bb2'], webAclAttached: null });
     expect(out.find((l) => l.type === 'application')?.webAclAttached).toBe(true);
   });
@@ -105,19 +105,19 @@ describe('trust-store facts', () => {
     arn: `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:truststore/partners/0000000000000001`, name: 'partners', account: ACCOUNT, region: REGION,
     status: 'ACTIVE', numberOfCaCertificates: 2, caBundlePem: bundle, revocationCount: 0, revocations: [], observed: { caBundle: OBSERVED, revocations: OBSERVED }, ...extra,
   });
-  const listenerFacts = (trustStore: TrustStoreRecord) => {
+  const listenerFacts = async (trustStore: TrustStoreRecord) => {
     const lb = loadBalancer('application', 'mtls');
     lb.listeners = [elbv2Listener(lb, 443, 'HTTPS', { mutualAuthentication: { mode: 'verify', trustStoreArn: trustStore.arn, ignoreClientCertificateExpiry: false, advertiseTrustStoreCaNames: 'off' } })];
-    return facts({ loadBalancers: [lb], trustStores: [trustStore] }).listener[0];
+    return (await facts({ loadBalancers: [lb], trustStores: [trustStore] })).listener[0];
   };
 
-  it('judge each CA of the bundle: expired, weak key, SHA-1 below a root, not a CA', () => {
+  it('judge each CA of the bundle: expired, weak key, SHA-1 below a root, not a CA', async () => {
     const expired = pki.root('Bundle Expired CA', { notBeforeDays: -800, notAfterDays: -5 });
     const weak = pki.root('Bundle Weak CA', { key: 'rsa-1024' });
     const issuer = pki.root('Bundle Issuer');
     const sha1Intermediate = pki.intermediate('Bundle SHA1 Intermediate', issuer, { key: 'rsa-2048', digest: 'sha1' });
     const notCa = pki.leaf('client.partner.example', issuer);
-    const l = listenerFacts(store(pemBundle([expired, weak, sha1Intermediate, notCa])));
+    const l = await listenerFacts(store(pemBundle([expired, weak, sha1Intermediate, notCa])));
     expect(l?.mtls).toMatchObject({ trustStoreCaCount: 4, caMinDaysUntilExpiry: -5 });
     expect(l?.mtls?.expiredCas?.map((c) => c.subject)).toEqual(['CN=Bundle Expired CA']);
     expect(l?.mtls?.weakCas?.map((c) => `${c.subject}: ${c.reason}`)).toEqual([
@@ -127,14 +127,14 @@ describe('trust-store facts', () => {
     ]);
   });
 
-  it('an unparsable bundle, a CRL without dates or a store the snapshot predates leave the facts unknown', () => {
-    const broken = listenerFacts(store('-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n', {
+  it('an unparsable bundle, a CRL without dates or a store the snapshot predates leave the facts unknown', async () => {
+    const broken = await listenerFacts(store('-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n', {
       revocations: [{ revocationId: 7, revocationType: 'CRL', numberOfRevokedEntries: 1, issuer: null, thisUpdate: null, nextUpdate: null, error: 'the CRL could not be parsed: bad tag' }],
     }));
     expect(broken?.unknown?.['mtls.weakCas']?.status).toBe('error');
     expect(broken?.unknown?.['mtls.expiredRevocationLists']?.reason).toContain('revocation list 7 (the CRL could not be parsed: bad tag)');
     expect(broken?.mtls?.revocationListCount).toBe(1);
     const { observed: _omitted, ...older } = store(pemBundle([root]));
-    expect(listenerFacts(older as Snapshot['trustStores'][number])?.unknown?.['mtls.trustStoreCaCount']?.status).toBe('skipped');
+    expect((await listenerFacts(older as Snapshot["trustStores"][number]))?.unknown?.['mtls.trustStoreCaCount']?.status).toBe('skipped');
   });
 });

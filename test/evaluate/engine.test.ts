@@ -111,7 +111,7 @@ describe('unreadable certificates', () => {
     const { readFileSync } = await import('node:fs');
     const facts = JSON.parse(readFileSync(new URL('../fixtures/facts/certificate-unreadable-chain.error.json', import.meta.url), 'utf8'));
     const chainRules = rules.filter((r) => r.id.startsWith('chain-') || r.id === 'cert-weak-signature');
-    expect(chainRules.length).toBe(5);
+    expect(chainRules.length).toBe(6);
     const evaluator = new SubjectEvaluator('certificate', chainRules.map((rule) => ({ rule, params: rule.params, severity: rule.severity })));
     const outcomes = await evaluator.evaluate(facts);
     for (const rule of chainRules) {

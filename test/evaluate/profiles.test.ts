@@ -71,8 +71,8 @@ describe('profile include/exclude globs', () => {
   it('select with the same glob dialect as waivers: * ? [..] {a,b}, exclude wins', () => {
     const ids = (include: string[], exclude: string[] = []) =>
       applyProfile(rules, { ...shipped, include, exclude, defaults: {}, severity: {} }).map((r) => r.rule.id);
-    expect(ids(['chain-*'])).toEqual(['chain-extraneous', 'chain-incomplete', 'chain-misordered', 'chain-untrusted']);
-    expect(ids(['{chain,hsm}-*'], ['hsm-no-*', 'chain-[iu]*'])).toEqual(['chain-extraneous', 'chain-misordered', 'hsm-degraded', 'hsm-offload-placement', 'hsm-too-few-hsms']);
+    expect(ids(['chain-*'])).toEqual(['chain-extraneous', 'chain-incomplete', 'chain-misordered', 'chain-path-invalid', 'chain-untrusted']);
+    expect(ids(['{chain,hsm}-*'], ['hsm-no-*', 'chain-[iu]*'])).toEqual(['chain-extraneous', 'chain-misordered', 'chain-path-invalid', 'hsm-degraded', 'hsm-offload-placement', 'hsm-too-few-hsms']);
     expect(ids(['*'], ['*'])).toEqual([]);
     expect(ids(['lb-single-az'])).toEqual(['lb-single-az']);
   });

@@ -60,7 +60,7 @@ describe('planning, estate probing and endpoint drift facts', () => {
   }, 60_000);
   afterAll(async () => { await server.stop(); pki.cleanup(); });
 
-  it('plans TLS listeners and TCP pass-through on TLS ports, skips internal LBs unless reachable', () => {
+  it('plans TLS listeners and TCP pass-through on TLS ports, skips internal LBs unless reachable', async () => {
     const snapshot = snapshotWith(pki, 'leaf');
     const plan = planProbes(snapshot);
     expect(plan.map((t) => [t.host, t.port, t.sni, t.sniNames])).toEqual([['shop.elb.test', 443, 'a.test', ['www.wild.test']], ['shop.elb.test', 8443, null, []]]);
@@ -71,7 +71,7 @@ describe('planning, estate probing and endpoint drift facts', () => {
     const snapshot = snapshotWith(pki, 'other');
     snapshot.observations = await probeEstate(snapshot, { connectTo: [`shop.elb.test::127.0.0.1:${server.port}`], timeoutMs: 2000, groups: false });
     expect(snapshot.observations.map((o) => o.status)).toEqual(['ok', 'ok']);
-    const facts = endpointFacts(snapshot, new Map([[LISTENER, policy], [TCP_LISTENER, null]]));
+    const facts = (await endpointFacts(snapshot, new Map([[LISTENER, policy], [TCP_LISTENER, null]])));
     const validate = new Ajv({ allErrors: true }).compile(schema);
     for (const f of facts) expect(validate(f), JSON.stringify(validate.errors)).toBe(true);
     const https = facts.find((f) => f.listenerArn === LISTENER)!;
@@ -90,7 +90,7 @@ describe('planning, estate probing and endpoint drift facts', () => {
   it('matches when the served leaf is the configured one, and flags the served chain order', async () => {
     const snapshot = snapshotWith(pki, 'leaf');
     snapshot.observations = await probeEstate(snapshot, { connectTo: [`::127.0.0.1:${server.port}`], timeoutMs: 2000, groups: false });
-    const https = endpointFacts(snapshot, new Map([[LISTENER, policy]])).find((f) => f.listenerArn === LISTENER)!;
+    const https = (await endpointFacts(snapshot, new Map([[LISTENER, policy]]))).find((f) => f.listenerArn === LISTENER)!;
     expect(https.drift.certificateMismatches).toEqual([]);
     expect(https.drift.certificates.every((c) => c.matches === true)).toBe(true);
     // configured leaf, I2, I1 — served leaf, I1, I2, root

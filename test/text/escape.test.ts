@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { jobSummaryText } from '../../src/entry/action.ts';
 import { renderSummary, SUMMARY_LIMIT_BYTES } from '../../src/report/markdown.ts';
+import { SEVERITIES } from '../../src/model/rule.ts';
 import { cutToBytes, utf8Bytes } from '../../src/text/bytes.ts';
 import { escapeMarkdown } from '../../src/text/escape-markdown.ts';
 import { escapeTerminal } from '../../src/text/escape-terminal.ts';
@@ -68,11 +69,13 @@ describe('escapeMarkdown', () => {
     const findingsTable = tables.at(-1)!;
     const rows = findingsTable.split('<tbody>')[1]!.match(/<tr>[\s\S]*?<\/tr>/g)!;
     expect(rows.length).toBe(Math.min(200, failing.length));
-    const shown = failing.slice(0, rows.length);
+    // summary.md lists them by severity, failures before errors within one severity (a stable sort keeps the rest)
+    const rank = (f: (typeof failing)[number]) => SEVERITIES.indexOf(f.severity) * 2 + (f.status === 'error' ? 1 : 0);
+    const shown = [...failing].sort((a, b) => rank(a) - rank(b)).slice(0, rows.length);
     rows.forEach((row, i) => {
       const cells = row.match(/<td>[\s\S]*?<\/td>/g)!;
-      expect(cells.length).toBe(4);
-      expect(textOf(cells[3]!)).toBe(expectedText(shown[i]!.message));
+      expect(cells.length).toBe(6);
+      expect(textOf(cells[4]!)).toBe(expectedText(shown[i]!.message));
     });
     // One item per gap in "Not covered", plus the verdict's list of what was not seen.
     expect(html.match(/<li>/g)?.length).toBe(input.result.attempts.filter((a) => a.status === 'error').length + input.result.verdict.unseen.causes.length);
@@ -88,7 +91,7 @@ describe('byte budgets', () => {
     for (let i = 0; i < 5000; i++) input.result.findings.push({ ...template, message: `${i} ${long}` });
     const summary = renderSummary(input);
     expect(utf8Bytes(summary)).toBeLessThanOrEqual(SUMMARY_LIMIT_BYTES);
-    expect(summary).toMatch(/_Showing \d+ of \d+ failing findings/);
+    expect(summary).toMatch(/_Showing \d+ of \d+ failing and error findings/);
     expect(summary).toContain('# elb-tls-audit');
   });
 

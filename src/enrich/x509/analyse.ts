@@ -1,10 +1,11 @@
 /** From PEM text to a judged, summarised chain: the one entry point for configured and served chains. */
 import { erroredChain, judgeChain } from './chain.ts';
+import { checkCertificationPath } from './path-check.ts';
 import { loadCertificate, type LoadedCertificate } from './parse.ts';
 import { MAX_CHAIN_CERTIFICATES, splitPemCertificates } from './pem.ts';
 import { belowRoot, weakKeyReason, weakSignatureReason } from './strength.ts';
 import type { TrustAnchorSet } from './trust-anchors.ts';
-import type { ChainFacts, ChainJudgement, ParsedCertificate } from './types.ts';
+import type { ChainFacts, ChainJudgement, ParsedCertificate, PathCheck } from './types.ts';
 
 export interface ChainAnalysis {
   leaf: ParsedCertificate | null;
@@ -14,7 +15,7 @@ export interface ChainAnalysis {
 }
 
 /** Analyse a leaf PEM plus an optional chain PEM, as stored in ACM or IAM. */
-export function analyseConfiguredPems(bodyPem: string, chainPem: string | null, anchors: TrustAnchorSet, asOf: string): ChainAnalysis {
+export async function analyseConfiguredPems(bodyPem: string, chainPem: string | null, anchors: TrustAnchorSet, asOf: string): Promise<ChainAnalysis> {
   const body = splitPemCertificates(bodyPem, 'certificate body');
   if (!body.ok) return failed(body.error, 0);
   if (body.blocks.length !== 1) return failed(`certificate body: ${body.blocks.length} certificates, expected exactly 1`, body.blocks.length);
@@ -24,7 +25,7 @@ export function analyseConfiguredPems(bodyPem: string, chainPem: string | null, 
 }
 
 /** Analyse a chain as served: one PEM per certificate, leaf first, in the order the server sent them. */
-export function analyseServedPems(pems: readonly string[], anchors: TrustAnchorSet, asOf: string): ChainAnalysis {
+export async function analyseServedPems(pems: readonly string[], anchors: TrustAnchorSet, asOf: string): Promise<ChainAnalysis> {
   if (pems.length === 0) return failed('served chain: no certificate', 0);
   if (pems.length > MAX_CHAIN_CERTIFICATES) {
     return failed(`served chain: ${pems.length} certificates, more than the ${MAX_CHAIN_CERTIFICATES} analysed`, pems.length);
@@ -39,7 +40,7 @@ export function analyseServedPems(pems: readonly string[], anchors: TrustAnchorS
   return analyseDer(ders, pems.map((_, i) => `served certificate ${i + 1}`), anchors, asOf);
 }
 
-function analyseDer(ders: readonly Buffer[], labels: readonly string[], anchors: TrustAnchorSet, asOf: string): ChainAnalysis {
+async function analyseDer(ders: readonly Buffer[], labels: readonly string[], anchors: TrustAnchorSet, asOf: string): Promise<ChainAnalysis> {
   if (ders.length > MAX_CHAIN_CERTIFICATES) {
     return failed(`${ders.length} certificates, more than the ${MAX_CHAIN_CERTIFICATES} analysed`, ders.length);
   }
@@ -51,15 +52,16 @@ function analyseDer(ders: readonly Buffer[], labels: readonly string[], anchors:
     loaded.push(result.certificate);
   }
   const judgement = judgeChain(loaded, anchors, asOf);
-  return { leaf: loaded[0]?.parsed ?? null, chain: summarise(judgement), parseError: null };
+  const pathCheck = await checkCertificationPath(loaded, judgement, anchors, asOf);
+  return { leaf: loaded[0]?.parsed ?? null, chain: summarise(judgement, pathCheck), parseError: null };
 }
 
 function failed(error: string, certificateCount: number): ChainAnalysis {
-  return { leaf: null, chain: summarise(erroredChain(error, certificateCount)), parseError: error };
+  return { leaf: null, chain: summarise(erroredChain(error, certificateCount), { status: 'not-checked', problems: ['the chain could not be read'] }), parseError: error };
 }
 
 /** Add the expiry and strength summaries rules read directly. */
-export function summarise(judgement: ChainJudgement): ChainFacts {
+export function summarise(judgement: ChainJudgement, pathCheck: PathCheck | null): ChainFacts {
   const onPath = judgement.certificates.filter((c) => c.role !== 'extraneous' && c.role !== 'duplicate');
   const validated = belowRoot(judgement.certificates);
   const ref = (c: (typeof onPath)[number]) => ({ position: c.position, subject: c.subject, sha256: c.sha256 });
@@ -78,5 +80,6 @@ export function summarise(judgement: ChainJudgement): ChainFacts {
       return reason ? [{ position: c.position, subject: c.subject, reason }] : [];
     }),
     smallestRsaBits: rsaBits.length === 0 ? null : Math.min(...rsaBits),
+    pathCheck,
   };
 }

@@ -29,7 +29,7 @@ function better(a: PathResult, b: PathResult | null): boolean {
 }
 
 /** The anchor this certificate *is* (same subject and key), e.g. a root or a cross-signed copy of one. */
-function matchingAnchor(cert: LoadedCertificate, anchors: TrustAnchorSet): TrustAnchor | null {
+export function matchingAnchor(cert: LoadedCertificate, anchors: TrustAnchorSet): TrustAnchor | null {
   const candidates = anchors.bySubject.get(cert.parsed.subject) ?? [];
   if (candidates.length === 0) return null;
   const spki = spkiOf(cert.native);
@@ -37,7 +37,7 @@ function matchingAnchor(cert: LoadedCertificate, anchors: TrustAnchorSet): Trust
 }
 
 /** An anchor that issued this certificate: same name as its issuer and its key verifies the signature. */
-function issuingAnchor(cert: LoadedCertificate, anchors: TrustAnchorSet): TrustAnchor | null {
+export function issuingAnchor(cert: LoadedCertificate, anchors: TrustAnchorSet): TrustAnchor | null {
   return (anchors.bySubject.get(cert.parsed.issuer) ?? []).find((a) => verifies(cert.native, a.native)) ?? null;
 }
 

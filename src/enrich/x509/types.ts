@@ -2,7 +2,7 @@
 import type { CertificateKey, ChainFacts } from '../../model/facts.ts';
 
 export type {
-  CertificateKey, CertificateKeyType, CertificateRef, ChainCertificate, ChainFacts, ChainRole, ChainStatus,
+  CertificateKey, CertificateKeyType, CertificateRef, ChainCertificate, ChainFacts, ChainRole, ChainStatus, PathCheck,
   WeakCertificateRef,
 } from '../../model/facts.ts';
 
@@ -47,4 +47,4 @@ export interface ParsedCertificate extends DecodedExtensions {
 
 /** The structural judgement before strength and expiry are summarised. */
 export type ChainJudgement = Omit<ChainFacts,
-  'expiredCertificates' | 'notYetValidCertificates' | 'minDaysUntilExpiry' | 'weakKeyCertificates' | 'weakSignatureCertificates' | 'smallestRsaBits'>;
+  'expiredCertificates' | 'notYetValidCertificates' | 'minDaysUntilExpiry' | 'weakKeyCertificates' | 'weakSignatureCertificates' | 'smallestRsaBits' | 'pathCheck'>;

@@ -12,6 +12,9 @@ import { TLS_PROTOCOLS } from '../../model/snapshot.ts';
 import { columnar, splitArn, templateMessage, type Columnar } from './compact.ts';
 import { buildMatrix, type MatrixView } from './matrix.ts';
 import { compareCodePoints } from '../../text/order.ts';
+import { describeEvidence } from '../evidence.ts';
+import { remediationVariantIndex } from '../../evaluate/remediation.ts';
+import type { RuleDefinition } from '../../model/rule.ts';
 
 export const STATUSES: readonly FindingStatus[] = ['fail', 'error', 'waived', 'pass', 'not_applicable'];
 
@@ -22,13 +25,16 @@ export type ResourceRow = [number, string, string, string, number, number, numbe
 
 export interface RuleView {
   id: string; title: string; category: string; severity: string; description: string; risk: string;
-  remediation: { text: string; cli?: string; cloudformation?: string; terraform?: string };
+  remediation: RuleDefinition['remediation'];
   references: string[]; controls: Record<string, string[]>;
 }
 export interface DetailView {
-  evidence: { fact: string; path: string | null; operator: string; expected: unknown; actual: unknown; result: boolean }[];
+  /** plain-word evidence (src/report/evidence.ts): [what, observed, expected, source, met] */
+  evidence: [string, string, string, string, boolean][];
   controls: Record<string, string[]>;
   waiver: { reason: string; expires: string; expired: boolean; pattern: string } | null;
+  /** index into the rule's remediation.variants that fits this resource, -1 for the rule's own */
+  fix: number;
 }
 export interface PolicyView {
   name: string | null; source: string; known: boolean; reference: string | null;
@@ -55,7 +61,10 @@ export interface LoadBalancerView {
   tags: [string, string][]; settings: string[]; listeners: number[]; certs: number[];
   /** fail, error, waived counts of the LB and everything under it */
   counts: [number, number, number];
+  /** warning chips for its certificates, from failing weak-key / expiry findings: [kind, text] */
+  alerts: [CertAlertKind, string][];
 }
+export type CertAlertKind = 'expired' | 'expiring' | 'weak-key';
 export interface ReportData {
   asOf: string;
   severities: readonly string[]; statuses: readonly string[]; protocols: readonly string[];
@@ -87,6 +96,7 @@ class Interner<T> {
 /** Build the data island for one report. */
 export function buildReportData(input: ReportInput): ReportData {
   const { result, snapshot, facts, rules } = input;
+  const origin = input.options.locate ? 'template' : 'aws';
   const accounts = new Interner<string>(String);
   const regions = new Interner<string>(String);
   const lbTypes = new Interner<string>(String);
@@ -139,13 +149,18 @@ export function buildReportData(input: ReportInput): ReportData {
 
   for (const lb of facts.loadBalancer) resourceFor(lb.arn, 'loadBalancer', lb.name, lb.account, lb.region, lb.arn, lb.type);
 
+  const factsByArn = new Map<string, Record<string, unknown>>();
+  for (const list of Object.values(facts)) for (const x of list as { arn: string }[]) factsByArn.set(x.arn, x as unknown as Record<string, unknown>);
+  const ruleById = new Map(rules.map((r) => [r.id, r]));
   const findings: FindingRow[] = result.findings.map((f) => {
     const r = f.resource;
+    const rule = ruleById.get(f.ruleId);
+    const fix = rule ? remediationVariantIndex(rule, factsByArn.get(r.arn) ?? null) : -1;
     const res = resourceFor(r.arn, r.kind, r.name, r.account, r.region, r.loadBalancerArn, r.loadBalancerType);
-    const hasDetail = f.evidence.length > 0 || f.waiver !== null || Object.keys(f.controls).length > 0;
+    const hasDetail = f.evidence.length > 0 || f.waiver !== null || Object.keys(f.controls).length > 0 || fix >= 0;
     const lbName = r.loadBalancerArn === null ? null : facts.loadBalancer[lbIndex.get(r.loadBalancerArn) ?? -1]?.name ?? null;
     return [ruleFor(f), res, STATUSES.indexOf(f.status), SEVERITIES.indexOf(f.severity), messages.add(templateMessage(f.message, r.name, lbName)),
-      hasDetail ? details.add({ evidence: f.evidence, controls: f.controls, waiver: f.waiver }) : -1];
+      hasDetail ? details.add({ evidence: describeEvidence(f, origin).map((e) => [e.what, e.observed, e.expected, e.source, e.met]), controls: f.controls, waiver: f.waiver, fix }) : -1];
   });
 
   const observationsByListener = new Map<string, ProbeObservation[]>();
@@ -173,6 +188,31 @@ export function buildReportData(input: ReportInput): ReportData {
       days: c.daysUntilExpiry, expired: c.expired, status: c.status, renewal: c.renewalStatus,
       keyAlgorithm: c.keyAlgorithm, acmType: c.acmType, subject: c.leaf?.subject ?? null, issuer: c.leaf?.issuer ?? null,
       chainStatus: c.chain?.status ?? null };
+  });
+
+  // The card's chips restate failing certificate findings (the rules decided; the page only points at them).
+  const alertsByCert = new Map<string, Set<CertAlertKind>>();
+  for (const f of result.findings) {
+    if (f.status !== 'fail' || f.resource.kind !== 'certificate') continue;
+    const kind: CertAlertKind | null = f.category === 'weak-key' ? 'weak-key' : f.category === 'cert-expired' ? 'expired' : f.category === 'cert-expiring' ? 'expiring' : null;
+    if (kind === null) continue;
+    const set = alertsByCert.get(f.resource.arn) ?? new Set<CertAlertKind>();
+    set.add(kind);
+    alertsByCert.set(f.resource.arn, set);
+  }
+  const certAlerts = (certs: readonly number[]): [CertAlertKind, string][] => certs.flatMap((ci) => {
+    const c = facts.certificate[ci]!;
+    const kinds = alertsByCert.get(c.arn);
+    if (!kinds) return [];
+    const out: [CertAlertKind, string][] = [];
+    if (kinds.has('expired')) out.push(['expired', `Expired certificate: ${c.name}${c.notAfter ? ` (${c.notAfter.slice(0, 10)})` : ''}`]);
+    else if (kinds.has('expiring')) out.push(['expiring', `Expires ${c.daysUntilExpiry === null ? 'soon' : `in ${c.daysUntilExpiry} day${c.daysUntilExpiry === 1 ? '' : 's'}`}: ${c.name}`]);
+    if (kinds.has('weak-key')) {
+      const k = c.key;
+      const key = k === null ? 'weak key' : `${k.type.toUpperCase()}${k.bits !== null ? ` ${k.bits}-bit` : ''}${k.curve ? ` ${k.curve}` : ''}`;
+      out.push(['weak-key', `Weak key (${key}): ${c.name}`]);
+    }
+    return out;
   });
 
   const counts = new Map<number, [number, number, number]>();
@@ -204,13 +244,14 @@ export function buildReportData(input: ReportInput): ReportData {
       certs: l.certificateArns.map((arn) => certIndex.get(arn)).filter((x): x is number => x !== undefined),
       mtls: l.mtls?.mode ?? null,
     }));
+    const certs = [...new Set(listeners.flatMap((l) => l.certs))];
     return {
       r: resourceFor(lb.arn, 'loadBalancer', lb.name, lb.account, lb.region, lb.arn, lb.type),
       type: lb.type, scheme: lb.scheme, dns: lb.dnsName, zones: lb.availabilityZones,
       healthyZones: lb.healthyTargetZones, tags: Object.entries(lb.tags).sort(([a], [b]) => compareCodePoints(a, b)),
       settings: settingsOf(lb),
-      listeners: listeners.map((l) => listenerViews.push(l) - 1), certs: [...new Set(listeners.flatMap((l) => l.certs))],
-      counts: counts.get(i) ?? [0, 0, 0],
+      listeners: listeners.map((l) => listenerViews.push(l) - 1), certs,
+      counts: counts.get(i) ?? [0, 0, 0], alerts: certAlerts(certs),
     };
   });
 
