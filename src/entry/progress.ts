@@ -32,7 +32,8 @@ export function stopAllProgress(): void {
 export function createProgress(settings: ProgressSettings): Progress {
   const stream = settings.stream ?? process.stderr;
   if (settings.quiet) return Object.assign(() => {}, { stop: () => {} });
-  const isLive = settings.live ?? (stream.isTTY === true && process.env['TERM'] !== 'dumb');
+  // A terminal that reports no width (a pty nobody sized) cannot be redrawn line by line: log lines there too.
+  const isLive = settings.live ?? (stream.isTTY === true && process.env['TERM'] !== 'dumb' && (stream.columns ?? 0) > 0);
   if (!isLive) {
     const now = settings.now ?? (() => new Date());
     return Object.assign((line: string) => void stream.write(`${now().toISOString()} ${escapeTerminal(line)}\n`), { stop: () => {} });
