@@ -36,7 +36,8 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     }
     if (error instanceof AuditError) {
-      process.stderr.write(`elb-tls-audit: ${escapeTerminal(error.message)}\n`);
+      // Each line escaped on its own: a message may list several problems, one per line.
+      process.stderr.write(`elb-tls-audit: ${error.message.split('\n').map(escapeTerminal).join('\n')}\n`);
       return exitCodeFor(error);
     }
     process.stderr.write(`elb-tls-audit: internal error: ${(error as Error).stack ?? String(error)}\n`);
