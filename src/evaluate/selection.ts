@@ -23,6 +23,8 @@ export interface Selection {
   resources?: readonly string[];
   /** Every tag must be on the subject or its load balancer (the value is a glob). */
   tags?: readonly { key: string; value: string }[];
+  /** How errors name each input (default: the CLI flags; the Action says `input checks`). */
+  labels?: Partial<Record<'checks' | 'excludeChecks' | 'categories', string>>;
 }
 
 /** Splits a comma list (flags, Action inputs and config strings alike). */
@@ -53,8 +55,8 @@ export function selectsAnything(selection: Selection): boolean {
 }
 
 /** Narrows the profiled rules; a pattern that names no rule, or a selection that leaves none, is bad usage. */
-export function selectRules(profiled: readonly ProfiledRule[], all: readonly RuleDefinition[], selection: Selection, where: Partial<Record<keyof Selection, string>> = {}): ProfiledRule[] {
-  const name = (key: keyof Selection, flag: string) => where[key] ?? flag;
+export function selectRules(profiled: readonly ProfiledRule[], all: readonly RuleDefinition[], selection: Selection): ProfiledRule[] {
+  const name = (key: 'checks' | 'excludeChecks' | 'categories', flag: string) => selection.labels?.[key] ?? flag;
   const matchers = (key: 'checks' | 'excludeChecks', flag: string) => (selection[key] ?? []).map((pattern) => {
     const m = globMatcher(pattern);
     if (!all.some((r) => m(r.id))) throw new AuditError('BAD_USAGE', `"${pattern}" ${isGlob(pattern) ? 'matches no rule' : 'names no rule'} (see: elb-tls-audit rules list)`, name(key, flag));
