@@ -73,6 +73,8 @@ export interface AuditOptions {
   /** IaC mode: puts SARIF results on the source file and line. */
   locate?: SourceLocator;
   onProgress?: (line: string) => void;
+  /** Runs once every input is validated and before anything is collected (the entry points' STS preflight). */
+  preflight?: () => Promise<unknown>;
   /** Injected clock for startedAt/finishedAt (tests); findings never carry time. */
   now?: () => Date;
   /** The previous run (--previous, or the Lambda's last stored run): findings.json then carries `changes`. */
@@ -155,6 +157,7 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   // Output places are checked before anything is collected, so a bad --out fails in a second, not after the audit.
   if (options.out) checkFolderTarget(options.out.dir, '--out');
   if (options.snapshotOut) checkFileTarget(options.snapshotOut, '--snapshot-out');
+  if (options.source.kind !== 'snapshot' && options.preflight) await options.preflight();
 
   // A re-evaluation of a saved snapshot is dated by the snapshot, so two runs write byte-identical files.
   const live = options.source.kind !== 'snapshot' || options.probe !== false;

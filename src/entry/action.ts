@@ -205,12 +205,12 @@ export async function runAction(): Promise<number> {
     const iac = inputs.iac.length > 0
       ? await loadInfrastructure({ paths: inputs.iac, parameters: new Map(), account: null, region: null, sourceRoot: process.env['GITHUB_WORKSPACE'] ?? '.', capturedAt: new Date().toISOString() })
       : null;
-    if (!iac) {
-      // Credentials, region and endpoint checked once, in seconds, before any collector runs.
-      const caller = await preflight({ region: inputs.regions === 'all' ? (process.env['AWS_REGION'] ?? 'us-east-1') : inputs.regions[0] ?? 'us-east-1' });
-      core.info(`elb-tls-audit: credentials of ${caller.arn} (account ${caller.account})`);
-    }
     const outcome = await audit({
+      // Credentials, region and endpoint checked once, in seconds, after the inputs and before any collector runs.
+      preflight: async () => {
+        const caller = await preflight({ region: inputs.regions === 'all' ? (process.env['AWS_REGION'] ?? 'us-east-1') : inputs.regions[0] ?? 'us-east-1' });
+        core.info(`elb-tls-audit: credentials of ${caller.arn} (account ${caller.account})`);
+      },
       selection: inputs.selection,
       source: iac ? { kind: 'snapshot', snapshot: iac.snapshot } : inputs.source ?? { kind: 'aws', collect: { regions: inputs.regions, clients: sdkClientFactory() } },
       probe: inputs.probe && !iac ? { connectTo: [], includeInternal: false } : false,

@@ -117,6 +117,9 @@ describe('a run against moto, as a CI log shows it', () => {
     expect(run.stdout).toMatch(/│ severity │ status +│ rule/);
     expect(run.stdout).toMatch(/│ high +│ fail +│ listener-weak-protocol/);
     expect(run.stdout).not.toMatch(/\u001b\[/);
+    // Width-aware: off a terminal the table is laid out for 120 columns, and no row is wider.
+    const rows = run.stdout.split('\n').filter((l) => /^[│┌└├]/.test(l));
+    expect(Math.max(...rows.map((l) => [...l].length))).toBeLessThanOrEqual(120);
     const result = JSON.parse(readFileSync(join(dir, 'moto-run', 'findings.json'), 'utf8')) as AuditResult;
     // Every failing finding is a row (the table lists fail and error, by severity).
     const failing = result.findings.filter((f) => f.status === 'fail' || f.status === 'error').length;
@@ -153,6 +156,10 @@ describe('--out -, --format, --quiet, --no-color', () => {
     });
     const coloured = tty('');
     expect(coloured.status, coloured.stdout).toBe(0);
+    // Laid out for the pty's 140 columns.
+    const widths = coloured.stdout.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').split(/\r?\n/).filter((l) => /^[│┌└├]/.test(l)).map((l) => [...l].length);
+    expect(Math.max(...widths)).toBeGreaterThan(120);
+    expect(Math.max(...widths)).toBeLessThanOrEqual(140);
     expect(coloured.stdout).toMatch(/\u001b\[31mhigh\u001b\[39m/);
     const plain = tty('--no-color');
     expect(plain.stdout).toMatch(/│ high +│/);

@@ -37,11 +37,14 @@ export function registerAuditCommand(program: Command): void {
       const regions = parseRegions(flags.regions);
       const collect = { regions, allCertificates: flags.allCertificates === true };
       const source: AuditOptions['source'] = accountsSource(flags, collect) ?? { kind: 'aws', collect: { ...collect, clients: sdkClientFactory() } };
-      setup.options.onProgress('checking credentials (STS GetCallerIdentity)…');
-      const caller = await preflight({ region: regions === 'all' ? (process.env['AWS_REGION'] ?? 'us-east-1') : regions[0]! });
-      setup.options.onProgress(`credentials of ${caller.arn} (account ${caller.account})`);
       const outcome = await audit({
         ...setup.options,
+        // After every input is validated, before anything is collected.
+        preflight: async () => {
+          setup.options.onProgress('checking credentials (STS GetCallerIdentity)…');
+          const caller = await preflight({ region: regions === 'all' ? (process.env['AWS_REGION'] ?? 'us-east-1') : regions[0]! });
+          setup.options.onProgress(`credentials of ${caller.arn} (account ${caller.account})`);
+        },
         source,
         probe: flags.probe ? { connectTo: flags.connectTo, includeInternal: flags.includeInternal === true } : false,
       });
