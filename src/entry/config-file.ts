@@ -106,8 +106,3 @@ const used = new WeakMap<Command, ConfigFile>();
 export function configUsed(command: Command): ConfigFile | null {
   return used.get(command) ?? null;
 }
-
-/** Where a value came from, for error messages: the config file and its JSON path, or the flag. */
-export function describeSource(command: Command, attribute: string, flag: string, config: ConfigFile | null): string {
-  return command.getOptionValueSource(attribute) === 'config' && config ? `${config.path}: /${flag.replace(/^--/, '')}` : flag;
-}

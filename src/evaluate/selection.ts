@@ -49,11 +49,6 @@ export function parseSeverities(value: string | readonly string[], where = '--se
   return list as Severity[];
 }
 
-/** Whether any filter is set. */
-export function selectsAnything(selection: Selection): boolean {
-  return Object.values(selection).some((v) => Array.isArray(v) && v.length > 0);
-}
-
 /** Narrows the profiled rules; a pattern that names no rule, or a selection that leaves none, is bad usage. */
 export function selectRules(profiled: readonly ProfiledRule[], all: readonly RuleDefinition[], selection: Selection): ProfiledRule[] {
   const name = (key: 'checks' | 'excludeChecks' | 'categories', flag: string) => selection.labels?.[key] ?? flag;
