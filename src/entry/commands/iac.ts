@@ -5,6 +5,7 @@ import { resolveLive } from '../../iac/live.ts';
 import { AuditError } from '../../model/errors.ts';
 import { configUsed } from '../config-file.ts';
 import { addReportFlags, reportOptions, writeRunOutput, type ReportFlags } from '../options.ts';
+import { preflight } from '../preflight.ts';
 
 interface IacFlags extends ReportFlags {
   parameter: string[];
@@ -36,8 +37,12 @@ export function registerIacCommand(program: Command): void {
     });
     if (flags.resolveLive === true) {
       const regions = flags.region !== undefined ? [flags.region] : process.env['AWS_REGION'] ? [process.env['AWS_REGION']] : [];
+      // The same preflight as audit: broken credentials stop here, in seconds, not as a gap per lookup.
+      if (regions.length > 0) await preflight({ region: regions[0]! });
       iac = await resolveLive(iac, { regions, ...(flags.quiet === true ? {} : { onProgress: options.onProgress }) });
     }
+    // Notes stay on screen: the live line (if any) is ended before they are written.
+    options.onProgress.stop();
     for (const note of iac.notes) if (flags.quiet !== true) process.stderr.write(`elb-tls-audit iac: ${note}\n`);
     const outcome = await audit({
       ...options,
