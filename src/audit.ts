@@ -5,7 +5,7 @@ import { collectAccounts, type AccountsCollectOptions } from './accounts/index.t
 import { collectSnapshot, type CollectOptions } from './collect/index.ts';
 import { enrich } from './enrich/index.ts';
 import { applyProfile, loadProfile, profileFromValue } from './evaluate/profiles.ts';
-import { selectRules, selectSubjects, type Selection } from './evaluate/selection.ts';
+import { describeSelection, selectRules, selectSubjects, type Selection } from './evaluate/selection.ts';
 import { defaultRulesDir } from './evaluate/paths.ts';
 import { loadRules } from './evaluate/rule-loader.ts';
 import { evaluate } from './evaluate/index.ts';
@@ -210,6 +210,9 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
     ...(warnings.length > 0 ? { warnings } : {}),
   };
   if (options.previous) result.changes = compareRuns(options.previous, result);
+  const narrowed = describeSelection(options.selection ?? {});
+  // A narrowed run must say so: its counts and verdict cover only what was selected.
+  if (narrowed) result.selection = narrowed;
   const usedRules = [...selected.map((s) => s.rule), ...systemRules];
   let files: string[] = [];
   const input: ReportInput = { result, snapshot, facts, rules: usedRules, options: { sarifCategory: options.sarifCategory ?? 'elb-tls-audit', ...(options.locate ? { locate: options.locate } : {}) } };

@@ -208,6 +208,7 @@ export function summaryText(result: AuditResult, files: readonly string[], exitL
     `  ${plural(s.resources.loadBalancers, 'load balancer')}, ${plural(s.resources.listeners, 'listener')}, ${plural(s.resources.certificates, 'certificate')}, ${plural(s.resources.hsmClusters, 'HSM cluster')}, ${plural(s.resources.endpoints, 'endpoint')} probed`,
     `  findings: ${s.byStatus.fail} fail, ${s.byStatus.error} error, ${s.byStatus.waived} waived, ${s.byStatus.pass} pass, ${s.byStatus.not_applicable} n/a`,
     `  failing by severity: ${sev}`,
+    ...(result.selection ? [`  selection: ${Object.entries(result.selection).map(([k, v]) => `${k} ${(v as string[]).join(',')}`).join('; ')} (only these were judged)`] : []),
     ...(result.warnings ?? []).map((w) => `  warning: ${w}`),
     ...(files.length > 0 ? ['  reports:', ...files.map((f) => `    ${f}`)] : []),
     `  ${exitLabel} ${v.exitCode}`,

@@ -6,6 +6,7 @@
  */
 import { AuditError } from '../model/errors.ts';
 import type { FactsBySubject, SubjectIdentity } from '../model/facts.ts';
+import type { RunSelection } from '../model/finding.ts';
 import { SEVERITIES, type RuleDefinition, type Severity } from '../model/rule.ts';
 import type { Snapshot } from '../model/snapshot.ts';
 import { globMatcher, isGlob } from './glob.ts';
@@ -47,6 +48,21 @@ export function parseSeverities(value: string | readonly string[], where = '--se
   const bad = list.filter((s) => !(SEVERITIES as readonly string[]).includes(s));
   if (bad.length > 0) throw new AuditError('BAD_USAGE', `not a severity: ${bad.join(', ')} (${SEVERITIES.join(', ')})`, where);
   return list as Severity[];
+}
+
+/** The filters that were set, for findings.json and the summary (null: the run was not narrowed). */
+export function describeSelection(selection: Selection): RunSelection | null {
+  const out: RunSelection = {};
+  const put = (key: keyof RunSelection, list: readonly string[] | undefined) => {
+    if (list && list.length > 0) out[key] = [...list];
+  };
+  put('checks', selection.checks);
+  put('excludeChecks', selection.excludeChecks);
+  put('categories', selection.categories);
+  put('severities', selection.severities);
+  put('resources', selection.resources);
+  put('tags', selection.tags?.map((t) => `${t.key}=${t.value}`));
+  return Object.keys(out).length > 0 ? out : null;
 }
 
 /** Narrows the profiled rules; a pattern that names no rule, or a selection that leaves none, is bad usage. */

@@ -51,6 +51,10 @@ describe('selection flags', () => {
 
     const certs = evaluate('certs', ['--checks', 'cert-*', '--exclude-checks', 'cert-expired']);
     const certFindings = findingsOf(certs.out);
+    // A narrowed run says so in findings.json (its counts cover only the selection); an unfiltered one does not.
+    const recorded = (out: string) => (JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8')) as AuditResult).selection;
+    expect(recorded(certs.out)).toEqual({ checks: ['cert-*'], excludeChecks: ['cert-expired'] });
+    expect(recorded(all.out)).toBeUndefined();
     expect(judged(certFindings).length).toBeGreaterThan(0);
     expect(judged(certFindings).every((f) => f.ruleId.startsWith('cert-') && f.ruleId !== 'cert-expired')).toBe(true);
     // What could not be read is never selected away.
