@@ -42,7 +42,7 @@ export function createProgress(settings: ProgressSettings): Progress {
   const step = (line: string): void => {
     const text = escapeTerminal(line);
     if (spinner) spinner.text = text;
-    else spinner = ora({ text, stream, color: 'cyan', isEnabled: true, discardStdin: false, ...(settings.color === false ? { spinner: 'line' } : {}) }).start();
+    else spinner = ora({ text, stream, color: settings.color === false ? false : 'cyan', isEnabled: true, discardStdin: false }).start();
   };
   const progress: Progress = Object.assign(step, {
     stop: () => {
