@@ -2,7 +2,7 @@
 import type { EndpointCertificateDrift, EndpointFacts, ResolvedPolicy } from '../model/facts.ts';
 import type { CertificateRecord, Listener, LoadBalancer, ProbeObservation, ServedChain, Snapshot, TlsProtocol } from '../model/snapshot.ts';
 import { TLS_PROTOCOLS } from '../model/snapshot.ts';
-import { lookupSuite } from '../catalogue/tls.ts';
+import { groupByName, lookupSuite } from '../catalogue/tls.ts';
 import { pemFingerprints } from '../probe/served.ts';
 import { analyseServedChain } from './certificate.ts';
 import { compareCodePoints } from '../text/order.ts';
@@ -62,12 +62,21 @@ function diff<T>(a: readonly T[], b: readonly T[]): T[] {
 }
 
 /** The chain served for the probed name, judged like a configured one; null when none was read or it cannot be parsed. */
-function servedChainFacts(o: ProbeObservation, context: ServedChainContext | null): Pick<EndpointFacts, 'servedChain' | 'servedHostnameCoverage'> {
+type ServedChainPart = Pick<EndpointFacts, 'servedChain' | 'servedHostnameCoverage' | 'ocspStapled' | 'servedLeafMustStaple'>;
+
+function servedChainFacts(o: ProbeObservation, context: ServedChainContext | null): ServedChainPart {
   const served = o.certificates.find((c) => c.sni === o.target.sni) ?? o.certificates[0];
-  if (o.status !== 'ok' || !served || served.chain.length === 0 || context === null) return { servedChain: null, servedHostnameCoverage: null };
+  if (o.status !== 'ok' || !served || served.chain.length === 0) return { servedChain: null, servedHostnameCoverage: null, ocspStapled: null, servedLeafMustStaple: null };
+  const ocspStapled = served.ocspStapled;
+  if (context === null) return { servedChain: null, servedHostnameCoverage: null, ocspStapled, servedLeafMustStaple: null };
   const names = [o.target.sni ?? (/^[\d.:]+$/.test(o.target.host) ? null : o.target.host)].filter((n): n is string => n !== null);
   const analysis = analyseServedChain(served.chain.map((c) => c.pem), { ...context, hostnames: names });
-  return { servedChain: analysis.parseError === null ? analysis.chain : null, servedHostnameCoverage: analysis.hostnameCoverage };
+  return {
+    servedChain: analysis.parseError === null ? analysis.chain : null,
+    servedHostnameCoverage: analysis.hostnameCoverage,
+    ocspStapled,
+    servedLeafMustStaple: analysis.leaf?.mustStaple ?? null,
+  };
 }
 
 function endpointFor(o: ProbeObservation, lb: LoadBalancer | null, listener: Listener | null, policy: ResolvedPolicy | null,
@@ -114,6 +123,7 @@ function endpointFor(o: ProbeObservation, lb: LoadBalancer | null, listener: Lis
     dhBits: o.dhBits,
     dhBitsWithFfdhe: o.dhBitsWithFfdhe ?? null,
     servedGroups: [...o.groups],
+    servedPostQuantumGroups: o.groups.filter((g) => groupByName(g)?.kind === 'hybrid-pq'),
     serverCipherOrder: o.serverCipherOrder,
     chachaPriority: o.chachaPriority ?? null,
     ...servedChainFacts(o, context),

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The CLI adapter: parse flags, call the command, map every error once to a message and an exit code. */
+import './sdk-node-support.ts';
 import { Command, CommanderError } from 'commander';
 import { AuditError, EXIT, exitCodeFor } from '../model/errors.ts';
 import { escapeTerminal } from '../text/escape-terminal.ts';

@@ -19,6 +19,7 @@ import type { VerdictKind } from '../model/finding.ts';
 import { ALL_FORMATS } from '../report/index.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { parseFailOn, parseRegions } from './parse.ts';
+import { externalIdFromSecret } from './external-id.ts';
 import { storeRun } from './run-store.ts';
 
 /** The function's configuration, read from its environment. */
@@ -30,7 +31,10 @@ export interface LambdaConfig {
   /** null: the function's own account; else ids or the whole organisation, entered with roleName. */
   accounts: string[] | 'organization' | null;
   roleName: string | null;
+  /** EXTERNAL_ID (local runs); the deployed function has EXTERNAL_ID_SECRET_ID instead, read when it enters the accounts */
   externalId: string | null;
+  /** Secrets Manager secret (ARN or name) holding the external id (EXTERNAL_ID_SECRET_ID) */
+  externalIdSecretId?: string;
   accountConcurrency: number;
   snsTopicArn: string | null;
   probe: boolean;
@@ -92,6 +96,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {
   if (accounts !== null && roleName === null) throw new AuditError('BAD_USAGE', 'ACCOUNTS needs ROLE_NAME (the role to assume in every account)', 'ROLE_NAME');
   const concurrency = Number(get('ACCOUNT_CONCURRENCY') || '4');
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new AuditError('BAD_USAGE', `"${get('ACCOUNT_CONCURRENCY')}" is not 1..64`, 'ACCOUNT_CONCURRENCY');
+  const externalIdSecretId = get('EXTERNAL_ID_SECRET_ID');
+  if (externalIdSecretId !== '' && get('EXTERNAL_ID') !== '') throw new AuditError('BAD_USAGE', 'set EXTERNAL_ID or EXTERNAL_ID_SECRET_ID, not both', 'EXTERNAL_ID_SECRET_ID');
   const bool = (name: string, fallback: 'true' | 'false'): boolean => {
     const value = get(name) || fallback;
     if (value !== 'true' && value !== 'false') throw new AuditError('BAD_USAGE', `"${value}" is not true or false`, name);
@@ -105,6 +111,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {
     accounts,
     roleName,
     externalId: get('EXTERNAL_ID') || null,
+    ...(externalIdSecretId !== '' ? { externalIdSecretId } : {}),
     accountConcurrency: concurrency,
     snsTopicArn: get('SNS_TOPIC_ARN') || null,
     probe: bool('PROBE', 'true'),
@@ -268,6 +275,12 @@ async function mergeRun(config: LambdaConfig, runPrefix: string): Promise<RunSum
   return auditAndStore({ ...config, probe: false }, { kind: 'snapshot', snapshot: merged }, runId, runPrefix);
 }
 
+/** The configuration with the external id read from its secret, for the modes that enter member accounts. */
+async function withExternalId(config: LambdaConfig, entersAccounts: boolean): Promise<LambdaConfig> {
+  if (config.externalIdSecretId === undefined || !entersAccounts) return config;
+  return { ...config, externalId: await externalIdFromSecret(config.externalIdSecretId) };
+}
+
 /** The Lambda entry point (async only: nodejs24.x has no callback handlers). */
 export async function handler(event: LambdaEvent | null | undefined, context?: { awsRequestId?: string }): Promise<unknown> {
   const config = readConfig();
@@ -276,10 +289,11 @@ export async function handler(event: LambdaEvent | null | undefined, context?: {
     const runPrefix = (event as { runPrefix?: unknown }).runPrefix;
     if (typeof runPrefix !== 'string' || !runPrefix.startsWith(`${config.prefix}/`)) throw new AuditError('BAD_USAGE', `runPrefix must lie under ${config.prefix}/`, 'event.runPrefix');
     if (mode === 'merge') return mergeRun(config, runPrefix);
-    return collectOne(config, String((event as { account?: unknown }).account ?? ''), runPrefix);
+    return collectOne(await withExternalId(config, true), String((event as { account?: unknown }).account ?? ''), runPrefix);
   }
   const { runId, runPrefix } = runPrefixFor(config.prefix, new Date(), context?.awsRequestId ?? randomUUID());
   if (mode === 'list-accounts') return listAccounts(config, runPrefix);
   if (mode !== 'audit') throw new AuditError('BAD_USAGE', `unknown mode "${String(mode)}"`, 'event.mode');
-  return auditAndStore(config, sourceFor(config), runId, runPrefix);
+  const entering = await withExternalId(config, config.accounts !== null && config.roleName !== null);
+  return auditAndStore(entering, sourceFor(entering), runId, runPrefix);
 }

@@ -306,6 +306,12 @@ export interface EndpointFacts extends SubjectIdentity {
   dhBitsWithFfdhe: number | null;
   /** Named groups seen in key exchange, IANA names. */
   servedGroups: string[];
+  /** The served groups that are hybrid post-quantum key exchanges (catalogue kind hybrid-pq). */
+  servedPostQuantumGroups: string[];
+  /** The probed name's served chain came with a stapled OCSP response; null when no chain was read. */
+  ocspStapled: boolean | null;
+  /** The served leaf carries the TLS Feature status_request (must-staple, RFC 7633); null when no leaf was parsed. */
+  servedLeafMustStaple: boolean | null;
   serverCipherOrder: boolean | null;
   chachaPriority: boolean | null;
   /** The chain served for the probed name, judged as configured chains are (pass-through endpoints included); null when not read or unparseable. */

@@ -280,7 +280,7 @@ export interface ServedChain {
   sni: string | null;
   chain: ServedCertificate[];
   ocspStapled: boolean | null;
-  /** The protocol the chain was read over (TLS 1.3 chains come from Node tls, older ones from the raw hello). */
+  /** The protocol the chain was read over (TLS 1.3 chains from the probe's own TLS 1.3 engine, older ones from the cleartext hello). */
   protocol: TlsProtocol | null;
   /** Leaf public key type: rsa, ec, ed25519, ... */
   keyType: string | null;

@@ -8,7 +8,7 @@ import {
   type ProbeContext, type ProtocolScan, type RawChain,
 } from './enumerate.ts';
 import { Limiter } from './limiter.ts';
-import { fetchTls13Chain } from './node-chain.ts';
+import { fetchTls13Chain } from './tls13/handshake.ts';
 import { describeCertificate, leafKeyType } from './served.ts';
 
 export interface ProbeTarget {
@@ -65,7 +65,7 @@ async function chainFor(ctx: ProbeContext, sni: string | null, scans: ProtocolSc
   const tls13 = scans.find((s) => s.protocol === 'TLSv1.3' && s.accepted);
   let tls13Error: string | null = null;
   if (tls13) {
-    const got = await ctx.limiter.run(() => fetchTls13Chain(dialWithin(ctx), sni, ctx.counter));
+    const got = await ctx.limiter.run(() => fetchTls13Chain(dialWithin(ctx), sni, ctx.counter, { suites: tls13.suites }));
     if ('error' in got) {
       tls13Error = got.error;
       notes.push(`TLS 1.3 chain for ${sni ?? '(no SNI)'}: ${got.error}`);
@@ -182,7 +182,8 @@ async function addDualTls13(ctx: ProbeContext, sni: string | null, scans: Protoc
   if (!(types.has('rsa') && types.has('ec'))) return;
   const have = observation.certificates.find((c) => c.protocol === 'TLSv1.3')?.keyType;
   const want = have === 'ec' ? 'RSA' : 'ECDSA';
-  const got = await ctx.limiter.run(() => fetchTls13Chain(dialWithin(ctx), sni, ctx.counter, want));
+  const suites = scans.find((s) => s.protocol === 'TLSv1.3')?.suites ?? [];
+  const got = await ctx.limiter.run(() => fetchTls13Chain(dialWithin(ctx), sni, ctx.counter, { keyType: want, suites }));
   if (!('error' in got)) {
     const served = toServedChain(sni, got, 'TLSv1.3');
     if (!observation.certificates.some((c) => c.protocol === 'TLSv1.3' && chainKey(c) === chainKey(served))) observation.certificates.push(served);

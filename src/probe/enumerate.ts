@@ -101,19 +101,23 @@ export async function scanSslv2(ctx: ProbeContext): Promise<ProtocolScan> {
 /**
  * Enumeration runs once per certificate class: a server holding RSA and ECDSA certificates picks the one
  * the offered suites favour (HAProxy does), so a mixed offer can hide every suite of the other class.
+ * DSS shares a class with the certificate-less suites (anonymous, PSK, SRP): those need no certificate, so
+ * they cannot hide a DSA one, and the class costs one refusal per protocol instead of two.
  */
-const CERTIFICATE_CLASSES: readonly (readonly SuiteCertificate[])[] = [['ECDSA'], ['RSA'], ['DSS'], ['none', 'any']];
+const CERTIFICATE_CLASSES: readonly (readonly SuiteCertificate[])[] = [['ECDSA'], ['RSA'], ['DSS', 'none', 'any']];
 
 /** SSLv3 to TLS 1.2: per certificate class, offer bundles, remove what the server picked, until it refuses. */
 export async function scanLegacy(ctx: ProbeContext, protocol: 'SSLv3' | 'TLSv1.0' | 'TLSv1.1' | 'TLSv1.2'): Promise<ProtocolScan> {
   const scan = emptyScan(protocol);
   const all = suitesFor(protocol);
-  const state = { first: true };
+  const state = { first: true, versionRefused: false };
   for (const cls of CERTIFICATE_CLASSES) {
     const suites = all.filter((code) => cls.includes(suiteByCode(code)?.certificate ?? 'none'));
     if (suites.length > 0) await enumerateSuites(ctx, scan, suites, state);
     // A peer that let the first offer time out will not answer the next class either: one timeout, not four.
     if (scan.suites.length === 0 && scan.lastRefusal?.startsWith('timeout')) break;
+    // protocol_version (or another version in the answer) refuses the protocol, not the class: no other class can succeed.
+    if (scan.suites.length === 0 && state.versionRefused) break;
   }
   scan.accepted = scan.suites.length > 0;
   await measureFfdhe(ctx, scan);
@@ -121,14 +125,24 @@ export async function scanLegacy(ctx: ProbeContext, protocol: 'SSLv3' | 'TLSv1.0
   return scan;
 }
 
-/** TLS 1.2 groups: the accepted ECDHE suites with the curve list, removing each group the server picks. */
+/**
+ * TLS 1.2 groups: the accepted ECDHE suites with the curve list, removing each group the server picks. In
+ * TLS 1.2 the list also names the curves an ECDSA certificate may use (RFC 8422 5.1), so once the
+ * certificate's curve is removed the server refuses; the groups already seen then go back at the end of the
+ * list, where a client-order server still picks an unseen one first (a server-order server picks a seen one:
+ * the rest are never negotiated with this certificate, and the enumeration is complete).
+ */
 async function enumerateLegacyGroups(ctx: ProbeContext, scan: ProtocolScan): Promise<void> {
   const ecdhe = scan.suites.filter((code) => suiteByCode(code)?.ephemeral === 'ECDH');
   if (ecdhe.length === 0) return;
   const left = LEGACY_EC_GROUPS.filter((g) => !scan.groups.includes(g));
+  let seenAtEnd: number[] = [];
   while (left.length > 0) {
-    const outcome = await offer(ctx, buildClientHello({ version: 0x0303, suites: ecdhe, sni: ctx.sni, groups: left }));
-    if (outcome.kind !== 'answered' || !outcome.flight.serverKeyExchange) break;
+    const outcome = await offer(ctx, buildClientHello({ version: 0x0303, suites: ecdhe, sni: ctx.sni, groups: [...left, ...seenAtEnd] }));
+    if (outcome.kind !== 'answered' || !outcome.flight.serverKeyExchange) {
+      if (seenAtEnd.length === 0 && scan.groups.length > 0) { seenAtEnd = [...scan.groups]; continue; }
+      break;
+    }
     const before = scan.groups.length;
     readKeyExchange(scan, outcome.flight, 'legacy');
     const chosen = scan.groups[scan.groups.length - 1];
@@ -137,7 +151,7 @@ async function enumerateLegacyGroups(ctx: ProbeContext, scan: ProtocolScan): Pro
   }
 }
 
-async function enumerateSuites(ctx: ProbeContext, scan: ProtocolScan, suites: number[], state: { first: boolean }): Promise<void> {
+async function enumerateSuites(ctx: ProbeContext, scan: ProtocolScan, suites: number[], state: { first: boolean; versionRefused: boolean }): Promise<void> {
   const version = versionOf(scan.protocol);
   const bundles: number[][] = [];
   for (let i = 0; i < suites.length; i += MAX_BUNDLE) bundles.push(suites.slice(i, i + MAX_BUNDLE));
@@ -150,6 +164,7 @@ async function enumerateSuites(ctx: ProbeContext, scan: ProtocolScan, suites: nu
       state.first = false;
       if (outcome.kind === 'refused') {
         scan.lastRefusal = `${outcome.refusal}: ${outcome.detail}`;
+        if (outcome.refusal === 'alert' && outcome.alert === 70) state.versionRefused = true;
         // A server that hangs up (rather than alerting) on a long first hello may just dislike long hellos.
         if (wasFirst && (outcome.refusal === 'closed' || outcome.refusal === 'reset') && offerSet.length > SHORT_BUNDLE) {
           scan.notes.push('short-hello fallback');
@@ -165,7 +180,11 @@ async function enumerateSuites(ctx: ProbeContext, scan: ProtocolScan, suites: nu
       }
       if (outcome.kind !== 'answered') break;
       const flight = outcome.flight;
-      if (flight.version !== version) { scan.lastRefusal = `server answered with version 0x${flight.version.toString(16)}`; break; }
+      if (flight.version !== version) {
+        scan.lastRefusal = `server answered with version 0x${flight.version.toString(16)}`;
+        state.versionRefused = true;
+        break;
+      }
       const at = offerSet.indexOf(flight.suite);
       if (at < 0) {
         scan.notes.push(`server chose suite 0x${flight.suite.toString(16)} that was not offered`);

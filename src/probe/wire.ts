@@ -30,6 +30,15 @@ export interface HelloSpec {
   groups: readonly number[];
   /** TLS 1.3 only: groups to send a (random) key share for; empty asks for a HelloRetryRequest. */
   keyShares?: readonly number[];
+  /** TLS 1.3 engine: real key shares (replace keyShares), the same random and session id for a second hello, an HRR cookie. */
+  keyShareBytes?: readonly { group: number; bytes: Buffer }[];
+  random?: Buffer;
+  sessionId?: Buffer;
+  cookie?: Buffer;
+  /** Overrides the signature_algorithms list (to ask for an RSA or an ECDSA certificate). */
+  signatureAlgorithms?: readonly number[];
+  /** Ask for signed certificate timestamps (extension 18). */
+  requestScts?: boolean;
 }
 
 const u8 = (n: number): Buffer => Buffer.from([n & 0xff]);
@@ -53,23 +62,27 @@ export function buildClientHello(spec: HelloSpec): Buffer {
     }
     exts.push(ext(10, list16(spec.groups)));
     exts.push(ext(11, Buffer.from([1, 0])));
-    if (spec.version >= 0x0303) exts.push(ext(13, list16(SIGNATURE_ALGORITHMS)));
+    if (spec.version >= 0x0303) exts.push(ext(13, list16(spec.signatureAlgorithms ?? SIGNATURE_ALGORITHMS)));
+    if (spec.requestScts) exts.push(ext(18, Buffer.alloc(0)));
     exts.push(ext(5, Buffer.from([1, 0, 0, 0, 0])));
     exts.push(ext(0xff01, Buffer.from([0])));
     exts.push(ext(23, Buffer.alloc(0)));
     if (tls13) {
       exts.push(ext(43, Buffer.concat([u8(2), u16(0x0304)])));
       exts.push(ext(45, Buffer.from([1, 1])));
-      const shares = (spec.keyShares ?? []).map((g) => Buffer.concat([u16(g), vec16(randomBytes(SHARE_SIZE[g] ?? 32))]));
+      const shares = spec.keyShareBytes
+        ? spec.keyShareBytes.map((s) => Buffer.concat([u16(s.group), vec16(s.bytes)]))
+        : (spec.keyShares ?? []).map((g) => Buffer.concat([u16(g), vec16(randomBytes(SHARE_SIZE[g] ?? 32))]));
       exts.push(ext(51, vec16(Buffer.concat(shares))));
+      if (spec.cookie) exts.push(ext(44, vec16(spec.cookie)));
     }
   }
   // SSLv3 servers predate extensions; signal secure renegotiation with the SCSV instead.
   const suites = spec.version === 0x0300 ? [...spec.suites, 0x00ff] : spec.suites;
   const body = Buffer.concat([
     u16(tls13 ? 0x0303 : spec.version),
-    randomBytes(32),
-    tls13 ? Buffer.concat([u8(32), randomBytes(32)]) : u8(0),
+    spec.random ?? randomBytes(32),
+    tls13 ? Buffer.concat([u8(32), spec.sessionId ?? randomBytes(32)]) : u8(0),
     list16(suites),
     Buffer.from([1, 0]),
     exts.length > 0 ? vec16(Buffer.concat(exts)) : Buffer.alloc(0),

@@ -112,6 +112,11 @@ describe('least-privilege IAM policy', () => {
     expect(other).toEqual(sorted(called));
     const assume = statements.find((s) => s.Sid === 'EnterMemberAccounts');
     expect(assume?.Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/${AuditRoleName}' });
+    // ... and only in the accounts given, or in the function's own organisation.
+    expect((assume as Statement & { Condition?: unknown }).Condition).toEqual({
+      'Fn::If': ['ListsOrganization', { StringEquals: { 'aws:ResourceOrgID': '${aws:PrincipalOrgID}' } }, { StringEquals: { 'aws:ResourceAccount': { 'Fn::Split': [',', { Ref: 'Accounts' }] } } }],
+    });
+    expect(statements.find((s) => s.Sid === 'ReadExternalIdSecret')?.Resource).toEqual({ Ref: 'ExternalIdSecretArn' });
     for (const sid of ['WriteAndReadReports', 'ListRunPrefix']) expect(JSON.stringify(statements.find((s) => s.Sid === sid)?.Resource)).toContain('ReportBucket');
     // Security Hub: only the account's own product and hub; the webhook secret: only the one named.
     expect(JSON.stringify(statements.find((s) => s.Sid === 'ImportToSecurityHub')?.Resource)).toMatch(/product\/\$\{AWS::AccountId\}\/default.*hub\/default/);

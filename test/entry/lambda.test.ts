@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -153,6 +154,34 @@ describe('Lambda handler against moto', () => {
     expect(gap[0]?.message).toMatch(/AccessDenied/);
   });
 
+  it('reads the external id from Secrets Manager when it enters member accounts, and names a secret that holds none', async () => {
+    const sm = new SecretsManagerClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS });
+    const secret = async (Name: string, SecretString: string): Promise<string> => (await sm.send(new CreateSecretCommand({ Name, SecretString }))).ARN ?? '';
+    const current = await secret('audit/external-id', JSON.stringify({ externalId: 'ext-7f3a' }));
+    const retired = await secret('audit/retired-external-id', 'ext-0000');
+    const empty = await secret('audit/no-external-id', JSON.stringify({ id: 'ext-7f3a' }));
+    // The member role's trust policy, as STS would apply it: AssumeRole only with the right external id.
+    const trust = await startFaultProxy({ upstream: moto.endpoint, deny: (req) => req.operation === 'AssumeRole' && req.params['ExternalId'] !== 'ext-7f3a' });
+    try {
+      useEnv({ ACCOUNTS: MEMBER, ROLE_NAME: ROLE, EXTERNAL_ID_SECRET_ID: current }, trust.endpoint);
+      expect(await handler({}, { awsRequestId: 'req-ext-1' })).toMatchObject({ complete: true });
+      const child = (await handler({ mode: 'collect-account', account: MEMBER, runPrefix: 'audits/2026/01/01/ext' }, {})) as { complete: boolean };
+      expect(child.complete).toBe(true);
+
+      useEnv({ ACCOUNTS: MEMBER, ROLE_NAME: ROLE, EXTERNAL_ID_SECRET_ID: retired }, trust.endpoint);
+      const refused = (await handler({}, { awsRequestId: 'req-ext-2' })) as RunSummary;
+      expect(refused).toMatchObject({ verdict: 'incomplete', complete: false });
+
+      useEnv({ ACCOUNTS: MEMBER, ROLE_NAME: ROLE, EXTERNAL_ID_SECRET_ID: empty }, trust.endpoint);
+      await expect(handler({}, { awsRequestId: 'req-ext-3' })).rejects.toThrow(`EXTERNAL_ID_SECRET_ID (${empty}): the secret holds no valid external id`);
+      // The function's own account needs no external id: the secret is not read at all.
+      useEnv({ EXTERNAL_ID_SECRET_ID: empty }, trust.endpoint);
+      expect(await handler({}, { awsRequestId: 'req-ext-4' })).toMatchObject({ complete: true });
+    } finally {
+      await trust.stop();
+    }
+  });
+
   it('runs the state machine steps as template.yaml wires them: list, one collection per account, merge', async () => {
     useEnv({ ACCOUNTS: `${MEMBER},${LOCKED}`, ROLE_NAME: ROLE }, denyLocked.endpoint);
     const definition = stateMachineDefinition();
@@ -195,6 +224,8 @@ describe('Lambda handler against moto', () => {
     expect(() => readConfig()).toThrow('ACCOUNTS: "1234" is not a 12-digit AWS account id');
     useEnv({ ACCOUNTS: MEMBER });
     expect(() => readConfig()).toThrow('ROLE_NAME');
+    useEnv({ EXTERNAL_ID: 'a', EXTERNAL_ID_SECRET_ID: 'audit/external-id' });
+    expect(() => readConfig()).toThrow('EXTERNAL_ID_SECRET_ID: set EXTERNAL_ID or EXTERNAL_ID_SECRET_ID, not both');
     useEnv({ FAIL_ON: 'urgent' });
     expect(() => readConfig()).toThrow('FAIL_ON');
     useEnv({ ROLE_NAME: ROLE });

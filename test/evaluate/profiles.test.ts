@@ -40,7 +40,7 @@ describe('profile params', () => {
   it('rejects a mistyped or misspelt param, naming the file and the JSON path', () => {
     const cases: [Partial<Profile>, RegExp][] = [
       [{ defaults: { ...shipped.defaults, minVersion: 'TLS1.3' } }, /\/defaults\/minVersion must be equal to one of the allowed values .*"TLSv1\.3".* \(rules endpoint-weak-protocol, listener-weak-protocol\)/],
-      [{ defaults: { ...shipped.defaults, warnDays: 'thirty' } }, /\/defaults\/warnDays must be integer \(rule cert-expiring\)/],
+      [{ defaults: { ...shipped.defaults, warnDays: 'thirty' } }, /\/defaults\/warnDays must be integer \(rules cert-expiring, endpoint-served-chain-expiring\)/],
       [{ defaults: { minVersoin: 'TLSv1.3' } }, /\/defaults\/minVersoin is not a param of any rule \(params: .*minVersion/],
       [{ params: { 'listener-weak-protocol': { minVersoin: 'TLSv1.3' } } }, /\/params\/listener-weak-protocol\/minVersoin is not allowed here/],
       [{ params: { 'lb-single-az': { minAzs: 0 } } }, /\/params\/lb-single-az\/minAzs must be >= 1/],

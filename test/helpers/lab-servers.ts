@@ -62,6 +62,25 @@ export async function startNginx(pki: Pki, options: { ciphers: string; dhparam?:
   return startProcess('/usr/sbin/nginx', ['-c', pki.path('nginx.conf'), '-p', pki.dir], port, pki.dir);
 }
 
+/** Apache httpd (mod_ssl, mpm_event) in the foreground on 127.0.0.1 with the given SSL directives. */
+export async function startApache(pki: Pki, directives: string[]): Promise<RunningServer> {
+  const port = await freePort();
+  writeFileSync(pki.path('apache-chain.pem'), pki.pem('int2') + pki.pem('int1'));
+  // Per-port pid, log, cache and config: two instances may run side by side in one PKI directory.
+  const own = (name: string): string => pki.path(`apache-${port}-${name}`);
+  const modules = ['mpm_event', 'authz_core', 'socache_shmcb', 'ssl'].map((m) => `LoadModule ${m}_module /usr/lib/apache2/modules/mod_${m}.so`);
+  writeFileSync(own('conf'), [
+    `ServerRoot ${pki.dir}`, ...modules, 'ServerName localhost', `PidFile ${own('pid')}`, `ErrorLog ${own('error.log')}`,
+    'User www-data', 'Group www-data', `DefaultRuntimeDir ${pki.dir}`, `Mutex file:${pki.dir} default`,
+    `SSLSessionCache shmcb:${own('ssl-cache')}(51200)`,
+    `Listen 127.0.0.1:${port}`,
+    `<VirtualHost 127.0.0.1:${port}>`, '  SSLEngine on',
+    `  SSLCertificateFile ${pki.path('leaf.pem')}`, `  SSLCertificateKeyFile ${pki.path('leaf.key')}`, `  SSLCertificateChainFile ${pki.path('apache-chain.pem')}`,
+    ...directives.map((d) => `  ${d}`), '</VirtualHost>', '',
+  ].join('\n'));
+  return startProcess('/usr/sbin/apache2', ['-f', own('conf'), '-DFOREGROUND'], port, pki.dir);
+}
+
 /** gnutls-serv with a GnuTLS priority string (it serves suites OpenSSL has none of, e.g. Camellia-GCM). */
 export async function startGnutlsServ(pki: Pki, priority: string): Promise<RunningServer> {
   const port = await freePort();

@@ -2,7 +2,8 @@
  * The probe against real server software nobody here wrote, each checked against an oracle that asks the
  * server one suite at a time (openssl s_client, gnutls-cli): HAProxy choosing its certificate by the offered
  * suites, nginx with a 1024-bit DH group, GnuTLS serving Camellia-GCM, OpenSSL with TLS 1.3 CCM only and
- * with anonymous ECDH, and a silent peer bounded by the per-endpoint deadline.
+ * with anonymous ECDH, Apache with Mozilla's intermediate (client order) and old (server order, TLS 1.0) configurations,
+ * and a silent peer bounded by the per-endpoint deadline.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lookupSuite } from '../../src/catalogue/tls.ts';
@@ -11,7 +12,7 @@ import { probeEndpoint, type ProbeOptions } from '../../src/probe/endpoint.ts';
 import { audit } from '../../src/audit.ts';
 import { demoSnapshot, demoTrustAnchors } from '../../src/demo/estate.ts';
 import {
-  gnutlsCli, makeDhParams, opensslSuites, oracleSuites, sClient, startGnutlsServ, startHaproxyDualCert, startNginx,
+  gnutlsCli, makeDhParams, opensslSuites, oracleSuites, sClient, startApache, startGnutlsServ, startHaproxyDualCert, startNginx,
 } from '../helpers/lab-servers.ts';
 import { sslscan } from '../helpers/sslscan.ts';
 import { makePki, startHostilePeer, startSServer, type Pki, type RunningServer } from '../helpers/tls-servers.ts';
@@ -134,6 +135,33 @@ describe('probe against a lab of real servers', () => {
     expect(status('endpoint-served-hostname-mismatch').map(([st]) => st)).toEqual(['pass']);
     expect(status('endpoint-probe-incomplete').map(([st]) => st)).toEqual(['pass']);
     lab.cleanup();
+  }, 120_000);
+
+  const MOZILLA_INTERMEDIATE = 'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-CHACHA20-POLY1305';
+  const MOZILLA_OLD = `${MOZILLA_INTERMEDIATE}:ECDHE-RSA-AES128-SHA256:ECDHE-RSA-AES128-SHA:ECDHE-RSA-AES256-SHA:AES128-GCM-SHA256:AES256-GCM-SHA384:AES128-SHA256:AES256-SHA256:AES128-SHA:AES256-SHA:DES-CBC3-SHA:@SECLEVEL=0`;
+
+  it('Apache with Mozilla intermediate: TLS 1.2 suites and TLS 1.3 suites equal the per-suite oracle, client order, chain as served', async () => {
+    const a = keep(await startApache(pki, ['SSLProtocol -all +TLSv1.2 +TLSv1.3', `SSLCipherSuite ${MOZILLA_INTERMEDIATE}`, 'SSLHonorCipherOrder off']));
+    const [o, oracle12, oracle13] = await Promise.all([probe(a.port), oracleSuites(a.port, 'TLSv1.2', opensslSuites('TLSv1.2')), oracleSuites(a.port, 'TLSv1.3', opensslSuites('TLSv1.3'))]);
+    expect(o.status).toBe('ok');
+    expect(o.incomplete).toEqual([]);
+    expect(asOpenssl(o.cipherSuites['TLSv1.2'])).toEqual(oracle12.sort());
+    expect(asOpenssl(o.cipherSuites['TLSv1.3'])).toEqual(oracle13.sort());
+    expect(o.protocols).toMatchObject({ 'TLSv1.0': false, 'TLSv1.1': false, 'TLSv1.2': true, 'TLSv1.3': true });
+    expect(o.serverCipherOrder).toBe(false);
+    const tls13 = o.certificates.find((c) => c.protocol === 'TLSv1.3')!;
+    expect(tls13.chain.map((c) => c.subject)).toEqual(['CN=localhost', 'CN=Test Intermediate 2', 'CN=Test Intermediate 1']);
+  }, 120_000);
+
+  it('Apache with Mozilla old: TLS 1.0 to 1.2 suites equal the oracle, server order', async () => {
+    const a = keep(await startApache(pki, ['SSLProtocol all', `SSLCipherSuite ${MOZILLA_OLD}`, 'SSLHonorCipherOrder on']));
+    const o = await probe(a.port);
+    for (const protocol of ['TLSv1.0', 'TLSv1.1', 'TLSv1.2'] as const) {
+      expect(asOpenssl(o.cipherSuites[protocol]), protocol).toEqual((await oracleSuites(a.port, protocol, opensslSuites(protocol))).sort());
+    }
+    expect(o.serverCipherOrder).toBe(true);
+    // server order is over the whole accepted list: the first of Apache's list that the server holds a certificate for
+    expect(o.cipherSuites['TLSv1.2']?.[0]).toBe('TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256');
   }, 120_000);
 
   it('stops a silent peer at the per-endpoint deadline and says so', async () => {

@@ -4,16 +4,7 @@ import net from 'node:net';
 import { AuditError, EXIT } from '../../model/errors.ts';
 import { parseConnectTo, probeEndpoint, resolveConnectTo } from '../../probe/index.ts';
 import { probeJson, probeText } from '../../probe/format.ts';
-
-function parseTarget(value: string): { host: string; port: number } {
-  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(value);
-  const plain = /^([^:]+)(?::(\d+))?$/.exec(value);
-  const match = bracketed ?? (net.isIPv6(value) ? [value, value, undefined] : plain);
-  if (!match?.[1]) throw new AuditError('BAD_USAGE', `expected HOST[:PORT], got "${value}"`, 'probe');
-  const port = match[2] === undefined ? 443 : Number(match[2]);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new AuditError('BAD_USAGE', `bad port in "${value}"`, 'probe');
-  return { host: match[1], port };
-}
+import { parseTarget } from '../../probe/target.ts';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 

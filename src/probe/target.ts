@@ -1,0 +1,14 @@
+/** HOST[:PORT] as typed on a command line ([v6]:port, bare v6, name or v4), port 443 when omitted. */
+import net from 'node:net';
+import { AuditError } from '../model/errors.ts';
+
+/** Parses one command-line target; a bad one is a usage error naming it. */
+export function parseTarget(value: string, place = 'probe'): { host: string; port: number } {
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(value);
+  const plain = /^([^:]+)(?::(\d+))?$/.exec(value);
+  const match = bracketed ?? (net.isIPv6(value) ? [value, value, undefined] : plain);
+  if (!match?.[1]) throw new AuditError('BAD_USAGE', `expected HOST[:PORT], got "${value}"`, place);
+  const port = match[2] === undefined ? 443 : Number(match[2]);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new AuditError('BAD_USAGE', `bad port in "${value}"`, place);
+  return { host: match[1], port };
+}

@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { createHash, X509Certificate } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { ConnectionCounter } from '../../src/probe/connection.ts';
+import { fetchTls13Chain, MAX_SERVED_CHAIN, type Tls13Chain } from '../../src/probe/tls13/handshake.ts';
+import { freePort, makePki, serverProcess, startNodeTlsServer, startSServer, type Pki, type RunningServer } from '../helpers/tls-servers.ts';
+
+// The raw TLS 1.3 engine against real servers: every suite, groups reached through a HelloRetryRequest,
+// certificate selection by signature_algorithms, chains exactly as served, and peers that lie.
+describe('TLS 1.3 engine against openssl s_server, gnutls-serv and Node tls', () => {
+  let pki: Pki;
+  const servers: RunningServer[] = [];
+  const keep = (s: RunningServer): RunningServer => { servers.push(s); return s; };
+  beforeAll(() => { pki = makePki(); }, 60_000);
+  afterAll(async () => { await Promise.all(servers.map((s) => s.stop())); pki.cleanup(); });
+
+  const fetch = (port: number, options: Parameters<typeof fetchTls13Chain>[3] = {}, sni: string | null = 'localhost') =>
+    fetchTls13Chain({ host: '127.0.0.1', port, timeoutMs: 5000 }, sni, new ConnectionCounter(), options);
+  const ok = (r: Tls13Chain | { error: string }): Tls13Chain => {
+    if ('error' in r) throw new Error(r.error);
+    return r;
+  };
+  const cn = (der: Buffer): string => /CN=([^\n,]*)/.exec(new X509Certificate(der).subject)?.[1] ?? '?';
+  const derOf = (name: string): string => createHash('sha256').update(new X509Certificate(pki.pem(name)).raw).digest('hex');
+
+  const SUITES: [string, number][] = [
+    ['TLS_AES_128_GCM_SHA256', 0x1301], ['TLS_AES_256_GCM_SHA384', 0x1302], ['TLS_CHACHA20_POLY1305_SHA256', 0x1303],
+    ['TLS_AES_128_CCM_SHA256', 0x1304], ['TLS_AES_128_CCM_8_SHA256', 0x1305],
+  ];
+  for (const [name, code] of SUITES) {
+    it(`decrypts the Certificate message under ${name}`, async () => {
+      const s = keep(await startSServer(pki, ['-cert', 'leaf.pem', '-key', 'leaf.key', '-cert_chain', 'chain_good.pem', '-tls1_3', '-ciphersuites', name]));
+      const got = ok(await fetch(s.port));
+      expect(got.suite).toBe(code);
+      expect(got.chain.map(cn)).toEqual(['localhost', 'Test Intermediate 2', 'Test Intermediate 1']);
+    });
+  }
+
+  it('a suite the server does not enable is answered with an alert, reported as an error', async () => {
+    const s = keep(await startSServer(pki, ['-cert', 'leaf.pem', '-key', 'leaf.key', '-tls1_3', '-ciphersuites', 'TLS_AES_128_CCM_8_SHA256']));
+    const got = await fetch(s.port, { suites: [0x1301, 0x1302] });
+    expect(got).toEqual({ error: expect.stringMatching(/alert 40 \(handshake_failure\)/) });
+  });
+
+  for (const [group, code] of [['P-384', 24], ['P-521', 25], ['X448', 30]] as const) {
+    it(`completes through a HelloRetryRequest when the server only takes ${group}`, async () => {
+      const s = keep(await startSServer(pki, ['-cert', 'leaf.pem', '-key', 'leaf.key', '-tls1_3', '-groups', group]));
+      const got = ok(await fetch(s.port));
+      expect(got.group).toBe(code);
+      expect(cn(got.chain[0]!)).toBe('localhost');
+    });
+  }
+
+  it('a server that only takes a group the engine lacks (ffdhe2048) gets an honest error', async () => {
+    const s = keep(await startSServer(pki, ['-cert', 'leaf.pem', '-key', 'leaf.key', '-tls1_3', '-groups', 'ffdhe2048']));
+    const got = await fetch(s.port);
+    expect('error' in got ? got.error : '').toMatch(/group|alert/);
+  });
+
+  it('asks a dual-certificate server for the RSA and the ECDSA certificate in turn', async () => {
+    const s = keep(await startSServer(pki, ['-cert', 'leaf.pem', '-key', 'leaf.key', '-dcert', 'leafec.pem', '-dkey', 'leafec.key', '-tls1_3']));
+    const rsa = ok(await fetch(s.port, { keyType: 'RSA' }));
+    const ec = ok(await fetch(s.port, { keyType: 'ECDSA' }));
+    expect(new X509Certificate(rsa.chain[0]!).publicKey.asymmetricKeyType).toBe('rsa');
+    expect(new X509Certificate(ec.chain[0]!).publicKey.asymmetricKeyType).toBe('ec');
+  });
+
+  it('returns a misordered chain, root included, exactly as served', async () => {
+    const s = keep(await startSServer(pki, ['-cert', 'leaf.pem', '-key', 'leaf.key', '-cert_chain', 'chain_misordered.pem', '-tls1_3']));
+    const got = ok(await fetch(s.port, {}, null));
+    expect(got.chain.map(cn)).toEqual(['localhost', 'Test Intermediate 1', 'Test Intermediate 2', 'Test Root CA']);
+    expect(createHash('sha256').update(got.chain[3]!).digest('hex')).toBe(derOf('root'));
+  });
+
+  it(`keeps ${MAX_SERVED_CHAIN} certificates of a longer chain and says it was cut`, async () => {
+    writeFileSync(pki.path('chain_long.pem'), pki.pem('int2').repeat(70) + pki.pem('int1'));
+    const s = keep(await startSServer(pki, ['-cert', 'leaf.pem', '-key', 'leaf.key', '-cert_chain', 'chain_long.pem', '-tls1_3']));
+    const got = ok(await fetch(s.port));
+    expect(got.chain).toHaveLength(MAX_SERVED_CHAIN);
+    expect(got.cut).toBe(true);
+  });
+
+  it('sees a stapled OCSP response in the leaf CertificateEntry', async () => {
+    const s = keep(await startNodeTlsServer({ key: readKey(pki, 'leaf'), cert: pki.pem('leaf'), minVersion: 'TLSv1.3' }, Buffer.from('3003020100', 'hex')));
+    const got = ok(await fetch(s.port));
+    expect(got.ocspStapled).toBe(true);
+    const plain = keep(await startNodeTlsServer({ key: readKey(pki, 'leaf'), cert: pki.pem('leaf'), minVersion: 'TLSv1.3' }));
+    expect(ok(await fetch(plain.port)).ocspStapled).toBe(false);
+  });
+
+  it('agrees with gnutls-serv on suite and chain', async () => {
+    const port = await freePort();
+    writeFileSync(pki.path('leaf_full.pem'), pki.pem('leaf') + pki.pem('int2') + pki.pem('int1'));
+    const child = spawn('gnutls-serv', ['--http', '-a', '-p', String(port), '--x509certfile', pki.path('leaf_full.pem'), '--x509keyfile', pki.path('leaf.key'),
+      '--priority', 'NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+CHACHA20-POLY1305'], { stdio: 'ignore' });
+    const s = keep(await serverProcess(child, port));
+    const got = ok(await fetch(s.port));
+    expect(got.suite).toBe(0x1303);
+    expect(got.chain.map(cn)).toEqual(['localhost', 'Test Intermediate 2', 'Test Intermediate 1']);
+  });
+
+  it('a peer that sends a ServerHello with a bad key share or undecryptable records is an error, not a chain', async () => {
+    for (const behaviour of ['short-share', 'bad-record'] as const) {
+      const s = keep(await lyingTls13Peer(behaviour));
+      const got = await fetch(s.port);
+      expect('error' in got ? got.error : 'no error').toMatch(behaviour === 'short-share' ? /key share/ : /decrypt/);
+    }
+  });
+});
+
+function readKey(pki: Pki, name: string): string {
+  return readFileSync(pki.path(`${name}.key`), 'utf8');
+}
+
+/** Answers any ClientHello with a TLS 1.3 ServerHello for X25519, then either a truncated share or garbage "encrypted" records. */
+async function lyingTls13Peer(behaviour: 'short-share' | 'bad-record'): Promise<RunningServer> {
+  const server = net.createServer((socket) => {
+    socket.on('error', () => undefined);
+    socket.once('data', () => {
+      const share = behaviour === 'short-share' ? Buffer.alloc(7, 1) : Buffer.alloc(32, 9);
+      const keyShare = Buffer.concat([Buffer.from([0, 51]), u16(4 + share.length), Buffer.from([0, 29]), u16(share.length), share]);
+      const versions = Buffer.from([0, 43, 0, 2, 3, 4]);
+      const exts = Buffer.concat([versions, keyShare]);
+      const body = Buffer.concat([Buffer.from([3, 3]), Buffer.alloc(32, 7), Buffer.from([0]), Buffer.from([0x13, 0x01, 0]), u16(exts.length), exts]);
+      const hs = Buffer.concat([Buffer.from([2, 0, body.length >> 8, body.length & 0xff]), body]);
+      socket.write(Buffer.concat([Buffer.from([22, 3, 3]), u16(hs.length), hs]));
+      socket.write(Buffer.concat([Buffer.from([23, 3, 3]), u16(40), Buffer.alloc(40, 0xaa)]));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as net.AddressInfo).port, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+const u16 = (n: number): Buffer => Buffer.from([n >> 8, n & 0xff]);
