@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { collectAccounts, type AccountsCollectOptions } from './accounts/index.ts';
 import { collectSnapshot, type CollectOptions } from './collect/index.ts';
 import { enrich } from './enrich/index.ts';
-import { applyProfile, loadProfile } from './evaluate/profiles.ts';
+import { applyProfile, loadProfile, profileFromValue } from './evaluate/profiles.ts';
+import { describeSelection, selectRules, selectSubjects, type Selection } from './evaluate/selection.ts';
 import { defaultRulesDir } from './evaluate/paths.ts';
 import { loadRules } from './evaluate/rule-loader.ts';
 import { evaluate } from './evaluate/index.ts';
@@ -42,7 +43,13 @@ export interface AuditOptions {
   probe: false | EstateOptions;
   rulesDir?: string;
   profile: string;
+  /** An inline profile (the config file's rules-profile object) instead of a name or file; source names it in errors. */
+  profileDefinition?: { value: unknown; source: string };
   waiversPath?: string;
+  /** Waivers given inline (the config file), added to those of waiversPath. */
+  waivers?: Waiver[];
+  /** Checks and resources to judge (src/evaluate/selection.ts). */
+  selection?: Selection;
   /** A previous findings.json or results.sarif: only failures whose fingerprint it lacks fail the gate. */
   baselinePath?: string;
   /** The instant expiry is judged at; default: the snapshot's capture time. */
@@ -66,6 +73,8 @@ export interface AuditOptions {
   /** IaC mode: puts SARIF results on the source file and line. */
   locate?: SourceLocator;
   onProgress?: (line: string) => void;
+  /** Runs once every input is validated and before anything is collected (the entry points' STS preflight). */
+  preflight?: () => Promise<unknown>;
   /** Injected clock for startedAt/finishedAt (tests); findings never carry time. */
   now?: () => Date;
   /** The previous run (--previous, or the Lambda's last stored run): findings.json then carries `changes`. */
@@ -80,6 +89,8 @@ export interface AuditOutcome {
   files: string[];
   /** result.verdict.exitCode. */
   exitCode: number;
+  /** What the reporters were given, so an entry point can render one format itself (--out -). */
+  reportInput: ReportInput;
   /** Failing findings the baseline knew and those it did not (null without --baseline). */
   baseline: { path: string; known: number; new: number } | null;
 }
@@ -135,15 +146,18 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   const progress = options.onProgress ?? (() => {});
   const rulesDir = options.rulesDir ?? defaultRulesDir();
   const rules = loadRules(rulesDir);
-  const profile = loadProfile(rulesDir, options.profile);
-  const selected = applyProfile(rules, profile);
-  const waivers: Waiver[] = options.waiversPath ? loadWaivers(options.waiversPath) : [];
+  const profile = options.profileDefinition
+    ? profileFromValue(rulesDir, options.profileDefinition.value, options.profileDefinition.source)
+    : loadProfile(rulesDir, options.profile);
+  const selected = selectRules(applyProfile(rules, profile), rules, options.selection ?? {});
+  const waivers: Waiver[] = [...(options.waivers ?? []), ...(options.waiversPath ? loadWaivers(options.waiversPath) : [])];
   const baseline = options.baselinePath !== undefined ? loadBaseline(options.baselinePath) : null;
   const trustAnchorsPem = [...(options.trustAnchorsPem ?? []), ...(options.trustStorePath ? readTrustStore(options.trustStorePath) : [])];
   const asOfFlag = options.asOf !== undefined ? parseIsoInstant(options.asOf, '--as-of') : undefined;
   // Output places are checked before anything is collected, so a bad --out fails in a second, not after the audit.
   if (options.out) checkFolderTarget(options.out.dir, '--out');
   if (options.snapshotOut) checkFileTarget(options.snapshotOut, '--snapshot-out');
+  if (options.source.kind !== 'snapshot' && options.preflight) await options.preflight();
 
   // A re-evaluation of a saved snapshot is dated by the snapshot, so two runs write byte-identical files.
   const live = options.source.kind !== 'snapshot' || options.probe !== false;
@@ -159,8 +173,7 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
     snapshot = await collectSnapshot({ ...options.source.collect, onProgress: options.source.collect.onProgress ?? progress });
   }
   if (options.probe) {
-    progress('probing endpoints…');
-    const observations = await probeEstate(snapshot, options.probe);
+    const observations = await probeEstate(snapshot, { ...options.probe, onProgress: options.probe.onProgress ?? progress });
     const attempts = probeAttempts(snapshot, observations, options.probe);
     snapshot = new SnapshotBuilder(snapshot).addSnapshot(snapshot).add({ observations, attempts }).build();
   }
@@ -168,7 +181,7 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
 
   const asOf = asOfFlag ?? snapshot.capturedAt;
   const enriched = await enrich(snapshot, { asOf, trustAnchorsPem, hostnames: options.hostnames ?? new Map() });
-  const facts = options.refineFacts ? options.refineFacts(enriched) : enriched;
+  const facts = selectSubjects(options.refineFacts ? options.refineFacts(enriched) : enriched, snapshot, options.selection ?? {});
   const { findings, notApplicable } = await evaluate(snapshot, facts, { rules: selected, waivers, asOf });
   const warnings = waiverWarnings(waivers, [...selected.map((s) => s.rule.id), ...systemRules.map((r) => r.id)], findings);
   if (options.strictWaivers && warnings.length > 0) throw new AuditError('BAD_INPUT', `${warnings.join('; ')} (--strict-waivers)`, options.waiversPath ?? '--waivers');
@@ -197,12 +210,15 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
     ...(warnings.length > 0 ? { warnings } : {}),
   };
   if (options.previous) result.changes = compareRuns(options.previous, result);
+  const narrowed = describeSelection(options.selection ?? {});
+  // A narrowed run must say so: its counts and verdict cover only what was selected.
+  if (narrowed) result.selection = narrowed;
   const usedRules = [...selected.map((s) => s.rule), ...systemRules];
   let files: string[] = [];
+  const input: ReportInput = { result, snapshot, facts, rules: usedRules, options: { sarifCategory: options.sarifCategory ?? 'elb-tls-audit', ...(options.locate ? { locate: options.locate } : {}) } };
   if (options.out) {
-    const input: ReportInput = { result, snapshot, facts, rules: usedRules, options: { sarifCategory: options.sarifCategory ?? 'elb-tls-audit', ...(options.locate ? { locate: options.locate } : {}) } };
     files = await writeReports(input, options.out.dir, options.out.formats.length > 0 ? options.out.formats : ALL_FORMATS);
   }
   const baselineSummary = baseline ? { path: baseline.path, ...baselineCounts(findings, baseline) } : null;
-  return { result, snapshot, facts, rules: usedRules, files, exitCode: verdict.exitCode, baseline: baselineSummary };
+  return { result, snapshot, facts, rules: usedRules, files, reportInput: input, exitCode: verdict.exitCode, baseline: baselineSummary };
 }

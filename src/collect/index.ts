@@ -87,9 +87,9 @@ export async function collectWithStats(options: CollectOptions): Promise<Collect
         collectElbv2(ctx, region, concurrency * 2),
         collectHsmClusters(ctx, region),
       ]);
-      progress(`${region} elb: ${classic.loadBalancers.length} Classic load balancers`);
-      progress(`${region} elbv2: ${elbv2.loadBalancers.length} ALB/NLB/GWLB load balancers`);
-      progress(`${region} cloudhsmv2: ${hsmClusters.length} clusters`);
+      progress(`${region} elb: ${counted(classic.loadBalancers.length, 'Classic load balancer')}${failedNote(ctx, 'elb', region)}`);
+      progress(`${region} elbv2: ${counted(elbv2.loadBalancers.length, 'ALB/NLB/GWLB load balancer')}${failedNote(ctx, 'elbv2', region)}`);
+      progress(`${region} cloudhsmv2: ${counted(hsmClusters.length, 'cluster')}${failedNote(ctx, 'cloudhsmv2', region)}`);
       const loadBalancers = [...classic.loadBalancers, ...elbv2.loadBalancers];
       const [securityGroups] = await Promise.all([
         collectSecurityGroups(ctx, region, loadBalancers, concurrency * 2),
@@ -106,20 +106,20 @@ export async function collectWithStats(options: CollectOptions): Promise<Collect
 
   const [iam, acm, instances] = await Promise.all([
     collectIamCertificates(ctx, homeRegion, scope, concurrency * 2).then((records) => {
-      progress(`global iam: ${records.length} server certificates`);
+      progress(`global iam: ${counted(records.length, 'server certificate')}${failedNote(ctx, 'iam', 'global')}`);
       return records;
     }),
     Promise.all(
       regions.map(async (region) => {
         const records = await collectAcmCertificates(ctx, region, scope, concurrency * 2);
-        progress(`${region} acm: ${records.length} certificates`);
+        progress(`${region} acm: ${counted(records.length, 'certificate')}${failedNote(ctx, 'acm', region)}`);
         return records;
       }),
     ),
     Promise.all(
       perRegion.map(async ({ region, loadBalancers: lbs }) => {
         const records = await collectInstances(ctx, region, instanceIdsOf(lbs), concurrency * 2);
-        progress(`${region} ec2: ${records.length} instances`);
+        progress(`${region} ec2: ${counted(records.length, 'instance')}${failedNote(ctx, 'ec2', region)}`);
         return records;
       }),
     ),
@@ -184,4 +184,14 @@ function generatorVersion(): string {
     }
   }
   return '0.0.0';
+}
+
+function counted(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** A progress line must not read "0 load balancers" as if the call worked: say which calls failed. */
+function failedNote(ctx: CollectContext, service: string, region: string): string {
+  const failed = ctx.attempts().filter((a) => a.service === service && a.region === region && a.status === 'error');
+  return failed.length === 0 ? '' : ` (INCOMPLETE: ${failed.map((a) => `${a.operation} failed: ${a.reason ?? 'error'}`).join('; ')})`;
 }

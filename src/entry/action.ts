@@ -20,6 +20,8 @@ import { parseFailOn, parseRegions } from './parse.ts';
 import { cutToBytes, utf8Bytes } from '../text/bytes.ts';
 import { escapeMarkdown } from '../text/escape-markdown.ts';
 import { parseSarifCategory } from './options.ts';
+import { preflight } from './preflight.ts';
+import { parseSeverities, parseTagFilter, splitList, type Selection } from '../evaluate/selection.ts';
 
 /** The validated inputs of action.yml. */
 export interface ActionInputs {
@@ -37,6 +39,8 @@ export interface ActionInputs {
   source: AuditOptions['source'] | null;
   /** IaC mode: the paths the iac input's globs matched (empty: audit the live estate). */
   iac: string[];
+  /** checks, exclude-checks, categories, severity, resources, tags. */
+  selection: Selection;
 }
 
 // GitHub caps one step's summary at 1 MiB; keep clear of it and point at the full report instead.
@@ -99,7 +103,19 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): ActionInputs {
       collect,
     ),
   );
+  // Lists: commas or new lines (a YAML block scalar), as in the regions input.
+  const lines = (name: string) => input(name).split(/[\n,]+/).map((s) => s.trim()).filter(Boolean);
+  const selection: Selection = {
+    checks: splitList(input('checks')),
+    excludeChecks: splitList(input('exclude-checks')),
+    categories: splitList(input('categories')),
+    severities: named('severity', () => parseSeverities(input('severity'))),
+    resources: lines('resources'),
+    tags: named('tags', () => lines('tags').map((t) => parseTagFilter(t))),
+    labels: { checks: 'input checks', excludeChecks: 'input exclude-checks', categories: 'input categories' },
+  };
   return {
+    selection,
     regions,
     rulesProfile,
     failOn,
@@ -190,6 +206,12 @@ export async function runAction(): Promise<number> {
       ? await loadInfrastructure({ paths: inputs.iac, parameters: new Map(), account: null, region: null, sourceRoot: process.env['GITHUB_WORKSPACE'] ?? '.', capturedAt: new Date().toISOString() })
       : null;
     const outcome = await audit({
+      // Credentials, region and endpoint checked once, in seconds, after the inputs and before any collector runs.
+      preflight: async () => {
+        const caller = await preflight({ region: inputs.regions === 'all' ? (process.env['AWS_REGION'] ?? 'us-east-1') : inputs.regions[0] ?? 'us-east-1' });
+        core.info(`elb-tls-audit: credentials of ${caller.arn} (account ${caller.account})`);
+      },
+      selection: inputs.selection,
       source: iac ? { kind: 'snapshot', snapshot: iac.snapshot } : inputs.source ?? { kind: 'aws', collect: { regions: inputs.regions, clients: sdkClientFactory() } },
       probe: inputs.probe && !iac ? { connectTo: [], includeInternal: false } : false,
       ...(iac ? { refineFacts: (facts: FactsBySubject) => blankUnknownFacts(facts, iac), locate: iacLocator(iac.origins, iac.defaulted, iac.unknownFacts) } : {}),

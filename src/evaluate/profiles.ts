@@ -1,6 +1,6 @@
 /** Profiles select rules and override their params and severities (rules/profiles/<name>.json, or a file). */
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import profileSchema from '../../rules/profile.schema.json' with { type: 'json' };
 import { AuditError } from '../model/errors.ts';
 import type { Profile, RuleDefinition, Severity } from '../model/rule.ts';
@@ -16,15 +16,50 @@ export function listProfiles(rulesDir: string): string[] {
 }
 
 /** Loads a shipped profile by name, or a profile file by path; its shape is checked here, its params when applied. */
-export function loadProfile(rulesDir: string, nameOrPath: string): Profile {
+export function loadProfile(rulesDir: string, nameOrPath: string, where = '--rules-profile'): Profile {
+  return loadProfileChain(rulesDir, nameOrPath, where, []);
+}
+
+// A chain of extends deeper than this is a mistake, not a design.
+const MAX_EXTENDS = 8;
+
+function loadProfileChain(rulesDir: string, nameOrPath: string, where: string, seen: readonly string[]): Profile {
   const path = nameOrPath.endsWith('.json') ? nameOrPath : join(rulesDir, 'profiles', `${nameOrPath}.json`);
   if (!existsSync(path)) {
-    throw new AuditError('BAD_USAGE', `unknown rules profile "${nameOrPath}" (shipped: ${listProfiles(rulesDir).join(', ')})`, '--rules-profile');
+    throw new AuditError('BAD_USAGE', `unknown rules profile "${nameOrPath}" (shipped: ${listProfiles(rulesDir).join(', ')})`, where);
   }
-  const parsed = readJsonFile(path, 'profile');
+  return profileFromValue(rulesDir, readJsonFile(path, 'profile'), path, seen);
+}
+
+/**
+ * A profile from its parsed JSON (a file, or inline in the config file): validated, and when it `extends`
+ * another profile, merged over it so it states only what it changes (see rules/profile.schema.json).
+ */
+export function profileFromValue(rulesDir: string, parsed: unknown, source: string, seen: readonly string[] = []): Profile {
   const problems = validateAgainst(profileSchema, parsed);
-  if (problems.length > 0) throw new AuditError('BAD_INPUT', `invalid profile: ${problems.join('; ')}`, path);
-  return { ...(parsed as Profile), source: path };
+  if (problems.length > 0) throw new AuditError('BAD_INPUT', `invalid profile: ${problems.join('; ')}`, source);
+  const own = parsed as Partial<Profile> & { name: string; extends?: string; $schema?: string };
+  if (own.extends === undefined) return { ...(own as Profile), source };
+  if (seen.includes(source) || seen.length >= MAX_EXTENDS) {
+    throw new AuditError('BAD_INPUT', `/extends "${own.extends}" makes a cycle or a chain deeper than ${MAX_EXTENDS} (${[...seen, source].join(' -> ')})`, source);
+  }
+  // A relative file path in extends is relative to the profile that names it.
+  const baseRef = own.extends.endsWith('.json') && !isAbsolute(own.extends) && source.endsWith('.json') ? join(dirname(source), own.extends) : own.extends;
+  const base = loadProfileChain(rulesDir, baseRef, `${source}: /extends`, [...seen, source]);
+  const params: Profile['params'] = { ...base.params };
+  for (const [id, p] of Object.entries(own.params ?? {})) params[id] = { ...(base.params[id] ?? {}), ...p };
+  return {
+    name: own.name,
+    title: own.title ?? `${base.title} (${own.name})`,
+    description: own.description ?? `${base.name} with the changes of ${source}`,
+    include: own.include ?? base.include,
+    exclude: [...new Set([...base.exclude, ...(own.exclude ?? [])])],
+    params,
+    defaults: { ...base.defaults, ...(own.defaults ?? {}) },
+    severity: { ...base.severity, ...(own.severity ?? {}) },
+    extends: base.name,
+    source,
+  };
 }
 
 /** A rule as one profile runs it: resolved params and severity. */

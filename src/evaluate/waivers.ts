@@ -38,11 +38,15 @@ const waiverFileSchema = {
 
 /** Reads and validates a waivers file: {"waivers":[{"rule","resource","reason","expires":"YYYY-MM-DD"}]}; rule and resource are globs (glob.ts). */
 export function loadWaivers(path: string): Waiver[] {
-  const parsed = readJsonFile(path, 'waivers');
-  const problems = validateAgainst(waiverFileSchema, parsed);
-  if (problems.length > 0) throw new AuditError('BAD_INPUT', `invalid waivers: ${problems.join('; ')}`, path);
+  return parseWaivers(readJsonFile(path, 'waivers'), path);
+}
+
+/** Validates parsed waivers ({"waivers": [...]}, from a file or the config file); errors name source and JSON path. */
+export function parseWaivers(parsed: unknown, source: string, prefix = ''): Waiver[] {
+  const problems = validateAgainst(waiverFileSchema, parsed, prefix);
+  if (problems.length > 0) throw new AuditError('BAD_INPUT', `invalid waivers: ${problems.join('; ')}`, source);
   const waivers = (parsed as { waivers: Waiver[] }).waivers;
-  waivers.forEach((w, i) => parseIsoDate(w.expires, `${path}: /waivers/${i}/expires`));
+  waivers.forEach((w, i) => parseIsoDate(w.expires, `${source}: ${prefix}/waivers/${i}/expires`));
   return waivers;
 }
 

@@ -106,6 +106,18 @@ export interface AuditResult {
   warnings?: string[];
   /** Present when a previous run was given (--previous, or the Lambda's previous run in the bucket). */
   changes?: FindingChanges;
+  /** The checks and resources the run was narrowed to (--checks, --tag, ...); absent when nothing was filtered. */
+  selection?: RunSelection;
+}
+
+/** A run's selection as findings.json records it: only the filters that were set. */
+export interface RunSelection {
+  checks?: string[];
+  excludeChecks?: string[];
+  categories?: string[];
+  severities?: string[];
+  resources?: string[];
+  tags?: string[];
 }
 
 // --- Run-to-run changes (findings.json `changes`, written when a previous run is given) ---

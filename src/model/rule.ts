@@ -77,4 +77,6 @@ export interface Profile {
   severity: Record<string, Severity>;
   /** Where it was read from (set by the loader, not part of the file): errors name it. */
   source?: string;
+  /** The profile it extends (its name), after the merge. */
+  extends?: string;
 }

@@ -20,6 +20,8 @@ export interface EstateOptions extends PlanOptions, ProbeOptions {
   connectTo?: string[];
   /** Endpoints probed at once. */
   concurrency?: number;
+  /** One line per endpoint done ("probed 3/12 host:443 ok"), for the progress display. */
+  onProgress?: (line: string) => void;
 }
 
 /** The listeners worth probing: the load balancer terminates TLS, or passes TCP through on a TLS port. */
@@ -79,5 +81,11 @@ export async function probeEstate(snapshot: Snapshot, options: EstateOptions = {
     const to = resolveConnectTo(target.host, target.port, rules);
     return to.redirected ? { ...target, connectTo: `${to.host.includes(':') ? `[${to.host}]` : to.host}:${to.port}` } : target;
   });
-  return Promise.all(targets.map((target) => limiter.run(() => probeEndpoint(target, options))));
+  let done = 0;
+  options.onProgress?.(`probing ${targets.length} endpoints…`);
+  return Promise.all(targets.map((target) => limiter.run(async () => {
+    const observation = await probeEndpoint(target, options);
+    options.onProgress?.(`probed ${++done}/${targets.length} ${target.host}:${target.port}${target.sni ? ` (SNI ${target.sni})` : ''}: ${observation.status}`);
+    return observation;
+  })));
 }

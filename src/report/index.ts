@@ -27,6 +27,13 @@ export const ALL_FORMATS: readonly ReportFormat[] = ['sarif', 'html', 'json', 'm
 /** Every format --format accepts. */
 export const KNOWN_FORMATS: readonly ReportFormat[] = [...ALL_FORMATS, 'asff', 'ocsf', 'csv'];
 
+/** Renders one format to a string (the CLI's --out -). */
+export function renderReport(input: ReportInput, format: ReportFormat): string {
+  const reporter = registry[format];
+  if (!reporter) throw new Error(`no reporter for format ${format}`);
+  return reporter.render(input);
+}
+
 /** Renders every format first, then swaps the whole set into outDir; a failure at any point leaves the previous set. */
 export async function writeReports(input: ReportInput, outDir: string, formats: readonly ReportFormat[], where = '--out'): Promise<string[]> {
   const rendered = formats.map((format) => {

@@ -59,7 +59,7 @@ describe('CLI formats, --previous and --security-hub', () => {
     writeFileSync(join(dir, 'previous.json'), JSON.stringify(edited));
 
     const out = join(dir, 'run2');
-    const run = runCli(['evaluate', '--snapshot', snapshotFile, '--out', out, '--format', 'json,html,md,asff,ocsf,csv', '--previous', join(dir, 'previous.json'), '--security-hub', '--quiet'], { env: env() });
+    const run = runCli(['evaluate', '--snapshot', snapshotFile, '--out', out, '--format', 'json,html,md,asff,ocsf,csv', '--previous', join(dir, 'previous.json'), '--security-hub'], { env: env() });
     expect(run.code, run.stderr).toBe(1);
     for (const name of ['findings.json', 'report.html', 'summary.md', 'findings.asff.json', 'findings.ocsf.jsonl', 'findings.csv']) expect(run.stdout).toContain(join(out, name));
     current = JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8')) as AuditResult;
@@ -80,7 +80,7 @@ describe('CLI formats, --previous and --security-hub', () => {
   });
 
   it('rejects an unknown format, naming the flag and every format it knows (a bad --previous: test/report/changes.test.ts)', () => {
-    expect(() => parseFormats('json,xlsx')).toThrow('--format: unknown format "xlsx" (sarif, html, json, md, asff, ocsf, csv)');
+    expect(() => parseFormats('json,xlsx')).toThrow('--format: unknown format "xlsx" (sarif, html, json, md, asff, ocsf, csv, text)');
     expect(parseFormats('asff,ocsf,csv')).toEqual(['asff', 'ocsf', 'csv']);
   });
 

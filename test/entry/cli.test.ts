@@ -31,10 +31,13 @@ describe('evaluate exit codes', () => {
   it('exits 1 when findings at or above --fail-on fail, and writes every report', () => {
     const out = join(dir, 'out-fail');
     // The demo estate leaves attributes of one load balancer unread (errors, so incomplete): allow that here.
-    const run = runCli(['evaluate', '--snapshot', file('demo.json', demoSnapshot()), '--out', out, '--quiet', '--allow-partial']);
+    const run = runCli(['evaluate', '--snapshot', file('demo.json', demoSnapshot()), '--out', out, '--allow-partial']);
     expect(run.code, run.stderr).toBe(1);
     expect(readdirSync(out).sort()).toEqual(['findings.json', 'report.html', 'results.sarif', 'summary.md']);
     expect(run.stdout).toMatch(/findings: \d+ fail/);
+    // --quiet prints only errors: the same run says nothing on stdout and still exits 1.
+    const quiet = runCli(['evaluate', '--snapshot', file('demo.json', demoSnapshot()), '--out', `${out}-quiet`, '--quiet', '--allow-partial']);
+    expect([quiet.code, quiet.stdout, quiet.stderr]).toEqual([1, '', '']);
   });
 
   it('exits 0 for a clean estate at --fail-on high, and 1 for the same estate at --fail-on low', () => {
@@ -163,7 +166,7 @@ describe('rules and demo commands', () => {
     const run = runCli(['demo', '--out', out]);
     expect(run.code, run.stderr).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['findings.json', 'report.html', 'results.sarif', 'snapshot.json', 'summary.md']);
-    expect(run.stdout).toMatch(/\d+ load balancers, \d+ listeners, \d+ certificates/);
+    expect(run.stdout).toMatch(/\d+ load balancers, \d+ listeners, \d+ certificates, 1 HSM cluster, /);
   });
 });
 

@@ -135,3 +135,48 @@ describe('rule files that cannot be loaded', () => {
     expect(run.stderr).not.toMatch(/internal error/);
   });
 });
+
+describe('profiles that extend another', () => {
+  const base = loadProfile(defaultRulesDir(), 'pci-dss-4.0');
+  const baseRules = applyProfile(rules, base);
+
+  it('state only what they change: severity and params merge, exclude adds, the rest is the base', () => {
+    const path = write('acme.json', {
+      name: 'acme', extends: 'pci-dss-4.0',
+      severity: { 'cert-expiring': 'critical' },
+      params: { 'cert-expiring': { warnDays: 60 } },
+      exclude: ['lb-access-logs'],
+    });
+    const acme = loadProfile(defaultRulesDir(), path);
+    expect(acme).toMatchObject({ name: 'acme', extends: 'pci-dss-4.0', include: base.include, defaults: base.defaults, title: `${base.title} (acme)` });
+    const selected = applyProfile(rules, acme);
+    expect(selected.map((r) => r.rule.id)).toEqual(baseRules.map((r) => r.rule.id).filter((id) => id !== 'lb-access-logs'));
+    const expiring = selected.find((r) => r.rule.id === 'cert-expiring')!;
+    expect(expiring.severity).toBe('critical');
+    expect(expiring.params['warnDays']).toBe(60);
+    const untouched = selected.find((r) => r.rule.id === 'listener-weak-protocol')!;
+    expect(untouched).toEqual(baseRules.find((r) => r.rule.id === 'listener-weak-protocol'));
+  });
+
+  it('may extend a profile file (relative to the file that names it), and chains', () => {
+    write('team.json', { name: 'team', extends: 'acme.json', severity: { 'lb-single-az': 'low' } });
+    const team = applyProfile(rules, loadProfile(defaultRulesDir(), join(dir, 'team.json')));
+    expect(team.find((r) => r.rule.id === 'lb-single-az')?.severity).toBe('low');
+    expect(team.find((r) => r.rule.id === 'cert-expiring')?.severity).toBe('critical');
+  });
+
+  it('an unknown base, a cycle, or a bad change is bad input naming the file', () => {
+    const unknown = write('unknown-base.json', { name: 'x', extends: 'pci-dss-3.2' });
+    expect(() => loadProfile(defaultRulesDir(), unknown)).toThrow(`${unknown}: /extends: unknown rules profile "pci-dss-3.2"`);
+    write('cycle-a.json', { name: 'a', extends: 'cycle-b.json' });
+    write('cycle-b.json', { name: 'b', extends: 'cycle-a.json' });
+    expect(() => loadProfile(defaultRulesDir(), join(dir, 'cycle-a.json'))).toThrow(/\/extends "cycle-b\.json" makes a cycle .*\(\S*cycle-a\.json -> \S*cycle-b\.json -> \S*cycle-a\.json\)/);
+    const badChange = write('bad-change.json', { name: 'x', extends: 'default', params: { 'lb-single-az': { minAzs: 0 } } });
+    const error = problemOf(badChange);
+    expect(error.message).toContain(badChange);
+    expect(error.message).toMatch(/\/params\/lb-single-az\/minAzs must be >= 1/);
+    // Without extends, every field is still required.
+    const partial = write('partial.json', { name: 'x', severity: {} });
+    expect(() => loadProfile(defaultRulesDir(), partial)).toThrow(/invalid profile: .*must have required property/);
+  });
+});

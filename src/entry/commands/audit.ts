@@ -2,10 +2,10 @@ import type { Command } from 'commander';
 import { audit, type AuditOptions } from '../../audit.ts';
 import { accountsSource, addAccountFlags, type AccountFlags } from '../../accounts/flags.ts';
 import { sdkClientFactory } from '../../collect/index.ts';
-import { AuditError } from '../../model/errors.ts';
 import { parseConnectTo } from '../../probe/connect-to.ts';
-import { addReportFlags, exportFindings, printSummary, reportOptions, type ReportFlags } from '../options.ts';
-
+import { configUsed } from '../config-file.ts';
+import { addReportFlags, exportFindings, reportOptions, writeRunOutput, type ReportFlags } from '../options.ts';
+import { preflight } from '../preflight.ts';
 import { parseRegions } from '../parse.ts';
 
 interface AuditFlags extends ReportFlags, AccountFlags {
@@ -20,7 +20,7 @@ interface AuditFlags extends ReportFlags, AccountFlags {
 
 const collectList = (value: string, previous: string[]) => [...previous, value];
 
-/** `audit`: collect a live estate, probe it, judge it and write the reports. */
+/** `audit`: check the credentials (preflight), collect a live estate, probe it, judge it and write the reports. */
 export function registerAuditCommand(program: Command): void {
   addAccountFlags(addReportFlags(program.command('audit').description('collect, probe, judge and report a live AWS estate'), 'reports/out')
     .option('--regions <list>', 'comma-separated regions, or all (default: AWS_REGION)')
@@ -31,8 +31,8 @@ export function registerAuditCommand(program: Command): void {
     .option('--all-certificates', 'fetch every certificate in full, not only those listeners use')
     .option('--include-internal', 'probe internal load balancers too (when reachable from here)')
     .option('--no-vulnerability-checks', 'skip the renegotiation, compression, fallback, Heartbleed, CCS and ROBOT checks'))
-    .action(async (flags: AuditFlags) => {
-      const options = reportOptions(flags);
+    .action(async (flags: AuditFlags, command: Command) => {
+      const setup = reportOptions(flags, configUsed(command)?.path ?? null);
       // Checked even with --no-probe: a typo must not wait for the day the probe is switched on.
       for (const rule of flags.connectTo) parseConnectTo(rule);
       if (flags.profile) process.env.AWS_PROFILE = flags.profile;
@@ -40,12 +40,18 @@ export function registerAuditCommand(program: Command): void {
       const collect = { regions, allCertificates: flags.allCertificates === true };
       const source: AuditOptions['source'] = accountsSource(flags, collect) ?? { kind: 'aws', collect: { ...collect, clients: sdkClientFactory() } };
       const outcome = await audit({
-        ...options,
+        ...setup.options,
+        // After every input is validated, before anything is collected.
+        preflight: async () => {
+          setup.options.onProgress('checking credentials (STS GetCallerIdentity)…');
+          const caller = await preflight({ region: regions === 'all' ? (process.env['AWS_REGION'] ?? 'us-east-1') : regions[0]! });
+          setup.options.onProgress(`credentials of ${caller.arn} (account ${caller.account})`);
+        },
         source,
         probe: flags.probe ? { connectTo: flags.connectTo, includeInternal: flags.includeInternal === true, vulnerabilities: flags.vulnerabilityChecks } : false,
       });
-      printSummary(outcome.result, outcome.files);
-      await exportFindings(flags, outcome);
+      writeRunOutput(setup, outcome);
+      await exportFindings(setup, outcome);
       process.exitCode = outcome.exitCode;
     });
 }
