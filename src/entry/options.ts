@@ -14,6 +14,7 @@ import { parseSeverities, parseTagFilter, splitList, type Selection } from '../e
 import { renderReport } from '../report/index.ts';
 import { colorEnabled, renderFindingsTable } from './findings-table.ts';
 import { createProgress, type Progress } from './progress.ts';
+import { plural } from '../text/plural.ts';
 
 export interface ReportFlags extends SelectionFlags {
   /** A name or file; an object when the config file holds the profile inline. */
@@ -173,7 +174,6 @@ export function reportOptions(flags: ReportFlags, configPath: string | null = nu
   return { options, target, flags };
 }
 
-const plural = (n: number, noun: string, many = `${noun}s`) => `${n} ${n === 1 ? noun : many}`;
 
 /** After audit(): the findings table and summary (stdout), or the one --out - format on stdout and the summary on stderr. */
 export function writeRunOutput(setup: RunSetup, outcome: AuditOutcome, exitLabel = 'exit'): void {

@@ -8,6 +8,7 @@ import { SEVERITIES, type Severity } from '../model/rule.ts';
 import type { Snapshot } from '../model/snapshot.ts';
 import { isBaselined, type Baseline } from './baseline.ts';
 import { GAP_CATEGORIES } from './system-rules.ts';
+import { plural } from '../text/plural.ts';
 
 const RANK = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<Severity, number>;
 const MAX_CAUSES = 5;
@@ -22,7 +23,6 @@ export function thresholdText(failOn: FailOn): string {
   return failOn === 'none' ? 'no threshold (fail-on none)' : failOn === 'info' ? 'any severity' : `${failOn} or above`;
 }
 
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 /** What was not seen, from the findings that say so: collection gaps, endpoints not probed, rules that could not judge. */
 function unseenOf(findings: readonly Finding[]): Verdict['unseen'] {

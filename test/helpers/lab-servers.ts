@@ -81,6 +81,31 @@ export async function startApache(pki: Pki, directives: string[]): Promise<Runni
   return startProcess('/usr/sbin/apache2', ['-f', own('conf'), '-DFOREGROUND'], port, pki.dir);
 }
 
+/** lighttpd (mod_openssl) in the foreground with OpenSSL SSL_CONF commands (e.g. Options +PrioritizeChaCha). */
+export async function startLighttpd(pki: Pki, confCommands: Record<string, string>): Promise<RunningServer> {
+  const port = await freePort();
+  writeFileSync(pki.path('lighttpd-chain.pem'), pki.pem('leaf') + pki.pem('int2') + pki.pem('int1'));
+  const commands = Object.entries(confCommands).map(([k, v]) => `"${k}" => "${v}"`).join(', ');
+  writeFileSync(pki.path(`lighttpd-${port}.conf`), [
+    `server.document-root = "${pki.dir}"`, `server.bind = "127.0.0.1"`, `server.port = ${port}`,
+    'server.modules = ( "mod_openssl" )', 'ssl.engine = "enable"',
+    `ssl.pemfile = "${pki.path('lighttpd-chain.pem')}"`, `ssl.privkey = "${pki.path('leaf.key')}"`,
+    `ssl.openssl.ssl-conf-cmd = ( ${commands} )`, '',
+  ].join('\n'));
+  return startProcess('/usr/sbin/lighttpd', ['-D', '-f', pki.path(`lighttpd-${port}.conf`)], port, pki.dir);
+}
+
+/** stunnel in the foreground terminating TLS for a dummy back end, with its ciphers and options lines. */
+export async function startStunnel(pki: Pki, lines: string[]): Promise<RunningServer> {
+  const port = await freePort();
+  writeFileSync(pki.path('stunnel-chain.pem'), pki.pem('leaf') + pki.pem('int2') + pki.pem('int1'));
+  writeFileSync(pki.path(`stunnel-${port}.conf`), [
+    'foreground = yes', 'pid =', 'debug = 3', '[tls]', `accept = 127.0.0.1:${port}`, 'connect = 127.0.0.1:9',
+    `cert = ${pki.path('stunnel-chain.pem')}`, `key = ${pki.path('leaf.key')}`, ...lines, '',
+  ].join('\n'));
+  return startProcess('/usr/bin/stunnel4', [pki.path(`stunnel-${port}.conf`)], port, pki.dir);
+}
+
 /** gnutls-serv with a GnuTLS priority string (it serves suites OpenSSL has none of, e.g. Camellia-GCM). */
 export async function startGnutlsServ(pki: Pki, priority: string): Promise<RunningServer> {
   const port = await freePort();

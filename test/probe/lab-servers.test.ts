@@ -3,7 +3,8 @@
  * server one suite at a time (openssl s_client, gnutls-cli): HAProxy choosing its certificate by the offered
  * suites, nginx with a 1024-bit DH group, GnuTLS serving Camellia-GCM, OpenSSL with TLS 1.3 CCM only and
  * with anonymous ECDH, Apache with Mozilla's intermediate (client order) and old (server order, TLS 1.0) configurations,
- * and a silent peer bounded by the per-endpoint deadline.
+ * lighttpd prioritising ChaCha20, stunnel with server order, the groups an s_server accepts against
+ * s_client -groups one group at a time, and a silent peer bounded by the per-endpoint deadline.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lookupSuite } from '../../src/catalogue/tls.ts';
@@ -12,7 +13,7 @@ import { probeEndpoint, type ProbeOptions } from '../../src/probe/endpoint.ts';
 import { audit } from '../../src/audit.ts';
 import { demoSnapshot, demoTrustAnchors } from '../../src/demo/estate.ts';
 import {
-  gnutlsCli, makeDhParams, opensslSuites, oracleSuites, sClient, startApache, startGnutlsServ, startHaproxyDualCert, startNginx,
+  gnutlsCli, makeDhParams, opensslSuites, oracleSuites, sClient, startApache, startGnutlsServ, startHaproxyDualCert, startLighttpd, startNginx, startStunnel,
 } from '../helpers/lab-servers.ts';
 import { sslscan } from '../helpers/sslscan.ts';
 import { makePki, startHostilePeer, startSServer, type Pki, type RunningServer } from '../helpers/tls-servers.ts';
@@ -162,6 +163,44 @@ describe('probe against a lab of real servers', () => {
     expect(o.serverCipherOrder).toBe(true);
     // server order is over the whole accepted list: the first of Apache's list that the server holds a certificate for
     expect(o.cipherSuites['TLSv1.2']?.[0]).toBe('TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256');
+  }, 120_000);
+
+  it('lighttpd with PrioritizeChaCha: server order with ChaCha20 for clients that list it first, suites equal the oracle', async () => {
+    const ciphers = 'ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-CHACHA20-POLY1305';
+    const l = keep(await startLighttpd(pki, { MinProtocol: 'TLSv1.2', MaxProtocol: 'TLSv1.2', CipherString: ciphers, Options: '+ServerPreference,+PrioritizeChaCha' }));
+    const [o, oracle] = await Promise.all([probe(l.port), oracleSuites(l.port, 'TLSv1.2', opensslSuites('TLSv1.2'))]);
+    expect(asOpenssl(o.cipherSuites['TLSv1.2'])).toEqual(oracle.sort());
+    expect(o.serverCipherOrder).toBe(true);
+    expect(o.chachaPriority).toBe(true);
+    expect(o.cipherSuites['TLSv1.2']?.[0]).toBe('TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384');
+    // the oracle: ChaCha20 listed first wins, otherwise the server's first
+    expect((await sClient(l.port, 'TLSv1.2', 'ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-AES256-GCM-SHA384')).suite).toBe('ECDHE-RSA-CHACHA20-POLY1305');
+    expect((await sClient(l.port, 'TLSv1.2', 'ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384')).suite).toBe('ECDHE-RSA-AES256-GCM-SHA384');
+  }, 120_000);
+
+  it('stunnel with CIPHER_SERVER_PREFERENCE: suites per protocol equal the oracle, server order, chain as served', async () => {
+    const st = keep(await startStunnel(pki, ['sslVersionMin = TLSv1.2', 'ciphers = ECDHE-RSA-AES128-SHA:ECDHE-RSA-AES256-GCM-SHA384:AES256-SHA', 'options = CIPHER_SERVER_PREFERENCE']));
+    const [o, oracle12, oracle13] = await Promise.all([probe(st.port), oracleSuites(st.port, 'TLSv1.2', opensslSuites('TLSv1.2')), oracleSuites(st.port, 'TLSv1.3', opensslSuites('TLSv1.3'))]);
+    expect(asOpenssl(o.cipherSuites['TLSv1.2'])).toEqual(oracle12.sort());
+    expect(asOpenssl(o.cipherSuites['TLSv1.3'])).toEqual(oracle13.sort());
+    expect(o.serverCipherOrder).toBe(true);
+    expect(o.cipherSuites['TLSv1.2']).toEqual(['TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA', 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 'TLS_RSA_WITH_AES_256_CBC_SHA']);
+    expect(o.certificates[0]!.chain.map((c) => c.subject)).toEqual(['CN=localhost', 'CN=Test Intermediate 2', 'CN=Test Intermediate 1']);
+  }, 120_000);
+
+  it('the groups an s_server accepts equal s_client -groups run one group at a time, in TLS 1.3 and TLS 1.2', async () => {
+    const candidates: [string, string][] = [['X25519', 'x25519'], ['P-256', 'secp256r1'], ['P-384', 'secp384r1'], ['P-521', 'secp521r1'], ['X448', 'x448'], ['ffdhe2048', 'ffdhe2048']];
+    const g = keep(await startSServer(pki, ['-cert', 'leaf.pem', '-key', 'leaf.key', '-groups', 'P-384:X448:P-256']));
+    const o = await probe(g.port);
+    for (const protocol of ['TLSv1.3', 'TLSv1.2'] as const) {
+      const accepted: string[] = [];
+      for (const [openssl, iana] of candidates) {
+        const answer = await sClient(g.port, protocol, protocol === 'TLSv1.3' ? 'TLS_AES_128_GCM_SHA256' : 'ECDHE-RSA-AES128-GCM-SHA256', ['-groups', openssl]);
+        if (answer.accepted) accepted.push(iana);
+      }
+      expect(accepted.sort(), protocol).toEqual(['secp256r1', 'secp384r1', 'x448']);
+    }
+    expect([...o.groups].sort()).toEqual(['secp256r1', 'secp384r1', 'x448']);
   }, 120_000);
 
   it('stops a silent peer at the per-endpoint deadline and says so', async () => {

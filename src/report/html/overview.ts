@@ -6,6 +6,7 @@ import { SEVERITIES } from '../../model/rule.ts';
 import { html, joinHtml, type TrustedHtml } from './escape.ts';
 import { columnChart, horizontalBars, meter, type Bar } from './charts.ts';
 import { compareCodePoints } from '../../text/order.ts';
+import { plural } from '../../text/plural.ts';
 
 const MAX_GAP_ROWS = 100;
 
@@ -38,7 +39,7 @@ export function renderCompleteness(input: ReportInput): TrustedHtml {
   for (const f of errorFindings) byCategory.set(f.category, (byCategory.get(f.category) ?? 0) + 1);
   const errors = gaps.filter((a) => a.status === 'error');
   if (result.complete && errors.length === 0 && errorFindings.length === 0) {
-    const skipped = gaps.length > 0 ? html` ${gaps.length} call families were skipped by configuration (listed below).` : html``;
+    const skipped = gaps.length > 0 ? html` ${plural(gaps.length, 'call family', 'call families')} skipped, each for the reason listed below (a service not offered in the region, a probe left out by the plan).` : html``;
     return html`<section class="completeness complete" aria-labelledby="completeness-h">
 <h2 id="completeness-h">Coverage: complete</h2><p>Every collector call and every probe that was planned succeeded (${result.attempts.length.toLocaleString('en-US')} attempts).${skipped}</p>
 ${gaps.length > 0 ? gapTable(gaps) : html``}</section>`;
