@@ -116,7 +116,7 @@ async function nginxMany(pki: Pki, n: number): Promise<{ ports: number[]; server
 async function manyLine(pki: Pki): Promise<void> {
   const { ports, server } = await nginxMany(pki, 200);
   try {
-    const probe = await measure('node', ['dist/probe.js', '--concurrency', '32', '--no-vulnerability-checks', '--json', ...ports.map((p) => `127.0.0.1:${p}`)]);
+    const probe = await measure('node', ['dist/probe.js', '--concurrency', '32', '--no-groups', '--no-vulnerability-checks', '--json', ...ports.map((p) => `127.0.0.1:${p}`)]);
     const started = performance.now();
     let cpu = 0;
     const queue = [...ports];
