@@ -11,6 +11,7 @@ import { collectPrivateCas } from './private-ca.ts';
 import { callerAccount, collectHsmClusters, collectInstances, enabledRegions } from './placement.ts';
 import { DEFAULT_RETRY, type RetrySettings } from './retry.ts';
 import { compareCodePoints } from '../text/order.ts';
+import { plural } from '../text/plural.ts';
 
 export { sdkClientFactory, type ClientFactory, type SdkClientSettings, type ServiceName, type ServiceClients } from './clients.ts';
 export type { CallStats } from './context.ts';
@@ -87,9 +88,9 @@ export async function collectWithStats(options: CollectOptions): Promise<Collect
         collectElbv2(ctx, region, concurrency * 2),
         collectHsmClusters(ctx, region),
       ]);
-      progress(`${region} elb: ${counted(classic.loadBalancers.length, 'Classic load balancer')}${failedNote(ctx, 'elb', region)}`);
-      progress(`${region} elbv2: ${counted(elbv2.loadBalancers.length, 'ALB/NLB/GWLB load balancer')}${failedNote(ctx, 'elbv2', region)}`);
-      progress(`${region} cloudhsmv2: ${counted(hsmClusters.length, 'cluster')}${failedNote(ctx, 'cloudhsmv2', region)}`);
+      progress(`${region} elb: ${plural(classic.loadBalancers.length, 'Classic load balancer')}${failedNote(ctx, 'elb', region)}`);
+      progress(`${region} elbv2: ${plural(elbv2.loadBalancers.length, 'ALB/NLB/GWLB load balancer')}${failedNote(ctx, 'elbv2', region)}`);
+      progress(`${region} cloudhsmv2: ${plural(hsmClusters.length, 'cluster')}${failedNote(ctx, 'cloudhsmv2', region)}`);
       const loadBalancers = [...classic.loadBalancers, ...elbv2.loadBalancers];
       const [securityGroups] = await Promise.all([
         collectSecurityGroups(ctx, region, loadBalancers, concurrency * 2),
@@ -106,20 +107,20 @@ export async function collectWithStats(options: CollectOptions): Promise<Collect
 
   const [iam, acm, instances] = await Promise.all([
     collectIamCertificates(ctx, homeRegion, scope, concurrency * 2).then((records) => {
-      progress(`global iam: ${counted(records.length, 'server certificate')}${failedNote(ctx, 'iam', 'global')}`);
+      progress(`global iam: ${plural(records.length, 'server certificate')}${failedNote(ctx, 'iam', 'global')}`);
       return records;
     }),
     Promise.all(
       regions.map(async (region) => {
         const records = await collectAcmCertificates(ctx, region, scope, concurrency * 2);
-        progress(`${region} acm: ${counted(records.length, 'certificate')}${failedNote(ctx, 'acm', region)}`);
+        progress(`${region} acm: ${plural(records.length, 'certificate')}${failedNote(ctx, 'acm', region)}`);
         return records;
       }),
     ),
     Promise.all(
       perRegion.map(async ({ region, loadBalancers: lbs }) => {
         const records = await collectInstances(ctx, region, instanceIdsOf(lbs), concurrency * 2);
-        progress(`${region} ec2: ${counted(records.length, 'instance')}${failedNote(ctx, 'ec2', region)}`);
+        progress(`${region} ec2: ${plural(records.length, 'instance')}${failedNote(ctx, 'ec2', region)}`);
         return records;
       }),
     ),
@@ -186,9 +187,6 @@ function generatorVersion(): string {
   return '0.0.0';
 }
 
-function counted(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
 
 /** A progress line must not read "0 load balancers" as if the call worked: say which calls failed. */
 function failedNote(ctx: CollectContext, service: string, region: string): string {

@@ -144,10 +144,10 @@ describe('collectSnapshot against moto', () => {
   });
 
   it('reports seed.progress per region and service with counts', () => {
-    expect(seed.progress).toContain('us-east-1 elb: 1 Classic load balancers');
+    expect(seed.progress).toContain('us-east-1 elb: 1 Classic load balancer');
     expect(seed.progress).toContain('us-east-1 elbv2: 2 ALB/NLB/GWLB load balancers');
     expect(seed.progress).toContain('eu-west-1 elbv2: 0 ALB/NLB/GWLB load balancers');
-    expect(seed.progress).toContain('global iam: 1 server certificates');
+    expect(seed.progress).toContain('global iam: 1 server certificate');
     expect(seed.progress.at(-1)).toMatch(/^collected with \d+ API calls \(0 retries\)$/);
   });
 
