@@ -4,7 +4,7 @@
  * it is recorded as a failed attempt, so the audit is incomplete (fail closed) and says which account.
  */
 import { collectSnapshot, sdkClientFactory, type CollectOptions, type SdkClientSettings } from '../collect/index.ts';
-import { mapLimit } from '../collect/paging.ts';
+import pMap from 'p-map';
 import { AuditError } from '../model/errors.ts';
 import type { Attempt, Snapshot } from '../model/snapshot.ts';
 import { TOOL_VERSION } from '../version.ts';
@@ -69,7 +69,7 @@ export async function collectAccounts(options: AccountsCollectOptions): Promise<
   } else accounts = options.accounts;
 
   const sessionName = options.sessionName ?? 'elb-tls-audit';
-  const snapshots = await mapLimit(accounts, Math.max(1, options.accountConcurrency ?? DEFAULT_ACCOUNT_CONCURRENCY), async (account) => {
+  const snapshots = await pMap(accounts, async (account) => {
     let credentials: NonNullable<SdkClientSettings['credentials']>;
     try {
       credentials = await assumeAuditRole(settings, {
@@ -88,7 +88,7 @@ export async function collectAccounts(options: AccountsCollectOptions): Promise<
     const snapshot = await collectSnapshot({ ...options.collect, homeRegion, clients, onProgress: (line) => progress(`${account} ${line}`) });
     // An account whose STS identity could not be read still belongs to the account we entered.
     return stampAccount(snapshot, account);
-  });
+  }, { concurrency: Math.max(1, options.accountConcurrency ?? DEFAULT_ACCOUNT_CONCURRENCY) });
 
   return mergeSnapshots(
     snapshots.filter((s): s is Snapshot => s !== null),

@@ -1,17 +1,24 @@
+import pMap from 'p-map';
 import {
+  CertificateKeyPairOrigin,
   DescribeCertificateCommand,
   GetCertificateCommand,
   KeyAlgorithm,
-  ListCertificatesCommand,
   ListTagsForCertificateCommand,
-  CertificateKeyPairOrigin,
+  paginateListCertificates,
   type CertificateSummary,
 } from '@aws-sdk/client-acm';
-import { GetServerCertificateCommand, ListServerCertificatesCommand, type ServerCertificateMetadata } from '@aws-sdk/client-iam';
+import {
+  GetServerCertificateCommand,
+  paginateListServerCertificates,
+  type ServerCertificateMetadata,
+} from '@aws-sdk/client-iam';
 import { X509Certificate } from 'node:crypto';
 import { OBSERVED, type CertificateRecord, type Observation } from '../model/snapshot.ts';
 import { failedObservation, type CollectContext } from './context.ts';
-import { collectPages, isoDate, mapLimit } from './paging.ts';
+import {
+  isoDate,
+} from './paging.ts';
 
 /** Which certificates to fetch in full, and which load balancers use each (for inUseBy). */
 export interface CertificateScope {
@@ -88,15 +95,9 @@ export async function collectIamCertificates(ctx: CollectContext, homeRegion: st
   let listed: ServerCertificateMetadata[] = [];
   let listing: Observation = OBSERVED;
   try {
-    listed = await collectPages(async (marker) => {
-      const input = { MaxItems: ctx.pageSize(1000), ...(marker ? { Marker: marker } : {}) };
-      const out = await ctx.call(
-        // IAM is global, but the client still needs a signing region.
-        { service: 'iam', region: 'global', clientRegion: homeRegion, operation: 'ListServerCertificates', input, covers: wanted },
-        (c, o) => c.send(new ListServerCertificatesCommand(input), o),
-      );
-      return { items: out.ServerCertificateMetadataList, next: out.IsTruncated ? out.Marker : undefined };
-    });
+    // IAM is global, but the client still needs a signing region.
+    const pages = await ctx.paginate({ service: 'iam', region: 'global', clientRegion: homeRegion, operation: 'ListServerCertificates', input: { MaxItems: ctx.pageSize(1000) }, covers: wanted }, paginateListServerCertificates);
+    listed = pages.flatMap((p) => p.ServerCertificateMetadataList ?? []);
   } catch (error) {
     // recorded; used certificates are still fetched one by one below
     listing = failedObservation(error);
@@ -109,7 +110,7 @@ export async function collectIamCertificates(ctx: CollectContext, homeRegion: st
   }
   for (const arn of wanted) if (!records.has(arn)) records.set(arn, blankRecord(arn, 'iam', ctx.account, 'global', iamCertificateName(arn), listing));
   const fetch = scope.all ? [...records.keys()] : wanted;
-  await mapLimit(fetch, fanOut, async (arn) => {
+  await pMap(fetch, async (arn) => {
     const record = records.get(arn);
     if (!record) return;
     const input = { ServerCertificateName: record.name };
@@ -126,7 +127,7 @@ export async function collectIamCertificates(ctx: CollectContext, homeRegion: st
     record.notAfter = isoDate(cert.ServerCertificateMetadata?.Expiration) ?? record.notAfter;
     if (record.bodyPem) Object.assign(record, iamBodyFacts(record.bodyPem));
     record.tags = Object.fromEntries((cert.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
-  });
+  }, { concurrency: fanOut });
   for (const record of records.values()) record.inUseBy = [...(scope.usedBy.get(record.arn) ?? [])].sort();
   return [...records.values()];
 }
@@ -137,19 +138,10 @@ export async function collectAcmCertificates(ctx: CollectContext, region: string
   let listed: CertificateSummary[] = [];
   let listing: Observation = OBSERVED;
   try {
-    listed = await collectPages(async (token) => {
-      // The default filter hides every key type but RSA_2048 and ACME-origin certificates.
-      const input = {
-        MaxItems: ctx.pageSize(1000),
-        Includes: { keyTypes: Object.values(KeyAlgorithm) },
-        CertificateKeyPairOrigins: Object.values(CertificateKeyPairOrigin),
-        ...(token ? { NextToken: token } : {}),
-      };
-      const out = await ctx.call({ service: 'acm', region, operation: 'ListCertificates', input, covers: wanted }, (c, o) =>
-        c.send(new ListCertificatesCommand(input), o),
-      );
-      return { items: out.CertificateSummaryList, next: out.NextToken };
-    });
+    // The default filter hides every key type but RSA_2048 and ACME-origin certificates.
+    const input = { MaxItems: ctx.pageSize(1000), Includes: { keyTypes: Object.values(KeyAlgorithm) }, CertificateKeyPairOrigins: Object.values(CertificateKeyPairOrigin) };
+    const pages = await ctx.paginate({ service: 'acm', region, operation: 'ListCertificates', input, covers: wanted }, paginateListCertificates);
+    listed = pages.flatMap((p) => p.CertificateSummaryList ?? []);
   } catch (error) {
     // recorded; used certificates are still described one by one below
     listing = failedObservation(error);
@@ -169,7 +161,7 @@ export async function collectAcmCertificates(ctx: CollectContext, region: string
   }
   for (const arn of wanted) if (!records.has(arn)) records.set(arn, blankRecord(arn, 'acm', ctx.account, region, '', listing));
   const fetch = scope.all ? [...records.keys()] : wanted;
-  await mapLimit(fetch, fanOut, async (arn) => {
+  await pMap(fetch, async (arn) => {
     const record = records.get(arn);
     if (!record) return;
     const input = { CertificateArn: arn };
@@ -200,7 +192,7 @@ export async function collectAcmCertificates(ctx: CollectContext, region: string
     }
     record.bodyPem = got?.Certificate ?? null;
     record.chainPem = got?.CertificateChain ?? null;
-  });
+  }, { concurrency: fanOut });
   for (const record of records.values()) {
     record.inUseBy = [...new Set([...record.inUseBy, ...(scope.usedBy.get(record.arn) ?? [])])].sort();
   }

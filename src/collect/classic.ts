@@ -1,17 +1,23 @@
+import pMap from 'p-map';
 import {
   DescribeInstanceHealthCommand,
   DescribeLoadBalancerAttributesCommand,
   DescribeLoadBalancerPoliciesCommand,
-  DescribeLoadBalancersCommand,
   DescribeTagsCommand,
+  paginateDescribeLoadBalancers,
   type LoadBalancerAttributes,
   type LoadBalancerDescription,
   type PolicyDescription,
 } from '@aws-sdk/client-elastic-load-balancing';
-import { DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
+import {
+  paginateDescribeSubnets,
+} from '@aws-sdk/client-ec2';
 import { OBSERVED, type ClassicPolicy, type LoadBalancer, type LoadBalancerObserved, type Listener, type ListenerProtocol, type Observation, type TargetHealthState } from '../model/snapshot.ts';
 import { failedObservation, type CollectContext } from './context.ts';
-import { chunk, collectPages, isoDate, mapLimit } from './paging.ts';
+import {
+  chunk,
+  isoDate,
+} from './paging.ts';
 
 /** What the Classic collector found in one region. */
 export interface ClassicRegion {
@@ -34,13 +40,8 @@ export async function collectClassic(ctx: CollectContext, region: string, fanOut
   const predefined = collectPredefinedPolicies(ctx, region);
   let descriptions: LoadBalancerDescription[];
   try {
-    descriptions = await collectPages(async (marker) => {
-      const input = { PageSize: ctx.pageSize(PAGE_SIZE), ...(marker ? { Marker: marker } : {}) };
-      const out = await ctx.call({ ...base, operation: 'DescribeLoadBalancers', input }, (c, o) =>
-        c.send(new DescribeLoadBalancersCommand(input), o),
-      );
-      return { items: out.LoadBalancerDescriptions, next: out.NextMarker };
-    });
+    const pages = await ctx.paginate({ ...base, operation: 'DescribeLoadBalancers', input: { PageSize: ctx.pageSize(PAGE_SIZE) } }, paginateDescribeLoadBalancers);
+    descriptions = pages.flatMap((p) => p.LoadBalancerDescriptions ?? []);
   } catch {
     return { loadBalancers: [], predefinedPolicies: await predefined };
   }
@@ -49,7 +50,7 @@ export async function collectClassic(ctx: CollectContext, region: string, fanOut
   const names = descriptions.map((d) => d.LoadBalancerName ?? '').filter((n) => n !== '');
   const tags = new Map<string, Record<string, string>>();
   const tagsObserved = new Map<string, Observation>();
-  const tagBatches = mapLimit(chunk(names, TAG_BATCH), fanOut, async (batch) => {
+  const tagBatches = pMap(chunk(names, TAG_BATCH), async (batch) => {
     const input = { LoadBalancerNames: batch };
     const [out, observed] = await ctx.observe({ ...base, operation: 'DescribeTags', input, covers: batch.map(arnOf) }, (c, o) =>
       c.send(new DescribeTagsCommand(input), o),
@@ -58,9 +59,9 @@ export async function collectClassic(ctx: CollectContext, region: string, fanOut
     for (const description of out?.TagDescriptions ?? []) {
       tags.set(description.LoadBalancerName ?? '', Object.fromEntries((description.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])));
     }
-  });
+  }, { concurrency: fanOut });
 
-  const loadBalancers = await mapLimit(descriptions, fanOut, async (d) => {
+  const loadBalancers = await pMap(descriptions, async (d) => {
     const name = d.LoadBalancerName ?? '';
     const arn = arnOf(name);
     const covers = [arn];
@@ -90,7 +91,7 @@ export async function collectClassic(ctx: CollectContext, region: string, fanOut
         targetGroups: OBSERVED,
       },
     });
-  });
+  }, { concurrency: fanOut });
   await tagBatches;
   for (const lb of loadBalancers) {
     lb.tags = tags.get(lb.name) ?? {};
@@ -110,20 +111,17 @@ async function placeSubnets(ctx: CollectContext, region: string, descriptions: L
   const zoneOf = new Map<string, string>();
   const failedOf = new Map<string, Observation>();
   const byName = new Map(loadBalancers.map((lb) => [lb.name, lb]));
-  await mapLimit(chunk(ids, SUBNET_FILTER_BATCH), fanOut, async (batch) => {
+  await pMap(chunk(ids, SUBNET_FILTER_BATCH), async (batch) => {
     const inBatch = new Set(batch);
     const covers = descriptions.filter((d) => (d.Subnets ?? []).some((s) => inBatch.has(s))).flatMap((d) => byName.get(d.LoadBalancerName ?? '')?.arn ?? []);
     try {
-      const subnets = await collectPages(async (token) => {
-        const input = { Filters: [{ Name: 'subnet-id', Values: batch }], MaxResults: Math.max(5, ctx.pageSize(1000)), ...(token ? { NextToken: token } : {}) };
-        const out = await ctx.call({ service: 'ec2', region, operation: 'DescribeSubnets', input, covers }, (c, o) => c.send(new DescribeSubnetsCommand(input), o));
-        return { items: out.Subnets, next: out.NextToken };
-      });
+      const pages = await ctx.paginate({ service: 'ec2', region, operation: 'DescribeSubnets', input: { Filters: [{ Name: 'subnet-id', Values: batch }], MaxResults: Math.max(5, ctx.pageSize(1000)) }, covers }, paginateDescribeSubnets);
+      const subnets = pages.flatMap((p) => p.Subnets ?? []);
       for (const s of subnets) if (s.SubnetId && s.AvailabilityZone) zoneOf.set(s.SubnetId, s.AvailabilityZone);
     } catch (error) {
       for (const id of batch) failedOf.set(id, failedObservation(error));
     }
-  });
+  }, { concurrency: fanOut });
   for (const d of descriptions) {
     const lb = byName.get(d.LoadBalancerName ?? '');
     const subnets = d.Subnets ?? [];

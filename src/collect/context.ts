@@ -164,6 +164,36 @@ export class CollectContext {
     }
   }
 
+  /**
+   * Every page of a listing, walked by the SDK's own paginator while each page goes through call() (memo, gate,
+   * retry, attempt). The paginator checks `client instanceof` its client class and then calls `client.send`, so
+   * it gets a child of the real client whose send is routed here. A marker the API already returned is an error
+   * gap on the call family (a cycle would otherwise loop, and a silent stop would look like a full list).
+   */
+  async paginate<S extends ServiceName, I extends object, O>(
+    request: Omit<CallRequest<S>, 'input'> & { input: I },
+    paginator: (config: { client: ServiceClients[S]; pageSize?: number; stopOnSameToken: boolean }, input: I) => AsyncIterable<O>,
+    pageSize?: number,
+  ): Promise<O[]> {
+    const real = this.options.clients(request.service, request.clientRegion ?? request.region);
+    const seen = new Set<string>();
+    const routed = Object.create(real) as ServiceClients[S] & { send: (command: { input: object }) => Promise<unknown> };
+    routed.send = async (command: { input: object }) => {
+      const input = { ...command.input };
+      const key = JSON.stringify(input);
+      if (seen.has(key)) {
+        const reason = 'the API returned a pagination marker it had already returned; the listing may be incomplete';
+        this.note(request.service, request.region, request.operation, 'error', reason, request.covers ?? []);
+        throw new Error(reason);
+      }
+      seen.add(key);
+      return this.call({ ...request, input }, (c, o) => (c as unknown as { send: (cmd: unknown, o: SendOptions) => Promise<unknown> }).send(command, o));
+    };
+    const pages: O[] = [];
+    for await (const page of paginator({ client: routed, ...(pageSize === undefined ? {} : { pageSize }), stopOnSameToken: true }, { ...request.input })) pages.push(page);
+    return pages;
+  }
+
   /** The page size to ask for: the API's maximum unless a test lowers it. */
   pageSize(apiMaximum: number): number {
     return Math.min(apiMaximum, this.options.pageSizeLimit ?? apiMaximum);

@@ -1,14 +1,15 @@
+import pMap from 'p-map';
 import {
-  DescribeListenerCertificatesCommand,
-  DescribeListenersCommand,
   DescribeLoadBalancerAttributesCommand,
-  DescribeLoadBalancersCommand,
-  DescribeRulesCommand,
   DescribeSSLPoliciesCommand,
   DescribeTagsCommand,
   DescribeTargetGroupAttributesCommand,
-  DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
+  paginateDescribeListenerCertificates,
+  paginateDescribeListeners,
+  paginateDescribeLoadBalancers,
+  paginateDescribeRules,
+  paginateDescribeTargetGroups,
   type Listener as SdkListener,
   type LoadBalancer as SdkLoadBalancer,
   type TargetGroup as SdkTargetGroup,
@@ -16,7 +17,11 @@ import {
 import { OBSERVED, type LoadBalancer, type Listener, type Observation, type SslPolicyRecord, type TargetGroup, type TrustStoreRecord } from '../model/snapshot.ts';
 import { failedObservation, type CollectContext } from './context.ts';
 import { toAction, toListenerProtocol, toMutualAuthentication, toTargetHealth } from './elbv2-shapes.ts';
-import { chunk, collectPages, isoDate, mapLimit } from './paging.ts';
+import {
+  chunk,
+  collectPages,
+  isoDate,
+} from './paging.ts';
 import { collectTrustStores } from './trust-stores.ts';
 
 /** What the ELBv2 collector found in one region. */
@@ -41,11 +46,8 @@ export async function collectElbv2(ctx: CollectContext, region: string, fanOut: 
   const sslPolicies = collectSslPolicies(ctx, region);
   let sdkLbs: SdkLoadBalancer[];
   try {
-    sdkLbs = await collectPages(async (marker) => {
-      const input = { PageSize: ctx.pageSize(PAGE_SIZE), ...(marker ? { Marker: marker } : {}) };
-      const out = await ctx.call({ ...base, operation: 'DescribeLoadBalancers', input }, (c, o) => c.send(new DescribeLoadBalancersCommand(input), o));
-      return { items: out.LoadBalancers, next: out.NextMarker };
-    });
+    const pages = await ctx.paginate({ ...base, operation: 'DescribeLoadBalancers', input: { PageSize: ctx.pageSize(PAGE_SIZE) } }, paginateDescribeLoadBalancers);
+    sdkLbs = pages.flatMap((p) => p.LoadBalancers ?? []);
   } catch {
     return { loadBalancers: [], sslPolicies: await sslPolicies, trustStores: [] };
   }
@@ -55,14 +57,14 @@ export async function collectElbv2(ctx: CollectContext, region: string, fanOut: 
   const targetGroups = collectTargetGroups(ctx, region, lbArns, fanOut);
   const tags = new Map<string, Record<string, string>>();
   const tagsObserved = new Map<string, Observation>();
-  const tagging = mapLimit(chunk(lbArns, TAG_BATCH), fanOut, async (batch) => {
+  const tagging = pMap(chunk(lbArns, TAG_BATCH), async (batch) => {
     const input = { ResourceArns: batch };
     const [out, observed] = await ctx.observe({ ...base, operation: 'DescribeTags', input, covers: batch }, (c, o) => c.send(new DescribeTagsCommand(input), o));
     for (const arn of batch) tagsObserved.set(arn, observed);
     for (const d of out?.TagDescriptions ?? []) tags.set(d.ResourceArn ?? '', kv(d.Tags));
-  });
+  }, { concurrency: fanOut });
 
-  const loadBalancers = await mapLimit(sdkLbs, fanOut, async (lb): Promise<LoadBalancer> => {
+  const loadBalancers = await pMap(sdkLbs, async (lb): Promise<LoadBalancer> => {
     const arn = lb.LoadBalancerArn ?? '';
     const byArn = { LoadBalancerArn: arn };
     const [listed, [attributes, attributesObserved]] = await Promise.all([
@@ -99,7 +101,7 @@ export async function collectElbv2(ctx: CollectContext, region: string, fanOut: 
         targetGroups: OBSERVED,
       },
     };
-  });
+  }, { concurrency: fanOut });
 
   const groups = await targetGroups;
   await tagging;
@@ -115,6 +117,7 @@ export async function collectElbv2(ctx: CollectContext, region: string, fanOut: 
 
 async function collectSslPolicies(ctx: CollectContext, region: string): Promise<SslPolicyRecord[]> {
   try {
+    // The SDK has no paginator for this operation, so the marker loop is ours.
     const policies = await collectPages(async (marker) => {
       const input = { PageSize: ctx.pageSize(PAGE_SIZE), ...(marker ? { Marker: marker } : {}) };
       const out = await ctx.call({ service: 'elbv2', region, operation: 'DescribeSSLPolicies', input }, (c, o) =>
@@ -143,17 +146,12 @@ async function collectListeners(
 ): Promise<{ listeners: Listener[]; observed: Observation }> {
   let sdkListeners: SdkListener[];
   try {
-    sdkListeners = await collectPages(async (marker) => {
-      const input = { LoadBalancerArn: lbArn, PageSize: ctx.pageSize(PAGE_SIZE), ...(marker ? { Marker: marker } : {}) };
-      const out = await ctx.call({ service: 'elbv2', region, operation: 'DescribeListeners', input, covers: [lbArn] }, (c, o) =>
-        c.send(new DescribeListenersCommand(input), o),
-      );
-      return { items: out.Listeners, next: out.NextMarker };
-    });
+    const pages = await ctx.paginate({ service: 'elbv2', region, operation: 'DescribeListeners', input: { LoadBalancerArn: lbArn, PageSize: ctx.pageSize(PAGE_SIZE) }, covers: [lbArn] }, paginateDescribeListeners);
+    sdkListeners = pages.flatMap((p) => p.Listeners ?? []);
   } catch (error) {
     return { listeners: [], observed: failedObservation(error) };
   }
-  const listeners = await mapLimit(sdkListeners, fanOut, async (l): Promise<Listener> => {
+  const listeners = await pMap(sdkListeners, async (l): Promise<Listener> => {
     const arn = l.ListenerArn ?? '';
     // Gateway Load Balancer listeners carry no protocol in the API; they are GENEVE by construction.
     const protocol = toListenerProtocol(l.Protocol) ?? (gateway ? 'GENEVE' : null);
@@ -180,7 +178,7 @@ async function collectListeners(
       mutualAuthentication: toMutualAuthentication(l.MutualAuthentication),
       observed: { certificates: certificates.observed, rules: rules.observed },
     };
-  });
+  }, { concurrency: fanOut });
   return { listeners, observed: OBSERVED };
 }
 
@@ -198,13 +196,8 @@ async function collectListenerCertificates(
   defaults: Listener['certificates'],
 ): Promise<ObservedList<Listener['certificates'][number]>> {
   try {
-    const all = await collectPages(async (marker) => {
-      const input = { ListenerArn: listenerArn, PageSize: ctx.pageSize(PAGE_SIZE), ...(marker ? { Marker: marker } : {}) };
-      const out = await ctx.call({ service: 'elbv2', region, operation: 'DescribeListenerCertificates', input, covers: [listenerArn] }, (c, o) =>
-        c.send(new DescribeListenerCertificatesCommand(input), o),
-      );
-      return { items: out.Certificates, next: out.NextMarker };
-    });
+    const pages = await ctx.paginate({ service: 'elbv2', region, operation: 'DescribeListenerCertificates', input: { ListenerArn: listenerArn, PageSize: ctx.pageSize(PAGE_SIZE) }, covers: [listenerArn] }, paginateDescribeListenerCertificates);
+    const all = pages.flatMap((p) => p.Certificates ?? []);
     // DescribeListeners names the default certificate authoritatively (moto flags every entry IsDefault).
     const defaultArns = new Set(defaults.length > 0 ? defaults.map((c) => c.arn) : all.filter((c) => c.IsDefault).map((c) => c.CertificateArn ?? ''));
     const sni = [...new Set(all.map((c) => c.CertificateArn ?? ''))].filter((a) => a !== '' && !defaultArns.has(a)).sort();
@@ -217,13 +210,8 @@ async function collectListenerCertificates(
 
 async function collectRules(ctx: CollectContext, region: string, listenerArn: string): Promise<ObservedList<Listener['rules'][number]>> {
   try {
-    const rules = await collectPages(async (marker) => {
-      const input = { ListenerArn: listenerArn, PageSize: ctx.pageSize(PAGE_SIZE), ...(marker ? { Marker: marker } : {}) };
-      const out = await ctx.call({ service: 'elbv2', region, operation: 'DescribeRules', input, covers: [listenerArn] }, (c, o) =>
-        c.send(new DescribeRulesCommand(input), o),
-      );
-      return { items: out.Rules, next: out.NextMarker };
-    });
+    const pages = await ctx.paginate({ service: 'elbv2', region, operation: 'DescribeRules', input: { ListenerArn: listenerArn, PageSize: ctx.pageSize(PAGE_SIZE) }, covers: [listenerArn] }, paginateDescribeRules);
+    const rules = pages.flatMap((p) => p.Rules ?? []);
     const items = rules
       .filter((r) => !r.IsDefault)
       .map((r) => ({ arn: r.RuleArn ?? '', priority: r.Priority ?? '', conditions: r.Conditions ?? [], actions: (r.Actions ?? []).map(toAction) }));
@@ -241,19 +229,14 @@ async function collectTargetGroups(
 ): Promise<{ groups: { loadBalancerArns: string[]; group: TargetGroup }[]; observed: Observation }> {
   let sdkGroups: SdkTargetGroup[];
   try {
-    sdkGroups = await collectPages(async (marker) => {
-      const input = { PageSize: ctx.pageSize(PAGE_SIZE), ...(marker ? { Marker: marker } : {}) };
-      const out = await ctx.call({ service: 'elbv2', region, operation: 'DescribeTargetGroups', input, covers: lbArns }, (c, o) =>
-        c.send(new DescribeTargetGroupsCommand(input), o),
-      );
-      return { items: out.TargetGroups, next: out.NextMarker };
-    });
+    const pages = await ctx.paginate({ service: 'elbv2', region, operation: 'DescribeTargetGroups', input: { PageSize: ctx.pageSize(PAGE_SIZE) }, covers: lbArns }, paginateDescribeTargetGroups);
+    sdkGroups = pages.flatMap((p) => p.TargetGroups ?? []);
   } catch (error) {
     return { groups: [], observed: failedObservation(error) };
   }
   // Target groups no load balancer uses cannot carry traffic, so their health is not worth a call.
   const attached = sdkGroups.filter((g) => (g.LoadBalancerArns ?? []).length > 0);
-  const groups = await mapLimit(attached, fanOut, async (g) => {
+  const groups = await pMap(attached, async (g) => {
     const arn = g.TargetGroupArn ?? '';
     const byArn = { TargetGroupArn: arn };
     const [[health, targetsObserved], [attributes, attributesObserved]] = await Promise.all([
@@ -282,6 +265,6 @@ async function collectTargetGroups(
       observed: { targets: targetsObserved, attributes: attributesObserved },
     };
     return { loadBalancerArns: g.LoadBalancerArns ?? [], group };
-  });
+  }, { concurrency: fanOut });
   return { groups, observed: OBSERVED };
 }

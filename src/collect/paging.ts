@@ -1,6 +1,10 @@
-/** Pagination and batching shared by the collectors. */
+/** Pagination without an SDK paginator, batching, and SDK dates, shared by the collectors. */
 
-/** Follows a marker/token to the last page and concatenates the items; a failed page fails the listing. */
+/**
+ * Follows a marker/token to the last page and concatenates the items; a failed page fails the listing. Only for
+ * the listings the SDK has no paginator for (ELBv2 DescribeSSLPolicies, WAFv2 ListWebACLs); every other listing
+ * goes through CollectContext.paginate and the SDK's own paginators.
+ */
 export async function collectPages<T>(
   fetchPage: (marker: string | undefined) => Promise<{ items: T[] | undefined; next: string | undefined }>,
 ): Promise<T[]> {
@@ -22,20 +26,6 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
-}
-
-/** Runs fn over items with at most `limit` in flight (the per-service gate paces the wire; this bounds memory). */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T);
-    }
-  });
-  await Promise.all(workers);
-  return results;
 }
 
 /** ISO string of an SDK date, or null. */

@@ -1,9 +1,22 @@
-import { DescribeBackupsCommand, DescribeClustersCommand, type Backup, type Cluster } from '@aws-sdk/client-cloudhsm-v2';
-import { DescribeInstancesCommand, DescribeRegionsCommand, type Instance } from '@aws-sdk/client-ec2';
+import pMap from 'p-map';
+import {
+  paginateDescribeBackups,
+  paginateDescribeClusters,
+  type Backup,
+  type Cluster,
+} from '@aws-sdk/client-cloudhsm-v2';
+import {
+  DescribeRegionsCommand,
+  paginateDescribeInstances,
+  type Instance,
+} from '@aws-sdk/client-ec2';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { OBSERVED, type HsmCluster, type InstanceRecord, type Observation } from '../model/snapshot.ts';
 import { failedObservation, type CollectContext } from './context.ts';
-import { chunk, collectPages, isoDate, mapLimit } from './paging.ts';
+import {
+  chunk,
+  isoDate,
+} from './paging.ts';
 import { endpointMissing } from './retry.ts';
 import { compareCodePoints } from '../text/order.ts';
 
@@ -31,15 +44,10 @@ export async function enabledRegions(ctx: CollectContext, homeRegion: string): P
 export async function collectHsmClusters(ctx: CollectContext, region: string): Promise<HsmCluster[]> {
   let clusters: Cluster[];
   try {
-    clusters = await collectPages(async (token) => {
-      const input = { MaxResults: ctx.pageSize(25), ...(token ? { NextToken: token } : {}) };
-      // CloudHSM is offered in fewer regions than ELB; where it has no endpoint there can be no cluster.
-      const onFailure = (error: unknown): 'error' | 'skipped' => (endpointMissing(error) ? 'skipped' : 'error');
-      const out = await ctx.call({ service: 'cloudhsmv2', region, operation: 'DescribeClusters', input, onFailure }, (c, o) =>
-        c.send(new DescribeClustersCommand(input), o),
-      );
-      return { items: out.Clusters, next: out.NextToken };
-    });
+    // CloudHSM is offered in fewer regions than ELB; where it has no endpoint there can be no cluster.
+    const onFailure = (error: unknown): 'error' | 'skipped' => (endpointMissing(error) ? 'skipped' : 'error');
+    const pages = await ctx.paginate({ service: 'cloudhsmv2', region, operation: 'DescribeClusters', input: { MaxResults: ctx.pageSize(25) }, onFailure }, paginateDescribeClusters);
+    clusters = pages.flatMap((p) => p.Clusters ?? []);
   } catch {
     return [];
   }
@@ -49,13 +57,8 @@ export async function collectHsmClusters(ctx: CollectContext, region: string): P
   let backupsObserved: Observation = OBSERVED;
   try {
     // One region-wide listing rather than one per cluster.
-    backups = await collectPages(async (token) => {
-      const input = { MaxResults: ctx.pageSize(50), ...(token ? { NextToken: token } : {}) };
-      const out = await ctx.call({ service: 'cloudhsmv2', region, operation: 'DescribeBackups', input, covers: ids }, (c, o) =>
-        c.send(new DescribeBackupsCommand(input), o),
-      );
-      return { items: out.Backups, next: out.NextToken };
-    });
+    const pages = await ctx.paginate({ service: 'cloudhsmv2', region, operation: 'DescribeBackups', input: { MaxResults: ctx.pageSize(50) }, covers: ids }, paginateDescribeBackups);
+    backups = pages.flatMap((p) => p.Backups ?? []);
   } catch (error) {
     // recorded with the clusters it covers
     backupsObserved = failedObservation(error);
@@ -87,20 +90,15 @@ export async function collectHsmClusters(ctx: CollectContext, region: string): P
 export async function collectInstances(ctx: CollectContext, region: string, instanceIds: string[], fanOut: number): Promise<InstanceRecord[]> {
   const ids = [...new Set(instanceIds)].filter((id) => id !== '').sort();
   const found: Instance[] = [];
-  await mapLimit(chunk(ids, INSTANCE_FILTER_BATCH), fanOut, async (batch) => {
+  await pMap(chunk(ids, INSTANCE_FILTER_BATCH), async (batch) => {
     try {
-      const instances = await collectPages(async (token) => {
-        const input = { Filters: [{ Name: 'instance-id', Values: batch }], MaxResults: Math.max(5, ctx.pageSize(1000)), ...(token ? { NextToken: token } : {}) };
-        const out = await ctx.call({ service: 'ec2', region, operation: 'DescribeInstances', input, covers: batch }, (c, o) =>
-          c.send(new DescribeInstancesCommand(input), o),
-        );
-        return { items: (out.Reservations ?? []).flatMap((r) => r.Instances ?? []), next: out.NextToken };
-      });
+      const pages = await ctx.paginate({ service: 'ec2', region, operation: 'DescribeInstances', input: { Filters: [{ Name: 'instance-id', Values: batch }], MaxResults: Math.max(5, ctx.pageSize(1000)) }, covers: batch }, paginateDescribeInstances);
+      const instances = pages.flatMap((p) => (p.Reservations ?? []).flatMap((r) => r.Instances ?? []));
       found.push(...instances);
     } catch {
       // recorded with the instance ids it covers
     }
-  });
+  }, { concurrency: fanOut });
   return found
     .map((i) => ({
       instanceId: i.InstanceId ?? '',

@@ -1,8 +1,11 @@
 /** ACM Private CAs that issued the private certificates collected: status, validity, algorithms and CA certificate. */
+import pMap from 'p-map';
 import { DescribeCertificateAuthorityCommand, GetCertificateAuthorityCertificateCommand } from '@aws-sdk/client-acm-pca';
 import type { CertificateRecord, PrivateCaRecord } from '../model/snapshot.ts';
 import type { CollectContext } from './context.ts';
-import { isoDate, mapLimit } from './paging.ts';
+import {
+  isoDate,
+} from './paging.ts';
 
 /** The region of an ARN (arn:partition:service:region:account:...), or null. */
 const regionOf = (arn: string): string | null => arn.split(':')[3] || null;
@@ -10,7 +13,7 @@ const regionOf = (arn: string): string | null => arn.split(':')[3] || null;
 /** One DescribeCertificateAuthority and one GetCertificateAuthorityCertificate per CA named by a collected certificate. */
 export async function collectPrivateCas(ctx: CollectContext, certificates: readonly CertificateRecord[], fanOut: number): Promise<PrivateCaRecord[]> {
   const arns = [...new Set(certificates.map((c) => c.certificateAuthorityArn ?? '').filter((a) => a !== ''))].sort();
-  return mapLimit(arns, fanOut, async (arn): Promise<PrivateCaRecord> => {
+  return pMap(arns, async (arn): Promise<PrivateCaRecord> => {
     // A CA shared from another account or region is read where it lives.
     const region = regionOf(arn) ?? 'us-east-1';
     const input = { CertificateAuthorityArn: arn };
@@ -38,5 +41,5 @@ export async function collectPrivateCas(ctx: CollectContext, certificates: reado
       chainPem: got?.CertificateChain ?? null,
       observed: { metadata, certificate },
     };
-  });
+  }, { concurrency: fanOut });
 }

@@ -3,11 +3,12 @@
  * bundle (GetTrustStoreCaCertificatesBundle answers a pre-signed S3 URL, downloaded with the same client) and
  * its revocation lists (DescribeTrustStoreRevocations, then each CRL's content the same way, for its dates).
  */
+import pMap from 'p-map';
 import {
-  DescribeTrustStoreRevocationsCommand,
-  DescribeTrustStoresCommand,
   GetTrustStoreCaCertificatesBundleCommand,
   GetTrustStoreRevocationContentCommand,
+  paginateDescribeTrustStoreRevocations,
+  paginateDescribeTrustStores,
   type DescribeTrustStoreRevocation,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { AsnConvert } from '@peculiar/asn1-schema';
@@ -15,7 +16,9 @@ import { CertificateList, Name, type Time } from '@peculiar/asn1-x509';
 import { OBSERVED, type LoadBalancer, type Observation, type TrustStoreRecord, type TrustStoreRevocation } from '../model/snapshot.ts';
 import { failedObservation, type CollectContext } from './context.ts';
 import { downloadPresigned } from './download.ts';
-import { chunk, collectPages, mapLimit } from './paging.ts';
+import {
+  chunk,
+} from './paging.ts';
 import { describeError } from './retry.ts';
 
 const PAGE_SIZE = 400;
@@ -30,13 +33,8 @@ export async function collectTrustStores(ctx: CollectContext, region: string, lo
   const records: TrustStoreRecord[] = [];
   for (const batch of chunk([...arns].sort(), ARN_BATCH)) {
     try {
-      const stores = await collectPages(async (marker) => {
-        const input = { TrustStoreArns: batch, PageSize: ctx.pageSize(PAGE_SIZE), ...(marker ? { Marker: marker } : {}) };
-        const out = await ctx.call({ service: 'elbv2', region, operation: 'DescribeTrustStores', input, covers: batch }, (c, o) =>
-          c.send(new DescribeTrustStoresCommand(input), o),
-        );
-        return { items: out.TrustStores, next: out.NextMarker };
-      });
+      const pages = await ctx.paginate({ service: 'elbv2', region, operation: 'DescribeTrustStores', input: { TrustStoreArns: batch, PageSize: ctx.pageSize(PAGE_SIZE) }, covers: batch }, paginateDescribeTrustStores);
+      const stores = pages.flatMap((p) => p.TrustStores ?? []);
       for (const s of stores) {
         records.push({
           arn: s.TrustStoreArn ?? '',
@@ -55,7 +53,7 @@ export async function collectTrustStores(ctx: CollectContext, region: string, lo
       // recorded as an attempt with the trust stores it covers
     }
   }
-  await mapLimit(records, fanOut, async (store) => {
+  await pMap(records, async (store) => {
     const [[bundle, bundleObserved], [revocations, revocationsObserved]] = await Promise.all([
       caBundle(ctx, region, store.arn),
       revocationLists(ctx, region, store.arn, fanOut),
@@ -63,7 +61,7 @@ export async function collectTrustStores(ctx: CollectContext, region: string, lo
     store.caBundlePem = bundle;
     store.revocations = revocations;
     store.observed = { caBundle: bundleObserved, revocations: revocationsObserved };
-  });
+  }, { concurrency: fanOut });
   return records;
 }
 
@@ -85,18 +83,13 @@ async function caBundle(ctx: CollectContext, region: string, arn: string): Promi
 async function revocationLists(ctx: CollectContext, region: string, arn: string, fanOut: number): Promise<[TrustStoreRevocation[], Observation]> {
   let listed: DescribeTrustStoreRevocation[];
   try {
-    listed = await collectPages(async (marker) => {
-      const input = { TrustStoreArn: arn, PageSize: ctx.pageSize(PAGE_SIZE), ...(marker ? { Marker: marker } : {}) };
-      const out = await ctx.call({ service: 'elbv2', region, operation: 'DescribeTrustStoreRevocations', input, covers: [arn] }, (c, o) =>
-        c.send(new DescribeTrustStoreRevocationsCommand(input), o),
-      );
-      return { items: out.TrustStoreRevocations, next: out.NextMarker };
-    });
+    const pages = await ctx.paginate({ service: 'elbv2', region, operation: 'DescribeTrustStoreRevocations', input: { TrustStoreArn: arn, PageSize: ctx.pageSize(PAGE_SIZE) }, covers: [arn] }, paginateDescribeTrustStoreRevocations);
+    listed = pages.flatMap((p) => p.TrustStoreRevocations ?? []);
   } catch (error) {
     return [[], failedObservation(error)];
   }
   let worst: Observation = OBSERVED;
-  const revocations = await mapLimit(listed, fanOut, async (r): Promise<TrustStoreRevocation> => {
+  const revocations = await pMap(listed, async (r): Promise<TrustStoreRevocation> => {
     const base = { revocationId: r.RevocationId ?? 0, revocationType: r.RevocationType ?? 'CRL', numberOfRevokedEntries: r.NumberOfRevokedEntries ?? null };
     const input = { TrustStoreArn: arn, RevocationId: base.revocationId };
     const [located, observed] = await ctx.observe({ service: 'elbv2', region, operation: 'GetTrustStoreRevocationContent', input, covers: [arn] }, (c, o) =>
@@ -117,7 +110,7 @@ async function revocationLists(ctx: CollectContext, region: string, arn: string,
       return { ...base, issuer: null, thisUpdate: null, nextUpdate: null, error: downloaded.reason };
     }
     return { ...base, ...crlDates(body) };
-  });
+  }, { concurrency: fanOut });
   return [revocations.sort((a, b) => a.revocationId - b.revocationId), worst];
 }
 

@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { UploadServerCertificateCommand } from '@aws-sdk/client-iam';
 import type { ClientFactory } from '../../src/collect/index.ts';
-import { mapLimit } from '../../src/collect/paging.ts';
+import pMap from 'p-map';
 import { issueChain } from './pki.ts';
 
 export interface BenchEstateSpec {
@@ -57,20 +57,20 @@ export async function buildBenchEstate(clients: ClientFactory, spec: BenchEstate
 
   // A handful of chains, each uploaded under several names: what matters here is the count of certificates.
   const chains = Array.from({ length: 4 }, (_, i) => issueChain(`bench-${i}.example.test`));
-  const iamArns = await mapLimit(Array.from({ length: spec.iamCertificates }, (_, i) => i), parallel, async (i) => {
+  const iamArns = await pMap(Array.from({ length: spec.iamCertificates }, (_, i) => i), async (i) => {
     const chain = chains[i % chains.length]!;
     const out = await clients('iam', region).send(
       new UploadServerCertificateCommand({ ServerCertificateName: `bench-iam-${i}`, CertificateBody: chain.leafPem, PrivateKey: chain.keyPem, CertificateChain: chain.chainPem }),
     );
     return out.ServerCertificateMetadata?.Arn ?? '';
-  });
-  const acmArns = await mapLimit(Array.from({ length: spec.acmCertificates }, (_, i) => i), parallel, async (i) => {
+  }, { concurrency: parallel });
+  const acmArns = await pMap(Array.from({ length: spec.acmCertificates }, (_, i) => i), async (i) => {
     const chain = chains[i % chains.length]!;
     const out = await clients('acm', region).send(
       new ImportCertificateCommand({ Certificate: Buffer.from(chain.leafPem), PrivateKey: Buffer.from(chain.keyPem), CertificateChain: Buffer.from(chain.chainPem) }),
     );
     return out.CertificateArn ?? '';
-  });
+  }, { concurrency: parallel });
   const pool = [...iamArns, ...acmArns];
   const used = new Set<string>();
   const cert = (i: number): string => {
@@ -85,7 +85,7 @@ export async function buildBenchEstate(clients: ClientFactory, spec: BenchEstate
     return picked;
   };
 
-  await mapLimit(Array.from({ length: spec.classic }, (_, i) => i), parallel, async (i) => {
+  await pMap(Array.from({ length: spec.classic }, (_, i) => i), async (i) => {
     const elb = clients('elb', region);
     const all = [
       { Protocol: 'HTTPS', LoadBalancerPort: 443, InstanceProtocol: 'HTTP', InstancePort: 80, SSLCertificateId: cert(i) },
@@ -96,11 +96,11 @@ export async function buildBenchEstate(clients: ClientFactory, spec: BenchEstate
     const name = `bench-classic-${i}`;
     await elb.send(new CreateClassicCommand({ LoadBalancerName: name, AvailabilityZones: zones, Listeners: all.slice(0, listenerCount(i)) }));
     await elb.send(new RegisterInstancesWithLoadBalancerCommand({ LoadBalancerName: name, Instances: instancesFor(i).map((InstanceId) => ({ InstanceId })) }));
-  });
+  }, { concurrency: parallel });
 
   let tlsListeners = 0;
   let ruleListeners = 0;
-  await mapLimit(Array.from({ length: spec.elbv2 }, (_, i) => i), parallel, async (i) => {
+  await pMap(Array.from({ length: spec.elbv2 }, (_, i) => i), async (i) => {
     const elbv2 = clients('elbv2', region);
     const application = i % 2 === 0;
     const lb = await elbv2.send(new CreateLoadBalancerCommand({ Name: `bench-${application ? 'alb' : 'nlb'}-${i}`, Type: application ? 'application' : 'network', Subnets: subnetIds }));
@@ -130,7 +130,7 @@ export async function buildBenchEstate(clients: ClientFactory, spec: BenchEstate
         await elbv2.send(new AddListenerCertificatesCommand({ ListenerArn: arn, Certificates: [{ CertificateArn: cert(i + 13) }] }));
       }
     }
-  });
+  }, { concurrency: parallel });
 
   return {
     spec,

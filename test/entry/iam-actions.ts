@@ -1,6 +1,7 @@
 /**
  * The IAM actions the collectors need, read from the source: every `new XxxCommand(` in src/collect
- * whose class is imported from an @aws-sdk/client-* package, named with that service's IAM prefix.
+ * whose class is imported from an @aws-sdk/client-* package, and every SDK paginator `paginateXxx` used there
+ * (it sends XxxCommand), named with that service's IAM prefix.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,14 +33,17 @@ export function commandActions(dir: string): Set<string> {
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
     const text = readFileSync(join(dir, file), 'utf8');
     const imported = new Map<string, string>();
+    const paginators = new Map<string, string>();
     for (const m of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/(client-[\w-]+)'/g)) {
       const prefix = IAM_PREFIX[m[2] ?? ''];
       if (prefix === undefined) throw new Error(`${file}: no IAM prefix known for @aws-sdk/${m[2]}`);
       for (const spec of (m[1] ?? '').split(',')) {
         const [name, alias] = spec.replace(/\btype\s+/, '').trim().split(/\s+as\s+/);
         if (name?.endsWith('Command')) imported.set((alias ?? name).trim(), `${prefix}:${name.slice(0, -'Command'.length)}`);
+        if (name?.startsWith('paginate')) paginators.set((alias ?? name).trim(), `${prefix}:${name.slice('paginate'.length)}`);
       }
     }
+    for (const [local, action] of paginators) if (new RegExp(`\\b${local}\\b`).test(text.replace(/import\s*\{[^}]*\}\s*from[^;]*;/g, ''))) actions.add(action);
     for (const m of text.matchAll(/new\s+(\w+Command)\s*\(/g)) {
       const action = imported.get(m[1] ?? '');
       if (action === undefined) throw new Error(`${file}: ${m[1]} is not imported from an @aws-sdk client`);
