@@ -169,10 +169,11 @@ export class CollectContext {
    * retry, attempt). The paginator checks `client instanceof` its client class and then calls `client.send`, so
    * it gets a child of the real client whose send is routed here. A marker the API already returned is an error
    * gap on the call family (a cycle would otherwise loop, and a silent stop would look like a full list).
+   * Page sizes belong in the input; pass pageSize too where an older paginator overwrites the input's with it.
    */
   async paginate<S extends ServiceName, I extends object, O>(
     request: Omit<CallRequest<S>, 'input'> & { input: I },
-    paginator: (config: { client: ServiceClients[S]; pageSize?: number; stopOnSameToken: boolean }, input: I) => AsyncIterable<O>,
+    paginator: (config: { client: ServiceClients[S]; pageSize?: number }, input: I) => AsyncIterable<O>,
     pageSize?: number,
   ): Promise<O[]> {
     const real = this.options.clients(request.service, request.clientRegion ?? request.region);
@@ -190,7 +191,8 @@ export class CollectContext {
       return this.call({ ...request, input }, (c, o) => (c as unknown as { send: (cmd: unknown, o: SendOptions) => Promise<unknown> }).send(command, o));
     };
     const pages: O[] = [];
-    for await (const page of paginator({ client: routed, ...(pageSize === undefined ? {} : { pageSize }), stopOnSameToken: true }, { ...request.input })) pages.push(page);
+    // No stopOnSameToken: it would end an A→A repeat quietly; the seen-input check above reports it instead.
+    for await (const page of paginator({ client: routed, ...(pageSize === undefined ? {} : { pageSize }) }, { ...request.input })) pages.push(page);
     return pages;
   }
 

@@ -46,7 +46,8 @@ export async function collectHsmClusters(ctx: CollectContext, region: string): P
   try {
     // CloudHSM is offered in fewer regions than ELB; where it has no endpoint there can be no cluster.
     const onFailure = (error: unknown): 'error' | 'skipped' => (endpointMissing(error) ? 'skipped' : 'error');
-    const pages = await ctx.paginate({ service: 'cloudhsmv2', region, operation: 'DescribeClusters', input: { MaxResults: ctx.pageSize(25) }, onFailure }, paginateDescribeClusters);
+    // client-cloudhsm-v2's paginator sets MaxResults from the config's pageSize, so it is passed there too.
+    const pages = await ctx.paginate({ service: 'cloudhsmv2', region, operation: 'DescribeClusters', input: { MaxResults: ctx.pageSize(25) }, onFailure }, paginateDescribeClusters, ctx.pageSize(25));
     clusters = pages.flatMap((p) => p.Clusters ?? []);
   } catch {
     return [];
@@ -57,7 +58,7 @@ export async function collectHsmClusters(ctx: CollectContext, region: string): P
   let backupsObserved: Observation = OBSERVED;
   try {
     // One region-wide listing rather than one per cluster.
-    const pages = await ctx.paginate({ service: 'cloudhsmv2', region, operation: 'DescribeBackups', input: { MaxResults: ctx.pageSize(50) }, covers: ids }, paginateDescribeBackups);
+    const pages = await ctx.paginate({ service: 'cloudhsmv2', region, operation: 'DescribeBackups', input: { MaxResults: ctx.pageSize(50) }, covers: ids }, paginateDescribeBackups, ctx.pageSize(50));
     backups = pages.flatMap((p) => p.Backups ?? []);
   } catch (error) {
     // recorded with the clusters it covers

@@ -17,7 +17,7 @@ ${next ? `<NextMarker>${next}</NextMarker>` : ''}</DescribeLoadBalancersResult><
 describe('CollectContext.paginate over the SDK paginator', () => {
   let server: http.Server;
   let endpoint: string;
-  let cycle = false;
+  let cycle: string | null = null;
   const markers: (string | null)[] = [];
   beforeAll(async () => {
     server = http.createServer((req, res) => {
@@ -26,7 +26,7 @@ describe('CollectContext.paginate over the SDK paginator', () => {
       req.on('end', () => {
         const marker = new URLSearchParams(body).get('Marker');
         markers.push(marker);
-        const pages: Record<string, [string[], string | null]> = { '': [['a', 'b'], 'm1'], m1: [['c'], 'm2'], m2: [['d'], cycle ? 'm1' : null] };
+        const pages: Record<string, [string[], string | null]> = { '': [['a', 'b'], 'm1'], m1: [['c'], 'm2'], m2: [['d'], cycle] };
         const [names, next] = pages[marker ?? ''] ?? [[], null];
         res.writeHead(200, { 'content-type': 'text/xml' }).end(page(names, next));
       });
@@ -44,7 +44,7 @@ describe('CollectContext.paginate over the SDK paginator', () => {
   const request = { service: 'elbv2' as const, region: 'eu-west-1', operation: 'DescribeLoadBalancers', input: { PageSize: 2 }, covers: ['lb-scope'] };
 
   it('walks every page through call(): three calls counted, one ok attempt', async () => {
-    cycle = false;
+    cycle = null;
     markers.length = 0;
     const ctx = context();
     const pages = await ctx.paginate(request, paginateDescribeLoadBalancers);
@@ -54,14 +54,16 @@ describe('CollectContext.paginate over the SDK paginator', () => {
     expect(ctx.attempts()).toMatchObject([{ service: 'elbv2', operation: 'DescribeLoadBalancers', status: 'ok' }]);
   });
 
-  it('a marker the API already returned ends the walk as an error attempt naming the cycle', async () => {
-    cycle = true;
-    markers.length = 0;
-    const ctx = context();
-    await expect(ctx.paginate(request, paginateDescribeLoadBalancers)).rejects.toThrow(/pagination marker it had already returned/);
-    expect(markers).toEqual([null, 'm1', 'm2']);
-    const [attempt] = ctx.attempts();
-    expect(attempt).toMatchObject({ status: 'error', covers: ['lb-scope'] });
-    expect(attempt?.reason).toMatch(/listing may be incomplete/);
-  });
+  for (const to of ['m1', 'm2']) {
+    it(`a marker the API already returned (m2 -> ${to}) ends the walk as an error attempt, with no page sent twice`, async () => {
+      cycle = to;
+      markers.length = 0;
+      const ctx = context();
+      await expect(ctx.paginate(request, paginateDescribeLoadBalancers)).rejects.toThrow(/pagination marker it had already returned/);
+      expect(markers).toEqual([null, 'm1', 'm2']);
+      const [attempt] = ctx.attempts();
+      expect(attempt).toMatchObject({ status: 'error', covers: ['lb-scope'] });
+      expect(attempt?.reason).toMatch(/listing may be incomplete/);
+    });
+  }
 });
