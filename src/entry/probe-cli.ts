@@ -4,15 +4,14 @@
  * scanner farm pays for Node and the probe, not for the AWS SDK and the report writers. Several targets are
  * probed at once, bounded per endpoint (the probe's own cap) and in total (--concurrency).
  */
-import net from 'node:net';
 import { Command, CommanderError } from 'commander';
 import { AuditError, EXIT, exitCodeFor } from '../model/errors.ts';
 import type { ProbeObservation } from '../model/snapshot.ts';
-import { parseConnectTo, resolveConnectTo } from '../probe/connect-to.ts';
-import { DEFAULT_DEADLINE_MS, probeEndpoint } from '../probe/endpoint.ts';
+import { parseConnectTo } from '../probe/connect-to.ts';
+import { DEFAULT_DEADLINE_MS, probeEndpoint, seenInFull } from '../probe/endpoint.ts';
 import { probeJson, probeText } from '../probe/format.ts';
 import { Limiter } from '../probe/limiter.ts';
-import { parseTarget } from '../probe/target.ts';
+import { probeTargetFor } from '../probe/target.ts';
 import { escapeTerminal } from '../text/escape-terminal.ts';
 import { TOOL_VERSION } from '../version.ts';
 
@@ -40,14 +39,10 @@ async function probeAll(targets: string[], opts: ProbeCliOptions): Promise<Probe
   const deadlineMs = positive(opts.deadline, '--deadline');
   const concurrency = Math.floor(positive(opts.concurrency, '--concurrency'));
   const rules = opts.connectTo.map(parseConnectTo);
-  const parsed = targets.map((t) => parseTarget(t, 'elb-tls-probe'));
+  const parsed = targets.map((t) => probeTargetFor(t, opts.sni, rules, 'elb-tls-probe'));
   const limiter = new Limiter(concurrency);
-  return Promise.all(parsed.map(({ host, port }) => limiter.run(() => {
-    const sni = typeof opts.sni === 'string' ? opts.sni : opts.sni === false || net.isIP(host) ? null : host;
-    const to = resolveConnectTo(host, port, rules);
-    const connectTo = to.redirected ? { connectTo: `${to.host.includes(':') ? `[${to.host}]` : to.host}:${to.port}` } : {};
-    return probeEndpoint({ host, port, sni, ...connectTo }, { timeoutMs, deadlineMs, groups: opts.groups, vulnerabilities: opts.vulnerabilityChecks });
-  })));
+  const options = { timeoutMs, deadlineMs, groups: opts.groups, vulnerabilities: opts.vulnerabilityChecks };
+  return Promise.all(parsed.map((target) => limiter.run(() => probeEndpoint(target, options))));
 }
 
 /** Builds the program (exported for tests). */
@@ -73,8 +68,7 @@ export function buildProbeProgram(): Command {
         ? JSON.stringify(observations.length === 1 ? probeJson(observations[0]!) : observations.map(probeJson), null, 2)
         : observations.map(probeText).join('\n\n');
       process.stdout.write(`${out}\n`);
-      // Fail closed: a probe that could not see, or could not see all of it, is not a clean result.
-      if (observations.some((o) => o.status !== 'ok' || (o.incomplete?.length ?? 0) > 0)) process.exitCode = EXIT.INCOMPLETE;
+      if (!observations.every(seenInFull)) process.exitCode = EXIT.INCOMPLETE;
     });
 }
 

@@ -35,3 +35,9 @@ export function resolveConnectTo(host: string, port: number, rules: readonly Con
   }
   return { host, port, redirected: false };
 }
+
+/** The HOST2:PORT2 a probe target connects to (IPv6 bracketed), or null when no rule redirects host:port. */
+export function connectToAddress(host: string, port: number, rules: readonly ConnectToRule[]): string | null {
+  const to = resolveConnectTo(host, port, rules);
+  return to.redirected ? `${to.host.includes(':') ? `[${to.host}]` : to.host}:${to.port}` : null;
+}

@@ -4,6 +4,7 @@
  * never waits on a peer's goodwill.
  */
 import net from 'node:net';
+import { ALERT_NAMES } from './alerts.ts';
 import { FlightParser, type ServerFlight } from './wire.ts';
 
 export type RefusalKind = 'alert' | 'closed' | 'reset' | 'timeout' | 'malformed';
@@ -26,12 +27,6 @@ export class ConnectionCounter {
   count = 0;
 }
 
-const ALERTS: Record<number, string> = {
-  0: 'close_notify', 10: 'unexpected_message', 20: 'bad_record_mac', 22: 'record_overflow', 40: 'handshake_failure',
-  42: 'bad_certificate', 47: 'illegal_parameter', 50: 'decode_error', 51: 'decrypt_error', 70: 'protocol_version',
-  71: 'insufficient_security', 80: 'internal_error', 86: 'inappropriate_fallback', 109: 'missing_extension',
-  110: 'unsupported_extension', 112: 'unrecognized_name', 120: 'no_application_protocol',
-};
 
 /** Sends one hello and classifies the answer. */
 export function sendHello(dial: Dial, hello: Buffer, expectSslv2: boolean, counter: ConnectionCounter): Promise<HelloOutcome> {
@@ -64,7 +59,7 @@ export function sendHello(dial: Dial, hello: Buffer, expectSslv2: boolean, count
       const result = parser.feed(chunk);
       if (result.state === 'done') finish({ kind: 'answered', flight: result.flight });
       else if (result.state === 'alert') {
-        finish({ kind: 'refused', refusal: 'alert', alert: result.description, detail: `alert ${result.description} (${ALERTS[result.description] ?? 'unknown'})` });
+        finish({ kind: 'refused', refusal: 'alert', alert: result.description, detail: `alert ${result.description} (${ALERT_NAMES[result.description] ?? 'unknown'})` });
       } else if (result.state === 'malformed') finish({ kind: 'refused', refusal: 'malformed', detail: result.detail });
     });
     socket.on('error', (error: NodeJS.ErrnoException) => {

@@ -92,6 +92,11 @@ async function chainFor(ctx: ProbeContext, sni: string | null, scans: ProtocolSc
 
 const chainKey = (c: ServedChain): string => c.chain.map((x) => x.sha256).join();
 
+/** Fail closed: a probe that could not see, or could not see all of it, is not a clean result. */
+export function seenInFull(o: ProbeObservation): boolean {
+  return o.status === 'ok' && (o.incomplete?.length ?? 0) === 0;
+}
+
 /** Probes one endpoint and never throws for network trouble: failures come back as status 'error'. */
 export async function probeEndpoint(target: ProbeTarget, options: ProbeOptions = {}): Promise<ProbeObservation> {
   const started = performance.now();

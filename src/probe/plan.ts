@@ -1,7 +1,7 @@
 /** Which endpoints of an estate to probe, and probing them all with bounded concurrency. */
 import { terminatesTls } from '../enrich/listener.ts';
 import type { LoadBalancer, Listener, ProbeObservation, Snapshot } from '../model/snapshot.ts';
-import { parseConnectTo, resolveConnectTo, type ConnectToRule } from './connect-to.ts';
+import { connectToAddress, parseConnectTo, type ConnectToRule } from './connect-to.ts';
 import { probeEndpoint, type ProbeOptions, type ProbeTarget } from './endpoint.ts';
 import { Limiter } from './limiter.ts';
 import { compareCodePoints } from '../text/order.ts';
@@ -78,8 +78,8 @@ export async function probeEstate(snapshot: Snapshot, options: EstateOptions = {
   const rules: ConnectToRule[] = (options.connectTo ?? []).map(parseConnectTo);
   const limiter = new Limiter(options.concurrency ?? 8);
   const targets = planProbes(snapshot, options).map((target) => {
-    const to = resolveConnectTo(target.host, target.port, rules);
-    return to.redirected ? { ...target, connectTo: `${to.host.includes(':') ? `[${to.host}]` : to.host}:${to.port}` } : target;
+    const connectTo = connectToAddress(target.host, target.port, rules);
+    return connectTo ? { ...target, connectTo } : target;
   });
   let done = 0;
   options.onProgress?.(`probing ${targets.length} endpoints…`);

@@ -1,6 +1,8 @@
-/** HOST[:PORT] as typed on a command line ([v6]:port, bare v6, name or v4), port 443 when omitted. */
+/** HOST[:PORT] as typed on a command line ([v6]:port, bare v6, name or v4), port 443 when omitted, and the probe target it names. */
 import net from 'node:net';
 import { AuditError } from '../model/errors.ts';
+import { connectToAddress, type ConnectToRule } from './connect-to.ts';
+import type { ProbeTarget } from './endpoint.ts';
 
 /** Parses one command-line target; a bad one is a usage error naming it. */
 export function parseTarget(value: string, place = 'probe'): { host: string; port: number } {
@@ -11,4 +13,15 @@ export function parseTarget(value: string, place = 'probe'): { host: string; por
   const port = match[2] === undefined ? 443 : Number(match[2]);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new AuditError('BAD_USAGE', `bad port in "${value}"`, place);
   return { host: match[1], port };
+}
+
+/**
+ * The probe target a command-line argument names: --sni NAME, --no-sni (false), or by default the host when it
+ * is a name and no SNI for an IP; redirected by the first matching --connect-to rule.
+ */
+export function probeTargetFor(value: string, sni: string | boolean | undefined, rules: readonly ConnectToRule[], place = 'probe'): ProbeTarget {
+  const { host, port } = parseTarget(value, place);
+  const name = typeof sni === 'string' ? sni : sni === false || net.isIP(host) ? null : host;
+  const connectTo = connectToAddress(host, port, rules);
+  return { host, port, sni: name, ...(connectTo ? { connectTo } : {}) };
 }

@@ -19,7 +19,7 @@ const SIGNATURE_ALGORITHMS = [
   0x0401, 0x0501, 0x0601, 0x0303, 0x0203, 0x0301, 0x0201, 0x0402, 0x0502, 0x0602, 0x0202,
 ];
 /** TLS 1.3 HelloRetryRequest is a ServerHello with this fixed random (RFC 8446 4.1.3). */
-const HRR_RANDOM = Buffer.from('cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c', 'hex');
+export const HRR_RANDOM = Buffer.from('cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c', 'hex');
 /** Largest legal TLSCiphertext is 2^14 + 2048; anything larger is a hostile or broken peer. */
 export const MAX_RECORD = 16384 + 2048;
 

@@ -1,10 +1,10 @@
 /** `elb-tls-audit probe HOST[:PORT]`: the s_client equivalent over the project's own probe. */
 import type { Command } from 'commander';
-import net from 'node:net';
 import { AuditError, EXIT } from '../../model/errors.ts';
-import { parseConnectTo, probeEndpoint, resolveConnectTo } from '../../probe/index.ts';
+import { parseConnectTo, probeEndpoint } from '../../probe/index.ts';
+import { seenInFull } from '../../probe/endpoint.ts';
 import { probeJson, probeText } from '../../probe/format.ts';
-import { parseTarget } from '../../probe/target.ts';
+import { probeTargetFor } from '../../probe/target.ts';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -21,17 +21,11 @@ export function registerProbeCommand(program: Command): void {
     .option('--timeout <ms>', 'per-connection timeout in milliseconds', '5000')
     .option('--no-vulnerability-checks', 'skip the renegotiation, compression, fallback, Heartbleed, CCS and ROBOT checks')
     .action(async (targetArg: string, opts: { sni?: string | boolean; json?: boolean; connectTo: string[]; timeout: string; vulnerabilityChecks: boolean }) => {
-      const { host, port } = parseTarget(targetArg);
+      const target = probeTargetFor(targetArg, opts.sni, opts.connectTo.map(parseConnectTo));
       const timeoutMs = Number(opts.timeout);
       if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new AuditError('BAD_USAGE', `bad timeout "${opts.timeout}"`, '--timeout');
-      const sni = typeof opts.sni === 'string' ? opts.sni : opts.sni === false || net.isIP(host) ? null : host;
-      const to = resolveConnectTo(host, port, opts.connectTo.map(parseConnectTo));
-      const observation = await probeEndpoint(
-        { host, port, sni, ...(to.redirected ? { connectTo: `${to.host.includes(':') ? `[${to.host}]` : to.host}:${to.port}` } : {}) },
-        { timeoutMs, vulnerabilities: opts.vulnerabilityChecks },
-      );
+      const observation = await probeEndpoint(target, { timeoutMs, vulnerabilities: opts.vulnerabilityChecks });
       process.stdout.write(`${opts.json ? JSON.stringify(probeJson(observation), null, 2) : probeText(observation)}\n`);
-      // Fail closed: a probe that could not see, or could not see all of it, is not a clean result.
-      if (observation.status !== 'ok' || (observation.incomplete?.length ?? 0) > 0) process.exitCode = EXIT.INCOMPLETE;
+      if (!seenInFull(observation)) process.exitCode = EXIT.INCOMPLETE;
     });
 }

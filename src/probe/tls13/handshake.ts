@@ -7,7 +7,8 @@
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { ConnectionCounter, Dial } from '../connection.ts';
-import { buildClientHello, MAX_RECORD } from '../wire.ts';
+import { ALERT_NAMES } from '../alerts.ts';
+import { buildClientHello, HRR_RANDOM, MAX_RECORD } from '../wire.ts';
 import { ENGINE_SUITES, openRecord, serverHandshakeKeys, suiteCrypto, transcriptHash, type SuiteCrypto, type TrafficKeys } from './key-schedule.ts';
 import { ENGINE_GROUPS, makeKeyShare, type KeyShare } from './key-share.ts';
 
@@ -103,8 +104,6 @@ interface ServerHello {
   cookie: Buffer | null;
 }
 
-const HRR_RANDOM = Buffer.from('cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c', 'hex');
-
 function parseServerHello(body: Buffer): ServerHello {
   const hello: ServerHello = { version: body.readUInt16BE(0), retry: body.subarray(2, 34).equals(HRR_RANDOM), suite: 0, group: null, share: null, cookie: null };
   let at = 34;
@@ -168,7 +167,6 @@ function countScts(data: Buffer): number {
   return count;
 }
 
-const ALERT_NAMES: Record<number, string> = { 40: 'handshake_failure', 47: 'illegal_parameter', 50: 'decode_error', 70: 'protocol_version', 71: 'insufficient_security', 80: 'internal_error', 109: 'missing_extension', 112: 'unrecognized_name' };
 const alertText = (fragment: Buffer): string => `alert ${fragment[1] ?? '?'} (${ALERT_NAMES[fragment[1] ?? -1] ?? 'unknown'})`;
 
 async function handshake(socket: net.Socket, reader: RecordReader, sni: string | null, options: Tls13ChainOptions): Promise<Tls13Chain> {

@@ -37,7 +37,7 @@ function hkdfExtract(hash: SuiteCrypto['hash'], salt: Buffer, ikm: Buffer): Buff
 function hkdfExpand(hash: SuiteCrypto['hash'], prk: Buffer, info: Buffer, length: number): Buffer {
   const blocks: Buffer[] = [];
   let previous = Buffer.alloc(0);
-  for (let i = 1; Buffer.concat(blocks).length < length; i++) {
+  for (let i = 1, got = 0; got < length; i++, got += previous.length) {
     previous = createHmac(hash, prk).update(Buffer.concat([previous, info, Buffer.from([i])])).digest();
     blocks.push(previous);
   }

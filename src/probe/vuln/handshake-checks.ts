@@ -5,7 +5,7 @@
  */
 import type { VulnerabilityResult } from '../../model/snapshot.ts';
 import type { ConnectionCounter, Dial } from '../connection.ts';
-import { ALERT_NAMES } from './alerts.ts';
+import { ALERT_NAMES } from '../alerts.ts';
 import { buildVulnHello, changeCipherSpec, record, type VulnHelloSpec } from './hello.ts';
 import { RawSession, type ServerHelloInfo, type WaitEnd } from './session.ts';
 

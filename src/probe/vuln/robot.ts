@@ -6,7 +6,7 @@
  */
 import { constants, publicEncrypt, randomBytes, X509Certificate } from 'node:crypto';
 import type { VulnerabilityResult } from '../../model/snapshot.ts';
-import { ALERT_NAMES } from './alerts.ts';
+import { ALERT_NAMES } from '../alerts.ts';
 import type { LegacyTarget } from './handshake-checks.ts';
 import { buildVulnHello, changeCipherSpec, handshakeMessage, record } from './hello.ts';
 import { RawSession } from './session.ts';
