@@ -51,7 +51,8 @@ export function renderFindingsTable(findings: readonly Finding[], settings: Tabl
   const rows = tableFindings(findings);
   if (rows.length === 0) return 'No failing or error findings.\n';
   const shown = settings.limit !== undefined ? rows.slice(0, settings.limit) : rows;
-  const paint = (style: Parameters<typeof styleText>[0], text: string) => (settings.color ? styleText(style, text) : text);
+  // colorEnabled has decided; styleText must not decide again from the stream (it drops colour whenever CI is set).
+  const paint = (style: Parameters<typeof styleText>[0], text: string) => (settings.color ? styleText(style, text, { validateStream: false }) : text);
   // Fixed narrow columns; the resource and message share what is left (each cell pays 3 columns of border).
   const width = Math.max(60, settings.width);
   const severityW = 10;

@@ -154,7 +154,8 @@ describe('--out -, --format, --quiet, --no-color', () => {
     const tty = (extra: string, env: Record<string, string> = {}) => spawnSync('script', ['-qec', `stty cols 140 rows 50; ${command(extra)}`, '/dev/null'], {
       cwd: root, encoding: 'utf8', timeout: 120_000, env: { ...process.env, TERM: 'xterm-256color', COLUMNS: '140', NODE_NO_WARNINGS: '1', ...env },
     });
-    const coloured = tty('');
+    // CI=1 as CI machines set it: Node's own colour check would then say no, and the table must still be coloured on a pty.
+    const coloured = tty('', { CI: '1' });
     expect(coloured.status, coloured.stdout).toBe(0);
     // Laid out for the pty's 140 columns.
     const widths = coloured.stdout.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').split(/\r?\n/).filter((l) => /^[│┌└├]/.test(l)).map((l) => [...l].length);
