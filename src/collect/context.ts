@@ -1,5 +1,6 @@
 import { OBSERVED, type Attempt, type Observation } from '../model/snapshot.ts';
 import type { ClientFactory, ServiceClients, ServiceName } from './clients.ts';
+import type { Pacer } from './pacing.ts';
 import { backoffDelay, classifyError, describeError, type RetrySettings } from './retry.ts';
 import { compareCodePoints } from '../text/order.ts';
 
@@ -9,6 +10,8 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 export interface CallStats {
   total: number;
   retries: number;
+  /** Answers that said to slow down (Throttling, RequestLimitExceeded, 429, ...), each retried or failed. */
+  throttles: number;
   byOperation: Record<string, number>;
   retriesByOperation: Record<string, number>;
 }
@@ -107,6 +110,8 @@ export interface ContextOptions {
   /** A request that has not answered after this long is aborted and retried like a reset. */
   requestTimeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Paces requests to the API budgets (pacing.ts); without it requests go as fast as the gates let them. */
+  pacer?: Pacer;
 }
 
 /**
@@ -118,7 +123,7 @@ export class CollectContext {
   private readonly memo = new Map<string, Promise<unknown>>();
   private readonly gates = new Map<string, AdaptiveGate>();
   private readonly families = new Map<string, Family>();
-  private readonly counts: CallStats = { total: 0, retries: 0, byOperation: {}, retriesByOperation: {} };
+  private readonly counts: CallStats = { total: 0, retries: 0, throttles: 0, byOperation: {}, retriesByOperation: {} };
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly options: ContextOptions) {
@@ -223,8 +228,8 @@ export class CollectContext {
 
   /** Call counts so far. */
   stats(): CallStats {
-    const { total, retries, byOperation, retriesByOperation } = this.counts;
-    return { total, retries, byOperation: { ...byOperation }, retriesByOperation: { ...retriesByOperation } };
+    const { total, retries, throttles, byOperation, retriesByOperation } = this.counts;
+    return { total, retries, throttles, byOperation: { ...byOperation }, retriesByOperation: { ...retriesByOperation } };
   }
 
   private family(service: string, region: string, operation: string): Family {
@@ -262,14 +267,19 @@ export class CollectContext {
     const counter = `${service}:${operation}`;
     this.counts.total++;
     this.counts.byOperation[counter] = (this.counts.byOperation[counter] ?? 0) + 1;
+    const pacer = this.options.pacer;
     for (let attempt = 1; ; attempt++) {
       await gate.enter();
+      // The token is taken per try (AWS meters retries like any request), and only once a slot is held: a
+      // token taken before queueing at the gate would let requests that waited there reach AWS bunched together.
+      if (pacer) await pacer.take(this.account, service, region, operation);
       let failure: unknown;
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
       try {
         const result = await send(client, { abortSignal: controller.signal });
         gate.succeeded();
+        pacer?.succeeded(this.account, service, region, operation);
         return result;
       } catch (error) {
         failure = error;
@@ -278,8 +288,12 @@ export class CollectContext {
         gate.leave();
       }
       const kind = classifyError(failure);
+      if (kind === 'throttle') {
+        gate.throttled();
+        pacer?.throttled(this.account, service, region, operation);
+        this.counts.throttles++;
+      }
       if (kind === 'fatal' || attempt >= this.options.retry.maxAttempts) throw failure;
-      if (kind === 'throttle') gate.throttled();
       this.counts.retries++;
       this.counts.retriesByOperation[counter] = (this.counts.retriesByOperation[counter] ?? 0) + 1;
       await this.sleep(backoffDelay(attempt, this.options.retry));

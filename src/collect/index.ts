@@ -9,6 +9,7 @@ import { collectElbv2 } from './elbv2.ts';
 import { collectSecurityGroups, collectWebAcls } from './exposure.ts';
 import { collectPrivateCas } from './private-ca.ts';
 import { callerAccount, collectHsmClusters, collectInstances, enabledRegions } from './placement.ts';
+import { DEFAULT_API_BUDGET, Pacer, type PacingClock } from './pacing.ts';
 import { DEFAULT_RETRY, type RetrySettings } from './retry.ts';
 import { compareCodePoints } from '../text/order.ts';
 import { plural } from '../text/plural.ts';
@@ -16,6 +17,7 @@ import { plural } from '../text/plural.ts';
 export { sdkClientFactory, type ClientFactory, type SdkClientSettings, type ServiceName, type ServiceClients } from './clients.ts';
 export type { CallStats } from './context.ts';
 export { DEFAULT_RETRY, type RetrySettings } from './retry.ts';
+export { DEFAULT_API_BUDGET, parseApiBudget, type PacingClock } from './pacing.ts';
 export { classicArn } from './classic.ts';
 
 export interface CollectOptions {
@@ -40,6 +42,13 @@ export interface CollectOptions {
   pageSizeLimit?: number;
   /** Injected so a test can fix capturedAt. */
   now?: () => Date;
+  /**
+   * Share of AWS's published request budget (per account, region and API category) the run may use, in
+   * (0, 1]; default DEFAULT_API_BUDGET. null: no pacing (emulators that never throttle; adaptive backoff only).
+   */
+  apiBudget?: number | null;
+  /** Benchmarks only: the clock pacing and backoff wait on (a faster one emulates hours of budget in minutes). */
+  clock?: PacingClock;
 }
 
 /** A snapshot and the calls it took. */
@@ -58,10 +67,13 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
 /** collectSnapshot, plus the number of API calls per operation (for benchmarks and progress). */
 export async function collectWithStats(options: CollectOptions): Promise<CollectResult> {
   const concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
+  const budget = options.apiBudget === undefined ? DEFAULT_API_BUDGET : options.apiBudget;
   const ctx = new CollectContext({
     clients: options.clients ?? sdkClientFactory(),
     concurrency,
     retry: { ...DEFAULT_RETRY, ...options.retry },
+    ...(budget === null ? {} : { pacer: new Pacer({ budget, ...(options.clock ? { clock: options.clock } : {}) }) }),
+    ...(options.clock ? { sleep: options.clock.sleep } : {}),
     ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
     ...(options.pageSizeLimit !== undefined ? { pageSizeLimit: options.pageSizeLimit } : {}),
   });

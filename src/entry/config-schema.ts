@@ -23,6 +23,7 @@ export const configSchema = {
     'external-id': text,
     'account-concurrency': count,
     concurrency: count,
+    'api-budget': { oneOf: [{ type: 'number', exclusiveMinimum: 0, maximum: 1 }, { type: 'string', pattern: '^\\s*[0-9.]+%?\\s*$' }] },
     'all-certificates': flag,
     // probing
     probe: flag,

@@ -44,6 +44,21 @@ export interface BenchEstate {
 
 const listenerCount = (i: number): number => 2 + (i % 3);
 
+/** A client whose send is tried again (up to 5 times) on moto's HTTP 500 race; any other error is thrown. */
+function motoRaceRetry<C extends { send: (command: never) => Promise<unknown> }>(client: C): C {
+  const send = async (command: never): Promise<unknown> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await client.send(command);
+      } catch (error) {
+        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        if (status !== 500 || attempt >= 5) throw error;
+      }
+    }
+  };
+  return { ...client, send } as unknown as C;
+}
+
 /** Builds the estate with `parallel` requests in flight. */
 export async function buildBenchEstate(clients: ClientFactory, spec: BenchEstateSpec, parallel = 24): Promise<BenchEstate> {
   const { region } = spec;
@@ -100,8 +115,11 @@ export async function buildBenchEstate(clients: ClientFactory, spec: BenchEstate
 
   let tlsListeners = 0;
   let ruleListeners = 0;
-  await pMap(Array.from({ length: spec.elbv2 }, (_, i) => i), async (i) => {
-    const elbv2 = clients('elbv2', region);
+  // moto 5.2 walks its target-group dict unlocked (name check, listener action check), so concurrent creates can
+  // fail with a 500 "OrderedDict mutated during iteration" before anything is written: those are sent again.
+  // Listeners are created after every target group, which makes the clash rarer.
+  const built = await pMap(Array.from({ length: spec.elbv2 }, (_, i) => i), async (i) => {
+    const elbv2 = motoRaceRetry(clients('elbv2', region));
     const application = i % 2 === 0;
     const lb = await elbv2.send(new CreateLoadBalancerCommand({ Name: `bench-${application ? 'alb' : 'nlb'}-${i}`, Type: application ? 'application' : 'network', Subnets: subnetIds }));
     const lbArn = lb.LoadBalancers?.[0]?.LoadBalancerArn ?? '';
@@ -110,6 +128,10 @@ export async function buildBenchEstate(clients: ClientFactory, spec: BenchEstate
     );
     const groupArn = group.TargetGroups?.[0]?.TargetGroupArn ?? '';
     await elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: groupArn, Targets: instancesFor(i).map((Id) => ({ Id, Port: 80 })) }));
+    return { i, application, lbArn, groupArn };
+  }, { concurrency: parallel });
+  await pMap(built, async ({ i, application, lbArn, groupArn }) => {
+    const elbv2 = motoRaceRetry(clients('elbv2', region));
     const forward: Action[] = [{ Type: 'forward', TargetGroupArn: groupArn }];
     const redirect: Action[] = [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } }];
     const tls = application ? 'HTTPS' : 'TLS';

@@ -3,6 +3,7 @@ import { audit, type AuditOptions } from '../../audit.ts';
 import { accountsSource, addAccountFlags, type AccountFlags } from '../../accounts/flags.ts';
 import { sdkClientFactory } from '../../collect/index.ts';
 import { parseConnectTo } from '../../probe/connect-to.ts';
+import { addApiBudgetFlag, apiBudgetOf } from '../api-budget-flag.ts';
 import { configUsed } from '../config-file.ts';
 import { addReportFlags, exportFindings, reportOptions, writeRunOutput, type ReportFlags } from '../options.ts';
 import { preflight } from '../preflight.ts';
@@ -16,13 +17,14 @@ interface AuditFlags extends ReportFlags, AccountFlags {
   allCertificates?: boolean;
   includeInternal?: boolean;
   vulnerabilityChecks: boolean;
+  apiBudget?: string;
 }
 
 const collectList = (value: string, previous: string[]) => [...previous, value];
 
 /** `audit`: check the credentials (preflight), collect a live estate, probe it, judge it and write the reports. */
 export function registerAuditCommand(program: Command): void {
-  addAccountFlags(addReportFlags(program.command('audit').description('collect, probe, judge and report a live AWS estate'), 'reports/out')
+  addApiBudgetFlag(addAccountFlags(addReportFlags(program.command('audit').description('collect, probe, judge and report a live AWS estate'), 'reports/out')
     .option('--regions <list>', 'comma-separated regions, or all (default: AWS_REGION)')
     .option('--profile <name>', 'AWS credentials profile (same as AWS_PROFILE)')
     .option('--probe', 'probe live endpoints (default)', true)
@@ -30,14 +32,14 @@ export function registerAuditCommand(program: Command): void {
     .option('--connect-to <HOST:PORT:HOST2:PORT2>', 'send probes for HOST:PORT to HOST2:PORT2 (curl semantics; repeatable)', collectList, [])
     .option('--all-certificates', 'fetch every certificate in full, not only those listeners use')
     .option('--include-internal', 'probe internal load balancers too (when reachable from here)')
-    .option('--no-vulnerability-checks', 'skip the renegotiation, compression, fallback, Heartbleed, CCS and ROBOT checks'))
+    .option('--no-vulnerability-checks', 'skip the renegotiation, compression, fallback, Heartbleed, CCS and ROBOT checks')))
     .action(async (flags: AuditFlags, command: Command) => {
       const setup = reportOptions(flags, configUsed(command)?.path ?? null);
       // Checked even with --no-probe: a typo must not wait for the day the probe is switched on.
       for (const rule of flags.connectTo) parseConnectTo(rule);
       if (flags.profile) process.env.AWS_PROFILE = flags.profile;
       const regions = parseRegions(flags.regions);
-      const collect = { regions, allCertificates: flags.allCertificates === true };
+      const collect = { regions, allCertificates: flags.allCertificates === true, apiBudget: apiBudgetOf(flags.apiBudget) };
       const source: AuditOptions['source'] = accountsSource(flags, collect) ?? { kind: 'aws', collect: { ...collect, clients: sdkClientFactory() } };
       const outcome = await audit({
         ...setup.options,

@@ -6,6 +6,7 @@ import { collectSnapshot } from '../../collect/index.ts';
 import { checkFileTarget } from '../../io/targets.ts';
 import { AuditError, EXIT } from '../../model/errors.ts';
 import { writeSnapshot } from '../../snapshot/io.ts';
+import { addApiBudgetFlag, apiBudgetOf } from '../api-budget-flag.ts';
 import { addCommonFlags } from '../options.ts';
 import { parseRegions } from '../parse.ts';
 import { preflight } from '../preflight.ts';
@@ -21,6 +22,7 @@ interface CollectFlags {
   color?: boolean;
   out: string;
   concurrency: string;
+  apiBudget?: string;
 }
 
 /**
@@ -41,7 +43,7 @@ export function snapshotTarget(out: string): string | '-' {
 
 /** Registers `collect`. */
 export function registerCollectCommand(program: Command): void {
-  addCommonFlags(program
+  addApiBudgetFlag(addCommonFlags(program
     .command('collect')
     .description('read load balancers, listeners, policies, certificates and CloudHSM placement into a snapshot file'))
     .option('--regions <list>', 'comma-separated regions, or "all" (default: AWS_REGION)')
@@ -49,13 +51,14 @@ export function registerCollectCommand(program: Command): void {
     .option('--all-certificates', 'fetch body and chain of every certificate, not only those listeners use')
     .option('--allow-partial', 'exit 0 even when part of the estate could not be read')
     .option('--concurrency <n>', 'requests in flight per service and region', '8')
-    .option('--out <path>', 'a folder (the snapshot is snapshot.json in it), a .json file, or - for stdout', 'reports/out')
+    .option('--out <path>', 'a folder (the snapshot is snapshot.json in it), a .json file, or - for stdout', 'reports/out'))
     .action(async (opts: CollectFlags) => {
       const regions = parseRegions(opts.regions);
       const concurrency = Number(opts.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
         throw new AuditError('BAD_USAGE', `expected a whole number 1-64, got "${opts.concurrency}"`, '--concurrency');
       }
+      const apiBudget = apiBudgetOf(opts.apiBudget);
       const target = snapshotTarget(opts.out);
       if (target !== '-') checkFileTarget(target, '--out');
       if (opts.profile) process.env.AWS_PROFILE = opts.profile;
@@ -63,7 +66,7 @@ export function registerCollectCommand(program: Command): void {
       progress('checking credentials (STS GetCallerIdentity)…');
       const caller = await preflight({ region: regions === 'all' ? (process.env['AWS_REGION'] ?? 'us-east-1') : regions[0]! });
       progress(`credentials of ${caller.arn} (account ${caller.account})`);
-      const snapshot = await collectSnapshot({ regions, allCertificates: opts.allCertificates === true, concurrency, onProgress: progress });
+      const snapshot = await collectSnapshot({ regions, allCertificates: opts.allCertificates === true, concurrency, apiBudget, onProgress: progress });
       progress.stop();
       if (target === '-') process.stdout.write(`${JSON.stringify(snapshot, null, 1)}\n`);
       else {
