@@ -24,6 +24,9 @@ export const configSchema = {
     'account-concurrency': count,
     concurrency: count,
     'all-certificates': flag,
+    // a long collection: where its checkpoint goes and when to stop (--resume is a one-off, not configuration)
+    checkpoint: text,
+    deadline: text,
     // probing
     probe: flag,
     'connect-to': { type: 'array', items: text },
