@@ -127,5 +127,9 @@ export function finishStopped(stopped: CollectionStopped, command: Command, plan
     `elb-tls-audit: ${why} before the collection finished; ${stopped.checkpoint.entries.length} answers saved in ${plan.checkpointPath}\n` +
       `continue with: ${resumeCommand(command, plan.checkpointPath)}\n`,
   );
+  // A deadline too short to read anything new would make a resume loop stand still.
+  if (plan.resumeFrom && stopped.checkpoint.entries.length <= plan.resumeFrom.entries.length) {
+    process.stderr.write('elb-tls-audit: nothing new was read in this run: give it more time (--deadline) before resuming again\n');
+  }
   return reason === 'SIGINT' || reason === 'SIGTERM' ? SIGNAL_EXIT[reason] : EXIT.INCOMPLETE;
 }
