@@ -137,6 +137,31 @@ export function makeCheckpoint(scope: CheckpointScope, capturedAt: string, versi
   return { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, generator: { name: 'elb-tls-audit', version }, scope, capturedAt, entries };
 }
 
+/**
+ * Answers worth keeping: one that hands out a pre-signed `Location` (trust-store CA bundles and CRLs) is kept only
+ * with the download of that URL, since the URL expires; without it a resume asks for a fresh one.
+ */
+export function keepableAnswers(answers: Iterable<[string, unknown]>): Map<string, unknown> {
+  const kept = new Map(answers);
+  const downloaded = new Set<string>();
+  for (const key of kept.keys()) {
+    const [, , operation] = key.split('|', 3);
+    if (!operation?.endsWith('(download)')) continue;
+    const input = key.split('|').slice(3).join('|');
+    try {
+      const url = (JSON.parse(input) as { url?: unknown }).url;
+      if (typeof url === 'string') downloaded.add(url);
+    } catch {
+      // not an input this module wrote
+    }
+  }
+  for (const [key, answer] of kept) {
+    const location = answer !== null && typeof answer === 'object' ? (answer as { Location?: unknown }).Location : undefined;
+    if (typeof location === 'string' && !downloaded.has(location)) kept.delete(key);
+  }
+  return kept;
+}
+
 /** The stored answers as a memo preload: memo key -> decoded answer. */
 export function checkpointAnswers(checkpoint: CheckpointData, where = 'checkpoint'): Map<string, unknown> {
   const answers = new Map<string, unknown>();

@@ -4,7 +4,7 @@ import { buildSnapshot } from '../snapshot/builder.ts';
 import { collectAcmCertificates, collectIamCertificates, type CertificateScope } from './certificates.ts';
 import { collectClassic } from './classic.ts';
 import { sdkClientFactory, type ClientFactory } from './clients.ts';
-import { checkpointAnswers, CollectionStopped, makeCheckpoint, scopeDifferences, type CheckpointData, type CheckpointScope } from './checkpoint.ts';
+import { checkpointAnswers, CollectionStopped, keepableAnswers, makeCheckpoint, scopeDifferences, type CheckpointData, type CheckpointScope } from './checkpoint.ts';
 import { CollectContext, StopError, type CallStats } from './context.ts';
 import { collectElbv2 } from './elbv2.ts';
 import { collectSecurityGroups, collectWebAcls } from './exposure.ts';
@@ -130,7 +130,7 @@ export async function collectOrStop(options: CollectOptions): Promise<CollectRes
   const stoppedResult = (): StoppedCollection => ({
     stopped: true,
     // A resume stopped before STS answered again still holds the checkpoint's account.
-    checkpoint: makeCheckpoint({ account: ctx.account === 'unknown' && resume ? resume.scope.account : ctx.account, ...scope }, capturedAt, generatorVersion(), [...(preload ?? []), ...ctx.answers()]),
+    checkpoint: makeCheckpoint({ account: ctx.account === 'unknown' && resume ? resume.scope.account : ctx.account, ...scope }, capturedAt, generatorVersion(), keepableAnswers([...(preload ?? []), ...ctx.answers()])),
     stats: ctx.stats(),
   });
   try {

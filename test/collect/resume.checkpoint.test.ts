@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeAnswer, encodeAnswer, makeCheckpoint, parseCheckpoint, readCheckpoint, serialiseCheckpoint, type CheckpointScope } from '../../src/collect/checkpoint.ts';
+import { decodeAnswer, encodeAnswer, keepableAnswers, makeCheckpoint, parseCheckpoint, readCheckpoint, serialiseCheckpoint, type CheckpointScope } from '../../src/collect/checkpoint.ts';
 
 const SCOPE: CheckpointScope = { account: '123456789012', regions: ['us-east-1'], homeRegion: 'us-east-1', allCertificates: false, alsoFetchCertificates: [], pageSizeLimit: null };
 
@@ -31,6 +31,18 @@ describe('checkpoint answers', () => {
     class Stream {}
     const checkpoint = makeCheckpoint(SCOPE, '2026-11-21T12:00:00.000Z', '1.0.0', [['acm|us-east-1|GetCertificate|{}', { Body: new Stream() }], ['acm|us-east-1|ListCertificates|{}', { CertificateSummaryList: [] }]]);
     expect(checkpoint.entries.map(([key]) => key)).toEqual(['acm|us-east-1|ListCertificates|{}']);
+  });
+
+  it('keeps a pre-signed Location only together with its download (the URL expires; a resume asks for a fresh one)', () => {
+    const locate = (arn: string): string => `elbv2|eu-west-1|GetTrustStoreCaCertificatesBundle|${JSON.stringify({ TrustStoreArn: arn })}`;
+    const url = (n: number): string => `https://bucket.s3.amazonaws.com/bundle-${n}.pem?X-Amz-Signature=abc|def`;
+    const kept = keepableAnswers([
+      [locate('ts-1'), { Location: url(1) }],
+      [`elbv2|eu-west-1|GetTrustStoreCaCertificatesBundle(download)|${JSON.stringify({ url: url(1) })}`, Buffer.from('pem')],
+      [locate('ts-2'), { Location: url(2) }],
+      ['elbv2|eu-west-1|DescribeTrustStores|{}', { TrustStores: [] }],
+    ]);
+    expect([...kept.keys()]).toEqual([locate('ts-1'), `elbv2|eu-west-1|GetTrustStoreCaCertificatesBundle(download)|${JSON.stringify({ url: url(1) })}`, 'elbv2|eu-west-1|DescribeTrustStores|{}']);
   });
 
   it('refuses a truncated, foreign, newer or malformed file, naming the file and the problem', () => {
