@@ -130,6 +130,33 @@ describe('collect --resume', () => {
     expect(snapshot.capturedAt, 'dated by the interrupted run').toBe(checkpoint.capturedAt);
   });
 
+  it('SIGTERM stops cleanly too (exit 143); a second signal quits at once, without a checkpoint', async () => {
+    const out = join(dir, 'terminated');
+    proxy.holdWhen((info) => info.service === 'acm');
+    const running = startCli(['collect', '--regions', 'us-east-1,eu-west-1', '--quiet', '--out', out]);
+    await until('an ACM request held in flight', () => proxy.held() > 0, running);
+    running.interrupt('SIGTERM');
+    await until('the stop note', () => running.stderr().includes('SIGTERM: finishing the calls in flight'), running);
+    proxy.release();
+    const stopped = await running.done;
+    expect(stopped.code, stopped.stderr).toBe(143);
+    readCheckpoint(join(out, 'checkpoint.json'));
+
+    const impatient = join(dir, 'impatient');
+    proxy.holdWhen((info) => info.service === 'acm');
+    const twice = startCli(['collect', '--regions', 'us-east-1,eu-west-1', '--quiet', '--out', impatient]);
+    await until('an ACM request held in flight', () => proxy.held() > 0, twice);
+    twice.interrupt('SIGINT');
+    await until('the stop note', () => twice.stderr().includes('SIGINT: finishing the calls in flight'), twice);
+    twice.interrupt('SIGINT');
+    const quit = await twice.done;
+    proxy.release();
+    expect(quit.code, quit.stderr).toBe(130);
+    expect(quit.stderr).toContain('SIGINT again: stopping now, without a checkpoint');
+    expect(existsSync(join(impatient, 'checkpoint.json'))).toBe(false);
+    proxy.requests.splice(0);
+  });
+
   it('--deadline reached: exit 3 with the hint, and --checkpoint puts the file where asked', async () => {
     const out = join(dir, 'deadline.json');
     const checkpointPath = join(dir, 'saved', 'deadline-checkpoint.json');
