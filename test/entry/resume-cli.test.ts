@@ -128,7 +128,7 @@ describe('collect --resume', () => {
     const snapshot = validateSnapshot(JSON.parse(readFileSync(join(out, 'snapshot.json'), 'utf8')), 'snapshot.json');
     expect(withoutCapture(snapshot)).toEqual(withoutCapture(baseline));
     expect(snapshot.capturedAt, 'dated by the interrupted run').toBe(checkpoint.capturedAt);
-  });
+  }, 180_000);
 
   it('SIGTERM stops cleanly too (exit 143); a second signal quits at once, without a checkpoint', async () => {
     const out = join(dir, 'terminated');
@@ -155,7 +155,7 @@ describe('collect --resume', () => {
     expect(quit.stderr).toContain('SIGINT again: stopping now, without a checkpoint');
     expect(existsSync(join(impatient, 'checkpoint.json'))).toBe(false);
     proxy.requests.splice(0);
-  });
+  }, 180_000);
 
   it('--deadline reached: exit 3 with the hint, and --checkpoint puts the file where asked', async () => {
     const out = join(dir, 'deadline.json');
@@ -171,7 +171,7 @@ describe('collect --resume', () => {
     const resumed = await cli(['collect', '--regions', 'us-east-1,eu-west-1', '--quiet', '--resume', checkpointPath, '--out', out]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(withoutCapture(validateSnapshot(JSON.parse(readFileSync(out, 'utf8')), out))).toEqual(withoutCapture(baseline));
-  });
+  }, 180_000);
 
   it('refuses a checkpoint that is truncated, not a checkpoint, or of another scope: exit 2 naming the file, nothing written', async () => {
     const good = join(dir, 'good-checkpoint.json');
@@ -204,7 +204,7 @@ describe('collect --resume', () => {
     expect(existsSync(join(dir, 'scoped.json'))).toBe(false);
     const duration = await runCliInProcess(['collect', '--regions', 'us-east-1', '--deadline', 'soon', '--out', join(dir, 'x.json')]);
     expect([duration.code, duration.stderr.trim()]).toEqual([2, 'elb-tls-audit: --deadline: "soon" is not a duration (e.g. 90s, 10m, 1h30m, or seconds)']);
-  });
+  }, 180_000);
 });
 
 describe('audit --resume', () => {
@@ -221,11 +221,11 @@ describe('audit --resume', () => {
     expect(readdirSync(out).sort()).toEqual(['checkpoint.json', 'findings.json', 'report.html', 'results.sarif', 'summary.md']);
     const snapshot = validateSnapshot(JSON.parse(readFileSync(join(dir, 'audit-snapshot.json'), 'utf8')), 'audit-snapshot.json');
     expect(withoutCapture(snapshot)).toEqual(withoutCapture(baseline));
-  });
+  }, 180_000);
 
   it('a checkpoint holds one account: --resume with --accounts is bad usage', async () => {
     const run = await runCliInProcess(['audit', '--accounts', '111111111111', '--assume-role', 'Audit', '--regions', 'us-east-1', '--resume', 'x.json', '--out', join(dir, 'never')]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--resume: a checkpoint holds one account');
-  });
+  }, 180_000);
 });

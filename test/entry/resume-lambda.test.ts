@@ -115,7 +115,7 @@ describe('collect-account with the remaining-time signal', () => {
     expect(await storedSnapshot(`${runPrefix}/accounts/${MEMBER}/snapshot.json`)).toEqual(await storedSnapshot(whole.key));
     // The last checkpoint stays readable (a retried invocation could still use it).
     expect(parseCheckpoint(await text(checkpointKey), checkpointKey).scope.account).toBe(MEMBER);
-  });
+  }, 180_000);
 
   it('fails rather than loop when an invocation reads nothing new, and refuses a checkpointKey that is not this account\'s', async () => {
     useEnv({ RESUME_MARGIN_SECONDS: '120' });
@@ -131,5 +131,5 @@ describe('collect-account with the remaining-time signal', () => {
     );
     useEnv({ RESUME_MARGIN_SECONDS: 'soon' });
     await expect(handler({ mode: 'collect-account', account: MEMBER, runPrefix }, {})).rejects.toThrow('RESUME_MARGIN_SECONDS: "soon" is not a whole number of seconds from 5 to 900');
-  });
+  }, 180_000);
 });
