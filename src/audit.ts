@@ -75,6 +75,8 @@ export interface AuditOptions {
   onProgress?: (line: string) => void;
   /** Runs once every input is validated and before anything is collected (the entry points' STS preflight). */
   preflight?: () => Promise<unknown>;
+  /** Runs when live collection has ended, finished or not, before probing (the CLI stops catching Ctrl-C for a checkpoint). */
+  afterCollect?: () => void;
   /** Injected clock for startedAt/finishedAt (tests); findings never carry time. */
   now?: () => Date;
   /** The previous run (--previous, or the Lambda's last stored run): findings.json then carries `changes`. */
@@ -164,13 +166,19 @@ export async function audit(options: AuditOptions): Promise<AuditOutcome> {
   const startedAt = live ? now().toISOString() : options.source.kind === 'snapshot' ? options.source.snapshot.capturedAt : '';
   let snapshot: Snapshot;
   if (options.source.kind === 'snapshot') snapshot = options.source.snapshot;
-  else if (options.source.kind === 'accounts') {
-    progress('collecting accounts…');
-    const accounts = options.source.accounts;
-    snapshot = await collectAccounts({ ...accounts, collect: { ...accounts.collect, onProgress: accounts.collect.onProgress ?? progress } });
-  } else {
-    progress('collecting…');
-    snapshot = await collectSnapshot({ ...options.source.collect, onProgress: options.source.collect.onProgress ?? progress });
+  else {
+    try {
+      if (options.source.kind === 'accounts') {
+        progress('collecting accounts…');
+        const accounts = options.source.accounts;
+        snapshot = await collectAccounts({ ...accounts, collect: { ...accounts.collect, onProgress: accounts.collect.onProgress ?? progress } });
+      } else {
+        progress('collecting…');
+        snapshot = await collectSnapshot({ ...options.source.collect, onProgress: options.source.collect.onProgress ?? progress });
+      }
+    } finally {
+      options.afterCollect?.();
+    }
   }
   if (options.probe) {
     const observations = await probeEstate(snapshot, { ...options.probe, onProgress: options.probe.onProgress ?? progress });

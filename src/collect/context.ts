@@ -112,6 +112,18 @@ export interface ContextOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Paces requests to the API budgets (pacing.ts); without it requests go as fast as the gates let them. */
   pacer?: Pacer;
+  /** Answers by memo key (a resumed checkpoint): a call found here is answered without sending. */
+  preload?: ReadonlyMap<string, unknown>;
+  /** Once true, a call that would send (or retry) throws StopError instead; calls in flight finish. */
+  stop?: () => boolean;
+}
+
+/** A call not made because the collection was told to stop; the call is left for a resumed run. */
+export class StopError extends Error {
+  constructor(operation: string) {
+    super(`${operation} not sent: the collection is stopping`);
+    this.name = 'CollectionStopping';
+  }
 }
 
 /**
@@ -125,6 +137,8 @@ export class CollectContext {
   private readonly families = new Map<string, Family>();
   private readonly counts: CallStats = { total: 0, retries: 0, throttles: 0, byOperation: {}, retriesByOperation: {} };
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly answered = new Map<string, unknown>();
+  private stopsRefused = 0;
 
   constructor(private readonly options: ContextOptions) {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -136,7 +150,18 @@ export class CollectContext {
     const key = `${service}|${region}|${operation}|${JSON.stringify(input)}`;
     let pending = this.memo.get(key) as Promise<O> | undefined;
     if (!pending) {
-      pending = this.sendWithRetry(service, request.clientRegion ?? region, operation, send);
+      const preload = this.options.preload;
+      if (preload?.has(key)) {
+        const answer = preload.get(key) as O;
+        this.answered.set(key, answer);
+        pending = Promise.resolve(answer);
+      } else {
+        if (this.shouldStop()) throw new StopError(operation);
+        pending = this.sendWithRetry(service, request.clientRegion ?? region, operation, this.stoppable(operation, send)).then((answer) => {
+          this.answered.set(key, answer);
+          return answer;
+        });
+      }
       this.memo.set(key, pending);
     }
     const family = this.family(service, region, operation);
@@ -224,6 +249,32 @@ export class CollectContext {
         covers: [...failedCovers].sort(),
       }))
       .sort((a, b) => compareCodePoints(`${a.service}|${a.region}|${a.operation}`, `${b.service}|${b.region}|${b.operation}`));
+  }
+
+  /** Every answer that came back (sent or preloaded), by memo key: what a checkpoint keeps. */
+  answers(): ReadonlyMap<string, unknown> {
+    return this.answered;
+  }
+
+  /** Whether a call was refused because stop() turned true: the results are then not a whole collection. */
+  stopped(): boolean {
+    return this.stopsRefused > 0;
+  }
+
+  private shouldStop(): boolean {
+    if (this.options.stop?.() !== true) return false;
+    this.stopsRefused++;
+    return true;
+  }
+
+  /** The sender, refusing a retry once stop() is true (the first try was just let through by call()). */
+  private stoppable<S extends ServiceName, O>(operation: string, send: Sender<S, O>): Sender<S, O> {
+    if (this.options.stop === undefined) return send;
+    let tries = 0;
+    return (client, options) => {
+      if (tries++ > 0 && this.shouldStop()) return Promise.reject(new StopError(operation));
+      return send(client, options);
+    };
   }
 
   /** Call counts so far. */

@@ -4,7 +4,8 @@ import { buildSnapshot } from '../snapshot/builder.ts';
 import { collectAcmCertificates, collectIamCertificates, type CertificateScope } from './certificates.ts';
 import { collectClassic } from './classic.ts';
 import { sdkClientFactory, type ClientFactory } from './clients.ts';
-import { CollectContext, type CallStats } from './context.ts';
+import { checkpointAnswers, CollectionStopped, keepableAnswers, makeCheckpoint, scopeDifferences, type CheckpointData, type CheckpointScope } from './checkpoint.ts';
+import { CollectContext, StopError, type CallStats } from './context.ts';
 import { collectElbv2 } from './elbv2.ts';
 import { collectSecurityGroups, collectWebAcls } from './exposure.ts';
 import { collectPrivateCas } from './private-ca.ts';
@@ -13,12 +14,17 @@ import { DEFAULT_API_BUDGET, Pacer, type PacingClock } from './pacing.ts';
 import { DEFAULT_RETRY, type RetrySettings } from './retry.ts';
 import { compareCodePoints } from '../text/order.ts';
 import { plural } from '../text/plural.ts';
+import { AuditError } from '../model/errors.ts';
 
 export { sdkClientFactory, type ClientFactory, type SdkClientSettings, type ServiceName, type ServiceClients } from './clients.ts';
 export type { CallStats } from './context.ts';
 export { DEFAULT_RETRY, type RetrySettings } from './retry.ts';
 export { DEFAULT_API_BUDGET, parseApiBudget, type PacingClock } from './pacing.ts';
 export { classicArn } from './classic.ts';
+export {
+  CollectionStopped, readCheckpoint, parseCheckpoint, writeCheckpoint, serialiseCheckpoint, validateCheckpoint,
+  type CheckpointData, type CheckpointScope, type StopReason,
+} from './checkpoint.ts';
 
 export interface CollectOptions {
   /** Regions to read, or 'all' for every region EC2 DescribeRegions lists. */
@@ -49,6 +55,19 @@ export interface CollectOptions {
   apiBudget?: number | null;
   /** Benchmarks only: the clock pacing and backoff wait on (a faster one emulates hours of budget in minutes). */
   clock?: PacingClock;
+  /** A checkpoint of an earlier run of the same scope: its answers are used instead of sending those calls again. */
+  resumeFrom?: CheckpointData;
+  /** Names the checkpoint (a file, an S3 key) in errors about it. */
+  resumeSource?: string;
+  /** Polled before every send: once true, nothing more is sent and the run ends as a checkpoint, not a snapshot. */
+  stop?: () => boolean;
+}
+
+/** A run that stopped before it finished: what it read, as a checkpoint to resume from. */
+export interface StoppedCollection {
+  stopped: true;
+  checkpoint: CheckpointData;
+  stats: CallStats;
 }
 
 /** A snapshot and the calls it took. */
@@ -64,10 +83,49 @@ export async function collectSnapshot(options: CollectOptions): Promise<Snapshot
   return (await collectWithStats(options)).snapshot;
 }
 
-/** collectSnapshot, plus the number of API calls per operation (for benchmarks and progress). */
+/**
+ * collectSnapshot, plus the number of API calls per operation (for benchmarks and progress). A run whose stop()
+ * turned true throws CollectionStopped carrying the checkpoint; collectOrStop returns it instead.
+ */
 export async function collectWithStats(options: CollectOptions): Promise<CollectResult> {
+  const outcome = await collectOrStop(options);
+  if ('stopped' in outcome) throw new CollectionStopped(outcome.checkpoint);
+  return outcome;
+}
+
+/** The scope a checkpoint must share with the run resuming it (all but the account, which STS tells). */
+function wantedScope(options: CollectOptions, homeRegion: string): Omit<CheckpointScope, 'account'> {
+  return {
+    regions: options.regions === 'all' ? 'all' : [...new Set(options.regions)].sort(),
+    homeRegion,
+    allCertificates: options.allCertificates === true,
+    alsoFetchCertificates: [...new Set(options.alsoFetchCertificates ?? [])].sort(),
+    pageSizeLimit: options.pageSizeLimit ?? null,
+  };
+}
+
+/**
+ * Collects the estate, or stops cleanly: once options.stop() is true no further call is sent, the calls in flight
+ * finish, and the result is a checkpoint of every answer so far (never a partial snapshot that looks whole).
+ * With resumeFrom, the checkpoint's answers are used instead of calls and the snapshot keeps its capture time;
+ * STS GetCallerIdentity is always asked again, so a resume with another account's credentials is refused.
+ */
+export async function collectOrStop(options: CollectOptions): Promise<CollectResult | StoppedCollection> {
   const concurrency = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
   const budget = options.apiBudget === undefined ? DEFAULT_API_BUDGET : options.apiBudget;
+  const explicit = options.regions === 'all' ? [] : options.regions;
+  const homeRegion = options.homeRegion ?? process.env['AWS_REGION'] ?? explicit[0] ?? 'us-east-1';
+  const scope = wantedScope(options, homeRegion);
+  const resume = options.resumeFrom;
+  const resumeWhere = options.resumeSource ?? 'resumeFrom';
+  let preload: Map<string, unknown> | undefined;
+  if (resume) {
+    const differences = scopeDifferences(resume.scope, scope);
+    if (differences.length > 0) throw new AuditError('BAD_USAGE', `the checkpoint was taken for another scope: ${differences.join('; ')}`, resumeWhere);
+    preload = checkpointAnswers(resume, resumeWhere);
+    // Who the credentials are is asked again: a stored answer would hide a resume in the wrong account.
+    for (const key of [...preload.keys()]) if (key.startsWith(`sts|${homeRegion}|GetCallerIdentity|`)) preload.delete(key);
+  }
   const ctx = new CollectContext({
     clients: options.clients ?? sdkClientFactory(),
     concurrency,
@@ -76,13 +134,44 @@ export async function collectWithStats(options: CollectOptions): Promise<Collect
     ...(options.clock ? { sleep: options.clock.sleep } : {}),
     ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
     ...(options.pageSizeLimit !== undefined ? { pageSizeLimit: options.pageSizeLimit } : {}),
+    ...(preload ? { preload } : {}),
+    ...(options.stop ? { stop: options.stop } : {}),
   });
+  const capturedAt = resume?.capturedAt ?? (options.now ?? (() => new Date()))().toISOString();
+  // Stopped again while resuming: every stored answer is kept, used or not yet.
+  const stoppedResult = (): StoppedCollection => ({
+    stopped: true,
+    // A resume stopped before STS answered again still holds the checkpoint's account.
+    checkpoint: makeCheckpoint({ account: ctx.account === 'unknown' && resume ? resume.scope.account : ctx.account, ...scope }, capturedAt, generatorVersion(), keepableAnswers([...(preload ?? []), ...ctx.answers()])),
+    stats: ctx.stats(),
+  });
+  try {
+    const result = await collectAll(ctx, options, { concurrency, explicit, homeRegion, capturedAt, resume, resumeWhere });
+    return ctx.stopped() ? stoppedResult() : result;
+  } catch (error) {
+    if (error instanceof StopError) return stoppedResult();
+    throw error;
+  }
+}
+
+interface RunPlan {
+  concurrency: number;
+  explicit: string[];
+  homeRegion: string;
+  capturedAt: string;
+  resume: CheckpointData | undefined;
+  resumeWhere: string;
+}
+
+async function collectAll(ctx: CollectContext, options: CollectOptions, plan: RunPlan): Promise<CollectResult> {
+  const { concurrency, explicit, homeRegion, capturedAt } = plan;
   const progress = options.onProgress ?? (() => {});
-  const explicit = options.regions === 'all' ? [] : options.regions;
-  const homeRegion = options.homeRegion ?? process.env['AWS_REGION'] ?? explicit[0] ?? 'us-east-1';
-  const capturedAt = (options.now ?? (() => new Date()))().toISOString();
 
   ctx.account = (await callerAccount(ctx, homeRegion)) ?? 'unknown';
+  // A checkpoint with no answers (stopped before STS answered) holds no account's data yet.
+  if (plan.resume && plan.resume.entries.length > 0 && plan.resume.scope.account !== ctx.account && !ctx.stopped()) {
+    throw new AuditError('BAD_USAGE', `the checkpoint holds account ${plan.resume.scope.account}, but these credentials are for ${ctx.account === 'unknown' ? 'an account STS did not name' : `account ${ctx.account}`}`, plan.resumeWhere);
+  }
   let regions = explicit;
   if (options.regions === 'all') {
     try {

@@ -25,6 +25,9 @@ export const configSchema = {
     concurrency: count,
     'api-budget': { oneOf: [{ type: 'number', exclusiveMinimum: 0, maximum: 1 }, { type: 'string', pattern: '^\\s*[0-9.]+%?\\s*$' }] },
     'all-certificates': flag,
+    // a long collection: where its checkpoint goes and when to stop (--resume is a one-off, not configuration)
+    checkpoint: text,
+    deadline: text,
     // probing
     probe: flag,
     'connect-to': { type: 'array', items: text },

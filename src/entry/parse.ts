@@ -28,3 +28,21 @@ export function parseFailOn(value: string, where = '--fail-on'): FailOn {
   if (value === 'none' || (SEVERITIES as readonly string[]).includes(value)) return value as FailOn;
   throw new AuditError('BAD_USAGE', `"${value}" is not a severity (${[...SEVERITIES, 'none'].join(', ')})`, where);
 }
+
+const DURATION_UNITS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
+
+/** Parses a duration (90, 90s, 10m, 1h30m, 1500ms; a bare number is seconds) into milliseconds, more than 0. */
+export function parseDuration(value: string, where: string): number {
+  const text = value.trim();
+  let ms = 0;
+  if (/^\d+(\.\d+)?$/.test(text)) ms = Number(text) * 1000;
+  else {
+    const parts = [...text.matchAll(/(\d+)(ms|h|m|s)/g)];
+    if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) {
+      throw new AuditError('BAD_USAGE', `"${value}" is not a duration (e.g. 90s, 10m, 1h30m, or seconds)`, where);
+    }
+    for (const p of parts) ms += Number(p[1]) * DURATION_UNITS[p[2]!]!;
+  }
+  if (!(ms > 0) || !Number.isFinite(ms)) throw new AuditError('BAD_USAGE', `"${value}" must be longer than 0`, where);
+  return Math.round(ms);
+}

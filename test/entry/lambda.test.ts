@@ -198,8 +198,8 @@ describe('Lambda handler against moto', () => {
       children.push((await handler(definition.payload('CollectAccount', childInput), {})) as { account: string; complete: boolean });
     }
     expect(children).toEqual([
-      { account: MEMBER, key: `${list.runPrefix}/accounts/${MEMBER}/snapshot.json`, complete: true },
-      { account: LOCKED, key: `${list.runPrefix}/accounts/${LOCKED}/snapshot.json`, complete: false },
+      { account: MEMBER, key: `${list.runPrefix}/accounts/${MEMBER}/snapshot.json`, complete: true, resume: false },
+      { account: LOCKED, key: `${list.runPrefix}/accounts/${LOCKED}/snapshot.json`, complete: false, resume: false },
     ]);
     const merged = (await handler(definition.payload('MergeAndReport', state), {})) as RunSummary;
     expect(merged).toMatchObject({ prefix: list.runPrefix, verdict: 'incomplete', complete: false });

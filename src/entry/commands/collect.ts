@@ -2,7 +2,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { collectSnapshot } from '../../collect/index.ts';
+import { collectSnapshot, CollectionStopped } from '../../collect/index.ts';
 import { checkFileTarget } from '../../io/targets.ts';
 import { AuditError, EXIT } from '../../model/errors.ts';
 import { writeSnapshot } from '../../snapshot/io.ts';
@@ -12,8 +12,9 @@ import { parseRegions } from '../parse.ts';
 import { preflight } from '../preflight.ts';
 import { createProgress } from '../progress.ts';
 import { colorEnabled } from '../findings-table.ts';
+import { addResumeFlags, defaultCheckpointFor, finishStopped, resumePlan, watchForStop, type ResumeFlags } from '../resume.ts';
 
-interface CollectFlags {
+interface CollectFlags extends ResumeFlags {
   regions?: string;
   profile?: string;
   allCertificates?: boolean;
@@ -43,7 +44,7 @@ export function snapshotTarget(out: string): string | '-' {
 
 /** Registers `collect`. */
 export function registerCollectCommand(program: Command): void {
-  addApiBudgetFlag(addCommonFlags(program
+  addApiBudgetFlag(addResumeFlags(addCommonFlags(program
     .command('collect')
     .description('read load balancers, listeners, policies, certificates and CloudHSM placement into a snapshot file'))
     .option('--regions <list>', 'comma-separated regions, or "all" (default: AWS_REGION)')
@@ -51,8 +52,8 @@ export function registerCollectCommand(program: Command): void {
     .option('--all-certificates', 'fetch body and chain of every certificate, not only those listeners use')
     .option('--allow-partial', 'exit 0 even when part of the estate could not be read')
     .option('--concurrency <n>', 'requests in flight per service and region', '8')
-    .option('--out <path>', 'a folder (the snapshot is snapshot.json in it), a .json file, or - for stdout', 'reports/out'))
-    .action(async (opts: CollectFlags) => {
+    .option('--out <path>', 'a folder (the snapshot is snapshot.json in it), a .json file, or - for stdout', 'reports/out')))
+    .action(async (opts: CollectFlags, command: Command) => {
       const regions = parseRegions(opts.regions);
       const concurrency = Number(opts.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
@@ -61,12 +62,29 @@ export function registerCollectCommand(program: Command): void {
       const apiBudget = apiBudgetOf(opts.apiBudget);
       const target = snapshotTarget(opts.out);
       if (target !== '-') checkFileTarget(target, '--out');
+      const plan = resumePlan(opts, defaultCheckpointFor(opts.out));
       if (opts.profile) process.env.AWS_PROFILE = opts.profile;
       const progress = createProgress({ quiet: opts.quiet === true, color: colorEnabled(process.stderr, opts.color) });
       progress('checking credentials (STS GetCallerIdentity)…');
       const caller = await preflight({ region: regions === 'all' ? (process.env['AWS_REGION'] ?? 'us-east-1') : regions[0]! });
       progress(`credentials of ${caller.arn} (account ${caller.account})`);
-      const snapshot = await collectSnapshot({ regions, allCertificates: opts.allCertificates === true, concurrency, apiBudget, onProgress: progress });
+      if (plan.resumeFrom) progress(`resuming from ${plan.resumePath} (${plan.resumeFrom.entries.length} answers)`);
+      const control = watchForStop(plan.deadlineMs);
+      let snapshot;
+      try {
+        snapshot = await collectSnapshot({
+          regions, allCertificates: opts.allCertificates === true, concurrency, apiBudget, onProgress: progress, stop: control.stop,
+          ...(plan.resumeFrom ? { resumeFrom: plan.resumeFrom, resumeSource: plan.resumePath ?? '--resume' } : {}),
+        });
+      } catch (error) {
+        if (!(error instanceof CollectionStopped)) throw error;
+        progress.stop();
+        control.dispose();
+        process.exitCode = finishStopped(error, command, plan, control.reason());
+        return;
+      } finally {
+        control.dispose();
+      }
       progress.stop();
       if (target === '-') process.stdout.write(`${JSON.stringify(snapshot, null, 1)}\n`);
       else {
