@@ -21,9 +21,10 @@ import { TOOL_VERSION } from '../version.ts';
 import { parseFailOn, parseRegions } from './parse.ts';
 import { externalIdFromSecret } from './external-id.ts';
 import { storeRun } from './run-store.ts';
+import { listTargets, PAGE_MODES, readFanOutConfig, runPageMode, type FanOutConfig, type PageDeps, type PageMode } from './lambda-pages.ts';
 
-/** The function's configuration, read from its environment. */
-export interface LambdaConfig {
+/** The function's configuration, read from its environment (the fan-out settings: lambda-pages.ts). */
+export interface LambdaConfig extends Partial<FanOutConfig> {
   regions: string[] | 'all';
   rulesProfile: string;
   bucket: string;
@@ -49,7 +50,12 @@ export type LambdaEvent =
   | { mode?: 'audit' }
   | { mode: 'list-accounts' }
   | { mode: 'collect-account'; account: string; runPrefix: string }
-  | { mode: 'merge'; runPrefix: string };
+  | { mode: 'merge'; runPrefix: string }
+  // The paged fan-out (lambda-pages.ts): one plan per account and region, one invocation per page.
+  | { mode: 'plan-region'; target: { account: string; region: string }; targets: number; runPrefix: string }
+  | { mode: 'join-plans'; runPrefix: string }
+  | { mode: 'collect-page'; item: Record<string, unknown>; runPrefix: string; checkpointKey?: string }
+  | { mode: 'merge-pages'; runPrefix: string };
 
 export interface RunSummary {
   runId: string;
@@ -118,6 +124,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {
     failOn: parseFailOn(get('FAIL_ON') || 'high', 'FAIL_ON'),
     failOnEmpty: bool('FAIL_ON_EMPTY', 'false'),
     alerts: readAlertConfig(env),
+    ...readFanOutConfig(env),
   };
 }
 
@@ -217,14 +224,14 @@ function sourceFor(config: LambdaConfig): AuditOptions['source'] {
   };
 }
 
-/** State machine step 1: the account list, stored as JSON for the Distributed Map's ItemReader. */
-async function listAccounts(config: LambdaConfig, runPrefix: string): Promise<{ bucket: string; key: string; runPrefix: string; count: number }> {
+/** State machine step 1: the account list and the account × region targets, stored as JSON for the Distributed Maps' ItemReaders. */
+async function listAccounts(config: LambdaConfig, runPrefix: string): Promise<{ bucket: string; key: string; runPrefix: string; count: number; targetsKey: string; targets: number; fanOut: string }> {
   const homeRegion = process.env['AWS_REGION'] ?? 'us-east-1';
   const accounts = config.accounts === 'organization' ? await listOrganizationAccounts({}, homeRegion) : config.accounts ?? [];
   if (accounts.length === 0) throw new AuditError('BAD_USAGE', 'the state machine needs ACCOUNTS (ids or organization) and ROLE_NAME', 'ACCOUNTS');
   const key = `${runPrefix}/accounts.json`;
   await putText(s3Client(), config.bucket, key, `${JSON.stringify(accounts)}\n`);
-  return { bucket: config.bucket, key, runPrefix, count: accounts.length };
+  return { bucket: config.bucket, key, runPrefix, count: accounts.length, ...(await listTargets(config, PAGE_DEPS, accounts, runPrefix)) };
 }
 
 /** State machine map item: collect one account into <runPrefix>/accounts/<id>/snapshot.json (a failure is stored too). */
@@ -281,14 +288,25 @@ async function withExternalId(config: LambdaConfig, entersAccounts: boolean): Pr
   return { ...config, externalId: await externalIdFromSecret(config.externalIdSecretId) };
 }
 
+/** What the page modes (lambda-pages.ts) use of this file: S3 and how a merged snapshot is judged and stored. */
+const PAGE_DEPS: PageDeps = {
+  s3: s3Client,
+  putText: (s3, bucket, key, body) => putText(s3, bucket, key, body),
+  getText,
+  storeMerged: (config, snapshot, runId, runPrefix) => auditAndStore(config, { kind: 'snapshot', snapshot }, runId, runPrefix),
+};
+
+const isPageMode = (mode: string): mode is PageMode => (PAGE_MODES as readonly string[]).includes(mode);
+
 /** The Lambda entry point (async only: nodejs24.x has no callback handlers). */
 export async function handler(event: LambdaEvent | null | undefined, context?: { awsRequestId?: string }): Promise<unknown> {
   const config = readConfig();
   const mode = event?.mode ?? 'audit';
-  if (mode === 'collect-account' || mode === 'merge') {
+  if (mode === 'collect-account' || mode === 'merge' || isPageMode(mode)) {
     const runPrefix = (event as { runPrefix?: unknown }).runPrefix;
     if (typeof runPrefix !== 'string' || !runPrefix.startsWith(`${config.prefix}/`)) throw new AuditError('BAD_USAGE', `runPrefix must lie under ${config.prefix}/`, 'event.runPrefix');
     if (mode === 'merge') return mergeRun(config, runPrefix);
+    if (isPageMode(mode)) return runPageMode(mode, event as Record<string, unknown>, await withExternalId(config, mode === 'plan-region' || mode === 'collect-page'), runPrefix, PAGE_DEPS);
     return collectOne(await withExternalId(config, true), String((event as { account?: unknown }).account ?? ''), runPrefix);
   }
   const { runId, runPrefix } = runPrefixFor(config.prefix, new Date(), context?.awsRequestId ?? randomUUID());
