@@ -5,9 +5,9 @@
  * the snapshot builder (mergeSnapshots). A target whose plan is missing, or an item whose snapshot is missing or
  * unreadable, is a gap of that account and region (an error attempt: the run is incomplete, never a pass).
  */
-import { paginateDescribeLoadBalancers as paginateClassic } from '@aws-sdk/client-elastic-load-balancing';
-import { paginateDescribeLoadBalancers as paginateElbv2 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { classicPageMarkers } from '../collect/classic.ts';
 import { CollectContext } from '../collect/context.ts';
+import { elbv2PageMarkers } from '../collect/elbv2.ts';
 import { DEFAULT_RETRY, sdkClientFactory, type SdkClientSettings } from '../collect/index.ts';
 import type { Attempt, Snapshot } from '../model/snapshot.ts';
 import { validateSnapshot } from '../snapshot/io.ts';
@@ -97,12 +97,8 @@ export async function planRegion(options: PlanOptions): Promise<RegionPlan> {
   const ctx = new CollectContext({ clients, concurrency: 2, retry: DEFAULT_RETRY });
   ctx.account = account;
   const markers = async (service: 'elb' | 'elbv2'): Promise<(string | null)[]> => {
-    const at = { region, operation: 'DescribeLoadBalancers', input: { PageSize: pageSize } };
     try {
-      const pages: { NextMarker?: string | undefined }[] = service === 'elb'
-        ? await ctx.paginate({ ...at, service: 'elb' }, paginateClassic)
-        : await ctx.paginate({ ...at, service: 'elbv2' }, paginateElbv2);
-      return pages.map((_, i) => (i === 0 ? null : (pages[i - 1]?.NextMarker ?? null)));
+      return await (service === 'elb' ? classicPageMarkers : elbv2PageMarkers)(ctx, region, pageSize);
     } catch {
       return [];
     }

@@ -31,6 +31,15 @@ const PAGE_SIZE = 400;
 const TAG_BATCH = 20;
 const SUBNET_FILTER_BATCH = 200;
 
+/**
+ * Where each DescribeLoadBalancers page of `pageSize` starts (null: the first; page i at the NextMarker of page
+ * i-1), for the paged fan-out's plan. Throws when the listing cannot be walked (recorded as an attempt).
+ */
+export async function classicPageMarkers(ctx: CollectContext, region: string, pageSize: number): Promise<(string | null)[]> {
+  const pages = await ctx.paginate({ service: 'elb', region, operation: 'DescribeLoadBalancers', input: { PageSize: Math.min(PAGE_SIZE, pageSize) } }, paginateDescribeLoadBalancers);
+  return pages.map((_, i) => (i === 0 ? null : (pages[i - 1]?.NextMarker ?? null)));
+}
+
 /** The synthetic ARN a Classic load balancer gets (the API has none). */
 export function classicArn(region: string, account: string, name: string): string {
   return `arn:aws:elasticloadbalancing:${region}:${account}:loadbalancer/${name}`;

@@ -128,6 +128,15 @@ export async function collectElbv2(ctx: CollectContext, region: string, fanOut: 
   return { loadBalancers, sslPolicies: await sslPolicies, trustStores };
 }
 
+/**
+ * Where each DescribeLoadBalancers page of `pageSize` starts (null: the first; page i at the NextMarker of page
+ * i-1), for the paged fan-out's plan. Throws when the listing cannot be walked (recorded as an attempt).
+ */
+export async function elbv2PageMarkers(ctx: CollectContext, region: string, pageSize: number): Promise<(string | null)[]> {
+  const pages = await ctx.paginate({ service: 'elbv2', region, operation: 'DescribeLoadBalancers', input: { PageSize: Math.min(PAGE_SIZE, pageSize) } }, paginateDescribeLoadBalancers);
+  return pages.map((_, i) => (i === 0 ? null : (pages[i - 1]?.NextMarker ?? null)));
+}
+
 /** Every SSL policy of a region (region-wide: read once per region, also by the paged fan-out's region item). */
 export async function collectSslPolicies(ctx: CollectContext, region: string): Promise<SslPolicyRecord[]> {
   try {

@@ -7,12 +7,13 @@
  * S3 layout under the run prefix: targets.json, plans/<account>/<region>.json, items.json,
  * pages/<account>/<region>/<item id>.json (each a snapshot).
  */
-import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { collectAccounts, parseAccountIds } from '../accounts/index.ts';
 import { interleave, mergeStoredPages, parsePageItem, parseTarget, planRegion, targetsOf, type PageItem, type RegionPlan, type Target } from '../accounts/pages.ts';
 import { pagesAtOnceFor, pageSizeFor } from '../accounts/sizing.ts';
-import { sdkClientFactory, type CollectPage } from '../collect/index.ts';
+import { CollectContext } from '../collect/context.ts';
+import { DEFAULT_RETRY, sdkClientFactory, type CollectPage } from '../collect/index.ts';
+import { enabledRegions } from '../collect/placement.ts';
 import { AuditError } from '../model/errors.ts';
 import type { Snapshot } from '../model/snapshot.ts';
 import { TOOL_VERSION } from '../version.ts';
@@ -21,25 +22,13 @@ import type { LambdaConfig, RunSummary } from './lambda.ts';
 /** How the state machine fans out: one child per account, or one per page of load balancers (per account × region). */
 export type FanOutUnit = 'account' | 'page';
 
-/** The fan-out settings of LambdaConfig, from FAN_OUT_UNIT, PAGE_SIZE and MAP_MAX_CONCURRENCY. */
+/** The fan-out settings of LambdaConfig, from FAN_OUT_UNIT, PAGE_SIZE and MAP_MAX_CONCURRENCY (lambda.ts readConfig). */
 export interface FanOutConfig {
   fanOutUnit: FanOutUnit;
   /** Load balancers per page; null: computed from the call budget (src/accounts/sizing.ts pageSizeFor). */
   pageSize: number | null;
   /** The Map's MaxConcurrency, which decides how many pages of one region may run at once. */
   mapMaxConcurrency: number;
-}
-
-/** Reads FAN_OUT_UNIT (page|account, default page), PAGE_SIZE (1..400, or 0/empty = computed), MAP_MAX_CONCURRENCY (1..10000). */
-export function readFanOutConfig(env: NodeJS.ProcessEnv): FanOutConfig {
-  const get = (name: string): string => (env[name] ?? '').trim();
-  const unit = get('FAN_OUT_UNIT') || 'page';
-  if (unit !== 'page' && unit !== 'account') throw new AuditError('BAD_USAGE', `"${unit}" is not page or account`, 'FAN_OUT_UNIT');
-  const size = Number(get('PAGE_SIZE') || '0');
-  if (!Number.isInteger(size) || size < 0 || size > 400) throw new AuditError('BAD_USAGE', `"${get('PAGE_SIZE')}" is not 0..400 (0: computed from the call budget)`, 'PAGE_SIZE');
-  const concurrency = Number(get('MAP_MAX_CONCURRENCY') || '20');
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 10_000) throw new AuditError('BAD_USAGE', `"${get('MAP_MAX_CONCURRENCY')}" is not 1..10000`, 'MAP_MAX_CONCURRENCY');
-  return { fanOutUnit: unit, pageSize: size === 0 ? null : size, mapMaxConcurrency: concurrency };
 }
 
 /** What lambda.ts hands the page modes: its S3 helpers and how a merged snapshot is judged and stored. */
@@ -71,8 +60,8 @@ async function readIfStored(deps: PageDeps, s3: S3Client, bucket: string, key: s
 async function regionsOf(config: LambdaConfig): Promise<string[]> {
   if (config.regions !== 'all') return config.regions;
   // The auditing account's enabled regions: a region a member account has not opted into fails there (a gap).
-  const out = await sdkClientFactory()('ec2', homeRegion()).send(new DescribeRegionsCommand({}));
-  return (out.Regions ?? []).map((r) => r.RegionName ?? '').filter((r) => r !== '').sort();
+  const ctx = new CollectContext({ clients: sdkClientFactory(), concurrency: 1, retry: DEFAULT_RETRY });
+  return enabledRegions(ctx, homeRegion());
 }
 
 /** Beside accounts.json: targets.json, every account × region, for the planning Map's ItemReader. */

@@ -21,7 +21,7 @@ import { TOOL_VERSION } from '../version.ts';
 import { parseFailOn, parseRegions } from './parse.ts';
 import { externalIdFromSecret } from './external-id.ts';
 import { storeRun } from './run-store.ts';
-import { listTargets, PAGE_MODES, readFanOutConfig, runPageMode, type FanOutConfig, type PageDeps, type PageMode } from './lambda-pages.ts';
+import { listTargets, PAGE_MODES, runPageMode, type FanOutConfig, type PageDeps, type PageMode } from './lambda-pages.ts';
 
 /** The function's configuration, read from its environment (the fan-out settings: lambda-pages.ts). */
 export interface LambdaConfig extends Partial<FanOutConfig> {
@@ -124,8 +124,19 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {
     failOn: parseFailOn(get('FAIL_ON') || 'high', 'FAIL_ON'),
     failOnEmpty: bool('FAIL_ON_EMPTY', 'false'),
     alerts: readAlertConfig(env),
-    ...readFanOutConfig(env),
+    ...fanOutConfig(get),
   };
+}
+
+/** FAN_OUT_UNIT (page|account, default page), PAGE_SIZE (1..400, or 0/empty = computed), MAP_MAX_CONCURRENCY (1..10000). */
+function fanOutConfig(get: (name: string) => string): FanOutConfig {
+  const unit = get('FAN_OUT_UNIT') || 'page';
+  if (unit !== 'page' && unit !== 'account') throw new AuditError('BAD_USAGE', `"${unit}" is not page or account`, 'FAN_OUT_UNIT');
+  const size = Number(get('PAGE_SIZE') || '0');
+  if (!Number.isInteger(size) || size < 0 || size > 400) throw new AuditError('BAD_USAGE', `"${get('PAGE_SIZE')}" is not 0..400 (0: computed from the call budget)`, 'PAGE_SIZE');
+  const concurrency = Number(get('MAP_MAX_CONCURRENCY') || '20');
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 10_000) throw new AuditError('BAD_USAGE', `"${get('MAP_MAX_CONCURRENCY')}" is not 1..10000`, 'MAP_MAX_CONCURRENCY');
+  return { fanOutUnit: unit, pageSize: size === 0 ? null : size, mapMaxConcurrency: concurrency };
 }
 
 /** <prefix>/<yyyy>/<mm>/<dd>/<run-id>, dated in UTC; the run id sorts by time and stays unique. */

@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { conditionHolds, deployedDefinition, loadTemplate, parameterValues } from './lambda-template.ts';
+import { estimate, pageSizeFor, SIZING, sizingTable } from '../../src/accounts/sizing.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 type AslValidator = (definition: unknown, options?: { checkPaths?: boolean; checkArn?: boolean }) => { isValid: boolean; errorsText: (separator?: string) => string };
@@ -108,6 +109,30 @@ describe('the Step Functions definition as deployed', () => {
     for (const name of ['AuditStateMachine', 'AuditStateMachineLogs', 'FailedExecutionRule', 'FailedRunsQueuePolicy']) expect(resources[name]?.Condition, name).toBe('Distributed');
   });
   // cfn-lint (with the SAM transform) runs in test/entry/iam-policy.test.ts.
+});
+
+describe('the paged fan-out is sized from one formula', () => {
+  it('docs/lambda.md\'s sizing table is the formula\'s output, and the formula uses the template\'s defaults', () => {
+    const doc = readFileSync(resolve(ROOT, 'docs/lambda.md'), 'utf8');
+    const table = /<!-- sizing-table:start -->\n([\s\S]*?)\n<!-- sizing-table:end -->/.exec(doc)?.[1];
+    expect(table).toBe(sizingTable());
+    const fn = resources['AuditFunction']!.Properties;
+    expect(SIZING.memoryGb).toBe(fn['MemorySize'] / 1024);
+    expect(SIZING.runBudgetSeconds).toBeLessThan(fn['Timeout']);
+    expect(SIZING.mapMaxConcurrency).toBe(Number(parameterValues(template)['MapMaxConcurrency']));
+  });
+
+  it('a page fits its run when the pages of one region share its ELB budget', () => {
+    expect(pageSizeFor(1)).toBe(400);
+    expect(pageSizeFor(20)).toBe(75);
+    for (const k of [1, 2, 5, 20, 100, 1000]) {
+      const size = pageSizeFor(k);
+      expect(size * SIZING.elbSecondsPerLoadBalancer * k <= SIZING.runBudgetSeconds || size === 1).toBe(true);
+    }
+    // One region's collection is never faster than its budget, however wide the fan-out.
+    expect(estimate(1, 1, 10_000).wallSeconds).toBeGreaterThanOrEqual(10_000 * SIZING.elbSecondsPerLoadBalancer);
+    expect(estimate(500, 4, 2000).mergeFits).toBe(false);
+  });
 });
 
 describe('a scheduled run that fails is seen', () => {
