@@ -17,6 +17,7 @@ import { handler } from '../../src/entry/lambda.ts';
 import type { AuditResult } from '../../src/model/finding.ts';
 import type { Snapshot } from '../../src/model/snapshot.ts';
 import { buildSeedEstate, type SeedEstate } from '../collect/estate.ts';
+import { startFaultProxy } from '../helpers/fault-proxy.ts';
 import { MOTO_CREDENTIALS, startMoto, type MotoServer } from '../helpers/moto.ts';
 import { deployedDefinition, loadTemplate } from './lambda-template.ts';
 
@@ -163,10 +164,10 @@ async function keysUnder(prefix: string): Promise<string[]> {
   return (out.Contents ?? []).map((o) => o.Key ?? '').sort();
 }
 
-function useEnv(extra: Record<string, string>): void {
+function useEnv(extra: Record<string, string>, endpoint = moto.endpoint): void {
   process.env = {
     ...savedEnv,
-    AWS_ENDPOINT_URL: moto.endpoint,
+    AWS_ENDPOINT_URL: endpoint,
     AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
     AWS_REGION: 'us-east-1',
@@ -370,5 +371,23 @@ describe('the state machine run locally against moto (template payloads, real ha
     expect(findings.findings.filter((f) => f.ruleId === 'collection-incomplete').map((f) => f.resource.arn)).toEqual([`aws/${MEMBER}/eu-west-1/stepfunctions/PlanRegion`]);
     expect(snapshot.scope.regions).toEqual(['eu-west-1', 'us-east-1']);
     expect(snapshot.loadBalancers.filter((lb) => lb.region === 'eu-west-1')).toEqual([]);
+  }, 120_000);
+
+  it('a listing the plan could not walk is an error of that account, region and API, not an empty region', async () => {
+    const deny = await startFaultProxy({ upstream: moto.endpoint, deny: (req) => req.service === 'elb' && req.region === 'eu-west-1' && req.operation === 'DescribeLoadBalancers' });
+    try {
+      useEnv({}, deny.endpoint);
+      const run: Run = { invocations: [] };
+      const out = (await runMachine(machine(), {}, run)) as { prefix: string; complete: boolean };
+      expect(out.complete).toBe(false);
+      const items = run.invocations.filter((p) => p['mode'] === 'collect-page').map((p) => `${p['item'].region} ${p['item'].id}`);
+      expect(items).not.toContain('eu-west-1 elb-0');
+      expect(items).toContain('eu-west-1 elbv2-0');
+      const { snapshot, findings } = await audited(out.prefix);
+      expect(findings.findings.filter((f) => f.ruleId === 'collection-incomplete').map((f) => f.resource.arn)).toEqual([`aws/${MEMBER}/eu-west-1/elb/DescribeLoadBalancers(plan)`]);
+      expect(snapshot.loadBalancers.filter((lb) => lb.region === 'eu-west-1').map((lb) => lb.name)).toEqual(['eu-a', 'eu-b']);
+    } finally {
+      await deny.stop();
+    }
   }, 120_000);
 });
