@@ -3,6 +3,7 @@ import {
   DescribeInstanceHealthCommand,
   DescribeLoadBalancerAttributesCommand,
   DescribeLoadBalancerPoliciesCommand,
+  DescribeLoadBalancersCommand,
   DescribeTagsCommand,
   paginateDescribeLoadBalancers,
   type LoadBalancerAttributes,
@@ -14,6 +15,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { OBSERVED, type ClassicPolicy, type LoadBalancer, type LoadBalancerObserved, type Listener, type ListenerProtocol, type Observation, type TargetHealthState } from '../model/snapshot.ts';
 import { failedObservation, type CollectContext } from './context.ts';
+import type { LoadBalancerPage } from './index.ts';
 import {
   chunk,
   isoDate,
@@ -29,19 +31,38 @@ const PAGE_SIZE = 400;
 const TAG_BATCH = 20;
 const SUBNET_FILTER_BATCH = 200;
 
+/**
+ * Where each DescribeLoadBalancers page of `pageSize` starts (null: the first; page i at the NextMarker of page
+ * i-1), for the paged fan-out's plan. Throws when the listing cannot be walked (recorded as an attempt).
+ */
+export async function classicPageMarkers(ctx: CollectContext, region: string, pageSize: number): Promise<(string | null)[]> {
+  const pages = await ctx.paginate({ service: 'elb', region, operation: 'DescribeLoadBalancers', input: { PageSize: Math.min(PAGE_SIZE, pageSize) } }, paginateDescribeLoadBalancers);
+  return pages.map((_, i) => (i === 0 ? null : (pages[i - 1]?.NextMarker ?? null)));
+}
+
 /** The synthetic ARN a Classic load balancer gets (the API has none). */
 export function classicArn(region: string, account: string, name: string): string {
   return `arn:aws:elasticloadbalancing:${region}:${account}:loadbalancer/${name}`;
 }
 
-/** Collects every Classic load balancer of a region with its policies, attributes, tags and instance health. */
-export async function collectClassic(ctx: CollectContext, region: string, fanOut: number): Promise<ClassicRegion> {
+/**
+ * Collects every Classic load balancer of a region with its policies, attributes, tags and instance health;
+ * with `page`, only the load balancers of that one DescribeLoadBalancers page (and no predefined policies,
+ * which the region-wide item reads once).
+ */
+export async function collectClassic(ctx: CollectContext, region: string, fanOut: number, page?: LoadBalancerPage): Promise<ClassicRegion> {
   const base = { service: 'elb', region } as const;
-  const predefined = collectPredefinedPolicies(ctx, region);
+  const predefined = page === undefined ? collectPredefinedPolicies(ctx, region) : Promise.resolve([]);
   let descriptions: LoadBalancerDescription[];
   try {
-    const pages = await ctx.paginate({ ...base, operation: 'DescribeLoadBalancers', input: { PageSize: ctx.pageSize(PAGE_SIZE) } }, paginateDescribeLoadBalancers);
-    descriptions = pages.flatMap((p) => p.LoadBalancerDescriptions ?? []);
+    if (page === undefined) {
+      const pages = await ctx.paginate({ ...base, operation: 'DescribeLoadBalancers', input: { PageSize: ctx.pageSize(PAGE_SIZE) } }, paginateDescribeLoadBalancers);
+      descriptions = pages.flatMap((p) => p.LoadBalancerDescriptions ?? []);
+    } else {
+      const input = { PageSize: Math.min(PAGE_SIZE, page.pageSize), ...(page.marker !== null ? { Marker: page.marker } : {}) };
+      const out = await ctx.call({ ...base, operation: 'DescribeLoadBalancers', input }, (c, o) => c.send(new DescribeLoadBalancersCommand(input), o));
+      descriptions = out.LoadBalancerDescriptions ?? [];
+    }
   } catch {
     return { loadBalancers: [], predefinedPolicies: await predefined };
   }
@@ -136,7 +157,7 @@ async function placeSubnets(ctx: CollectContext, region: string, descriptions: L
 
 // Without a load balancer name the API lists the predefined policies. Emulators (moto) reject that call;
 // enrich falls back to the project's own table, so a failure here loses nothing and is 'skipped'.
-async function collectPredefinedPolicies(ctx: CollectContext, region: string): Promise<ClassicPolicy[]> {
+export async function collectPredefinedPolicies(ctx: CollectContext, region: string): Promise<ClassicPolicy[]> {
   const input = {};
   const out = await ctx.tryCall(
     { service: 'elb', region, operation: 'DescribeLoadBalancerPolicies(predefined)', input, onFailure: 'skipped' },

@@ -1,6 +1,7 @@
 import pMap from 'p-map';
 import {
   DescribeLoadBalancerAttributesCommand,
+  DescribeLoadBalancersCommand,
   DescribeSSLPoliciesCommand,
   DescribeTagsCommand,
   DescribeTargetGroupAttributesCommand,
@@ -16,6 +17,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { OBSERVED, type LoadBalancer, type Listener, type Observation, type SslPolicyRecord, type TargetGroup, type TrustStoreRecord } from '../model/snapshot.ts';
 import { failedObservation, type CollectContext } from './context.ts';
+import type { LoadBalancerPage } from './index.ts';
 import { toAction, toListenerProtocol, toMutualAuthentication, toTargetHealth } from './elbv2-shapes.ts';
 import {
   chunk,
@@ -39,22 +41,33 @@ const RULE_PROTOCOLS = new Set(['HTTP', 'HTTPS']);
 const kv = (list: { Key?: string | undefined; Value?: string | undefined }[] | undefined): Record<string, string> =>
   Object.fromEntries((list ?? []).map((e) => [e.Key ?? '', e.Value ?? '']));
 
-/** Collects every ALB/NLB/GWLB of a region: listeners, SNI certificates, rules, target groups, health, attributes, tags. */
-export async function collectElbv2(ctx: CollectContext, region: string, fanOut: number): Promise<Elbv2Region> {
+/**
+ * Collects every ALB/NLB/GWLB of a region: listeners, SNI certificates, rules, target groups, health, attributes,
+ * tags; with `page`, only the load balancers of that one DescribeLoadBalancers page (and no SSL policies, which
+ * the region-wide item reads once).
+ */
+export async function collectElbv2(ctx: CollectContext, region: string, fanOut: number, page?: LoadBalancerPage): Promise<Elbv2Region> {
   const base = { service: 'elbv2', region } as const;
   // Listed in pages so its cost does not grow with the estate; one listing per region.
-  const sslPolicies = collectSslPolicies(ctx, region);
+  const sslPolicies = page === undefined ? collectSslPolicies(ctx, region) : Promise.resolve([]);
   let sdkLbs: SdkLoadBalancer[];
   try {
-    const pages = await ctx.paginate({ ...base, operation: 'DescribeLoadBalancers', input: { PageSize: ctx.pageSize(PAGE_SIZE) } }, paginateDescribeLoadBalancers);
-    sdkLbs = pages.flatMap((p) => p.LoadBalancers ?? []);
+    if (page === undefined) {
+      const pages = await ctx.paginate({ ...base, operation: 'DescribeLoadBalancers', input: { PageSize: ctx.pageSize(PAGE_SIZE) } }, paginateDescribeLoadBalancers);
+      sdkLbs = pages.flatMap((p) => p.LoadBalancers ?? []);
+    } else {
+      const input = { PageSize: Math.min(PAGE_SIZE, page.pageSize), ...(page.marker !== null ? { Marker: page.marker } : {}) };
+      const out = await ctx.call({ ...base, operation: 'DescribeLoadBalancers', input }, (c, o) => c.send(new DescribeLoadBalancersCommand(input), o));
+      sdkLbs = out.LoadBalancers ?? [];
+    }
   } catch {
     return { loadBalancers: [], sslPolicies: await sslPolicies, trustStores: [] };
   }
   const lbArns = sdkLbs.map((lb) => lb.LoadBalancerArn ?? '');
 
-  // One region-wide target group listing is cheaper than one call per load balancer.
-  const targetGroups = collectTargetGroups(ctx, region, lbArns, fanOut);
+  // One region-wide target group listing is cheaper than one call per load balancer; a page reads the health
+  // and attributes of only the groups its own load balancers use.
+  const targetGroups = collectTargetGroups(ctx, region, lbArns, fanOut, page !== undefined);
   const tags = new Map<string, Record<string, string>>();
   const tagsObserved = new Map<string, Observation>();
   const tagging = pMap(chunk(lbArns, TAG_BATCH), async (batch) => {
@@ -115,7 +128,17 @@ export async function collectElbv2(ctx: CollectContext, region: string, fanOut: 
   return { loadBalancers, sslPolicies: await sslPolicies, trustStores };
 }
 
-async function collectSslPolicies(ctx: CollectContext, region: string): Promise<SslPolicyRecord[]> {
+/**
+ * Where each DescribeLoadBalancers page of `pageSize` starts (null: the first; page i at the NextMarker of page
+ * i-1), for the paged fan-out's plan. Throws when the listing cannot be walked (recorded as an attempt).
+ */
+export async function elbv2PageMarkers(ctx: CollectContext, region: string, pageSize: number): Promise<(string | null)[]> {
+  const pages = await ctx.paginate({ service: 'elbv2', region, operation: 'DescribeLoadBalancers', input: { PageSize: Math.min(PAGE_SIZE, pageSize) } }, paginateDescribeLoadBalancers);
+  return pages.map((_, i) => (i === 0 ? null : (pages[i - 1]?.NextMarker ?? null)));
+}
+
+/** Every SSL policy of a region (region-wide: read once per region, also by the paged fan-out's region item). */
+export async function collectSslPolicies(ctx: CollectContext, region: string): Promise<SslPolicyRecord[]> {
   try {
     // The SDK has no paginator for this operation, so the marker loop is ours.
     const policies = await collectPages(async (marker) => {
@@ -226,6 +249,7 @@ async function collectTargetGroups(
   region: string,
   lbArns: string[],
   fanOut: number,
+  onlyThese = false,
 ): Promise<{ groups: { loadBalancerArns: string[]; group: TargetGroup }[]; observed: Observation }> {
   let sdkGroups: SdkTargetGroup[];
   try {
@@ -235,7 +259,8 @@ async function collectTargetGroups(
     return { groups: [], observed: failedObservation(error) };
   }
   // Target groups no load balancer uses cannot carry traffic, so their health is not worth a call.
-  const attached = sdkGroups.filter((g) => (g.LoadBalancerArns ?? []).length > 0);
+  const mine = new Set(lbArns);
+  const attached = sdkGroups.filter((g) => (g.LoadBalancerArns ?? []).length > 0 && (!onlyThese || (g.LoadBalancerArns ?? []).some((arn) => mine.has(arn))));
   const groups = await pMap(attached, async (g) => {
     const arn = g.TargetGroupArn ?? '';
     const byArn = { TargetGroupArn: arn };

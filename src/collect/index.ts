@@ -2,11 +2,11 @@ import { createRequire } from 'node:module';
 import type { LoadBalancer, Snapshot } from '../model/snapshot.ts';
 import { buildSnapshot } from '../snapshot/builder.ts';
 import { collectAcmCertificates, collectIamCertificates, type CertificateScope } from './certificates.ts';
-import { collectClassic } from './classic.ts';
+import { collectClassic, collectPredefinedPolicies } from './classic.ts';
 import { sdkClientFactory, type ClientFactory } from './clients.ts';
 import { checkpointAnswers, CollectionStopped, keepableAnswers, makeCheckpoint, scopeDifferences, type CheckpointData, type CheckpointScope } from './checkpoint.ts';
 import { CollectContext, StopError, type CallStats } from './context.ts';
-import { collectElbv2 } from './elbv2.ts';
+import { collectElbv2, collectSslPolicies } from './elbv2.ts';
 import { collectSecurityGroups, collectWebAcls } from './exposure.ts';
 import { collectPrivateCas } from './private-ca.ts';
 import { callerAccount, collectHsmClusters, collectInstances, enabledRegions } from './placement.ts';
@@ -61,6 +61,14 @@ export interface CollectOptions {
   resumeSource?: string;
   /** Polled before every send: once true, nothing more is sent and the run ends as a checkpoint, not a snapshot. */
   stop?: () => boolean;
+  /**
+   * One Map item of the paged fan-out (src/accounts/pages.ts): one page of one load-balancer API's
+   * DescribeLoadBalancers (from `marker`, `pageSize` load balancers) with every per-load-balancer read and the
+   * security groups, web ACLs, instances, trust stores and certificates that page uses; or, for 'region', the
+   * region-wide reads only (SSL policies, Classic predefined policies, CloudHSM clusters, the certificate
+   * listings). Needs exactly one region.
+   */
+  page?: CollectPage;
 }
 
 /** A run that stopped before it finished: what it read, as a checkpoint to resume from. */
@@ -69,6 +77,15 @@ export interface StoppedCollection {
   checkpoint: CheckpointData;
   stats: CallStats;
 }
+
+/** A page of one DescribeLoadBalancers listing: where it starts (null: the first page) and how many it holds. */
+export interface LoadBalancerPage {
+  marker: string | null;
+  pageSize: number;
+}
+
+/** What one paged collection reads: one page of Classic or ELBv2 load balancers, or a region's shared data. */
+export type CollectPage = ({ service: 'elb' | 'elbv2' } & LoadBalancerPage) | { service: 'region' };
 
 /** A snapshot and the calls it took. */
 export interface CollectResult {
@@ -181,14 +198,21 @@ async function collectAll(ctx: CollectContext, options: CollectOptions, plan: Ru
     }
   }
   regions = [...new Set(regions)].sort();
+  const page = options.page;
+  if (page !== undefined && regions.length !== 1) throw new Error(`a paged collection reads exactly one region, not ${regions.length}`);
 
   const perRegion = await Promise.all(
     regions.map(async (region) => {
       const [classic, elbv2, hsmClusters] = await Promise.all([
-        collectClassic(ctx, region, concurrency * 2),
-        collectElbv2(ctx, region, concurrency * 2),
-        collectHsmClusters(ctx, region),
+        page === undefined ? collectClassic(ctx, region, concurrency * 2)
+          : page.service === 'elb' ? collectClassic(ctx, region, concurrency * 2, page)
+          : { loadBalancers: [], predefinedPolicies: page.service === 'region' ? await collectPredefinedPolicies(ctx, region) : [] },
+        page === undefined ? collectElbv2(ctx, region, concurrency * 2)
+          : page.service === 'elbv2' ? collectElbv2(ctx, region, concurrency * 2, page)
+          : { loadBalancers: [], sslPolicies: page.service === 'region' ? await collectSslPolicies(ctx, region) : [], trustStores: [] },
+        page === undefined || page.service === 'region' ? collectHsmClusters(ctx, region) : [],
       ]);
+      if (page !== undefined) progress(`${region} ${page.service === 'region' ? 'region-wide reads' : `${page.service} page ${page.marker ?? '(first)'} of up to ${page.pageSize}`}`);
       progress(`${region} elb: ${plural(classic.loadBalancers.length, 'Classic load balancer')}${failedNote(ctx, 'elb', region)}`);
       progress(`${region} elbv2: ${plural(elbv2.loadBalancers.length, 'ALB/NLB/GWLB load balancer')}${failedNote(ctx, 'elbv2', region)}`);
       progress(`${region} cloudhsmv2: ${plural(hsmClusters.length, 'cluster')}${failedNote(ctx, 'cloudhsmv2', region)}`);

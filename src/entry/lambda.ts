@@ -21,9 +21,10 @@ import { TOOL_VERSION } from '../version.ts';
 import { parseFailOn, parseRegions } from './parse.ts';
 import { externalIdFromSecret } from './external-id.ts';
 import { storeRun } from './run-store.ts';
+import { listTargets, PAGE_MODES, runPageMode, type FanOutConfig, type PageDeps, type PageMode } from './lambda-pages.ts';
 
-/** The function's configuration, read from its environment. */
-export interface LambdaConfig {
+/** The function's configuration, read from its environment (the fan-out settings: lambda-pages.ts). */
+export interface LambdaConfig extends Partial<FanOutConfig> {
   regions: string[] | 'all';
   rulesProfile: string;
   bucket: string;
@@ -52,7 +53,12 @@ export type LambdaEvent =
   | { mode: 'list-accounts' }
   /** checkpointKey: continue the collection a previous invocation stopped (its answer's checkpointKey). */
   | { mode: 'collect-account'; account: string; runPrefix: string; checkpointKey?: string }
-  | { mode: 'merge'; runPrefix: string };
+  | { mode: 'merge'; runPrefix: string }
+  // The paged fan-out (lambda-pages.ts): one plan per account and region, one invocation per page.
+  | { mode: 'plan-region'; target: { account: string; region: string }; targets: number; runPrefix: string }
+  | { mode: 'join-plans'; runPrefix: string }
+  | { mode: 'collect-page'; item: Record<string, unknown>; runPrefix: string; checkpointKey?: string }
+  | { mode: 'merge-pages'; runPrefix: string };
 
 export interface RunSummary {
   runId: string;
@@ -124,7 +130,19 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {
     failOn: parseFailOn(get('FAIL_ON') || 'high', 'FAIL_ON'),
     failOnEmpty: bool('FAIL_ON_EMPTY', 'false'),
     alerts: readAlertConfig(env),
+    ...fanOutConfig(get),
   };
+}
+
+/** FAN_OUT_UNIT (page|account, default page), PAGE_SIZE (1..400, or 0/empty = computed), MAP_MAX_CONCURRENCY (1..10000). */
+function fanOutConfig(get: (name: string) => string): FanOutConfig {
+  const unit = get('FAN_OUT_UNIT') || 'page';
+  if (unit !== 'page' && unit !== 'account') throw new AuditError('BAD_USAGE', `"${unit}" is not page or account`, 'FAN_OUT_UNIT');
+  const size = Number(get('PAGE_SIZE') || '0');
+  if (!Number.isInteger(size) || size < 0 || size > 400) throw new AuditError('BAD_USAGE', `"${get('PAGE_SIZE')}" is not 0..400 (0: computed from the call budget)`, 'PAGE_SIZE');
+  const concurrency = Number(get('MAP_MAX_CONCURRENCY') || '20');
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 10_000) throw new AuditError('BAD_USAGE', `"${get('MAP_MAX_CONCURRENCY')}" is not 1..10000`, 'MAP_MAX_CONCURRENCY');
+  return { fanOutUnit: unit, pageSize: size === 0 ? null : size, mapMaxConcurrency: concurrency };
 }
 
 /** <prefix>/<yyyy>/<mm>/<dd>/<run-id>, dated in UTC; the run id sorts by time and stays unique. */
@@ -223,14 +241,14 @@ function sourceFor(config: LambdaConfig): AuditOptions['source'] {
   };
 }
 
-/** State machine step 1: the account list, stored as JSON for the Distributed Map's ItemReader. */
-async function listAccounts(config: LambdaConfig, runPrefix: string): Promise<{ bucket: string; key: string; runPrefix: string; count: number }> {
+/** State machine step 1: the account list and the account × region targets, stored as JSON for the Distributed Maps' ItemReaders. */
+async function listAccounts(config: LambdaConfig, runPrefix: string): Promise<{ bucket: string; key: string; runPrefix: string; count: number; targetsKey: string; targets: number; fanOut: string }> {
   const homeRegion = process.env['AWS_REGION'] ?? 'us-east-1';
   const accounts = config.accounts === 'organization' ? await listOrganizationAccounts({}, homeRegion) : config.accounts ?? [];
   if (accounts.length === 0) throw new AuditError('BAD_USAGE', 'the state machine needs ACCOUNTS (ids or organization) and ROLE_NAME', 'ACCOUNTS');
   const key = `${runPrefix}/accounts.json`;
   await putText(s3Client(), config.bucket, key, `${JSON.stringify(accounts)}\n`);
-  return { bucket: config.bucket, key, runPrefix, count: accounts.length };
+  return { bucket: config.bucket, key, runPrefix, count: accounts.length, ...(await listTargets(config, PAGE_DEPS, accounts, runPrefix)) };
 }
 
 /** What collect-account answers: the stored snapshot, or (resume: true) a checkpoint to invoke it again with. */
@@ -348,14 +366,25 @@ async function withExternalId(config: LambdaConfig, entersAccounts: boolean): Pr
   return { ...config, externalId: await externalIdFromSecret(config.externalIdSecretId) };
 }
 
+/** What the page modes (lambda-pages.ts) use of this file: S3 and how a merged snapshot is judged and stored. */
+const PAGE_DEPS: PageDeps = {
+  s3: s3Client,
+  putText: (s3, bucket, key, body) => putText(s3, bucket, key, body),
+  getText,
+  storeMerged: (config, snapshot, runId, runPrefix) => auditAndStore(config, { kind: 'snapshot', snapshot }, runId, runPrefix),
+};
+
+const isPageMode = (mode: string): mode is PageMode => (PAGE_MODES as readonly string[]).includes(mode);
+
 /** The Lambda entry point (async only: nodejs24.x has no callback handlers). */
 export async function handler(event: LambdaEvent | null | undefined, context?: { awsRequestId?: string } & InvocationClock): Promise<unknown> {
   const config = readConfig();
   const mode = event?.mode ?? 'audit';
-  if (mode === 'collect-account' || mode === 'merge') {
+  if (mode === 'collect-account' || mode === 'merge' || isPageMode(mode)) {
     const runPrefix = (event as { runPrefix?: unknown }).runPrefix;
     if (typeof runPrefix !== 'string' || !runPrefix.startsWith(`${config.prefix}/`)) throw new AuditError('BAD_USAGE', `runPrefix must lie under ${config.prefix}/`, 'event.runPrefix');
     if (mode === 'merge') return mergeRun(config, runPrefix);
+    if (isPageMode(mode)) return runPageMode(mode, event as Record<string, unknown>, await withExternalId(config, mode === 'plan-region' || mode === 'collect-page'), runPrefix, PAGE_DEPS);
     const checkpointKey = (event as { checkpointKey?: unknown }).checkpointKey;
     if (checkpointKey !== undefined && typeof checkpointKey !== 'string') throw new AuditError('BAD_USAGE', 'must be a string (the checkpointKey a stopped collect-account answered)', 'event.checkpointKey');
     const clock = context?.getRemainingTimeInMillis ? { getRemainingTimeInMillis: context.getRemainingTimeInMillis.bind(context) } : {};

@@ -118,6 +118,29 @@ function unique<T>(items: readonly T[], key: (item: T) => string): T[] {
   return [...byKey.values()].sort((a, b) => byCodePoint(key(a), key(b)));
 }
 
+const OBSERVATION_RANK = { ok: 2, error: 1, skipped: 0 } as const;
+const seenScore = (c: CertificateRecord): number => Object.values(c.observed).reduce((n, o) => n + OBSERVATION_RANK[o.status], 0);
+
+/**
+ * One record per certificate ARN. Sources that each saw part of an estate (the paged fan-out: every page lists a
+ * region's certificates but fetches only those its own listeners use) can hand the same certificate in twice:
+ * the record read most fully wins (ties: the first), and inUseBy is the union of what every source saw.
+ */
+function mergeCertificates(records: readonly CertificateRecord[]): CertificateRecord[] {
+  const byArn = new Map<string, CertificateRecord>();
+  for (const record of records) {
+    const seen = byArn.get(record.arn);
+    if (seen === undefined) {
+      byArn.set(record.arn, record);
+      continue;
+    }
+    const best = seenScore(record) > seenScore(seen) ? record : seen;
+    const inUseBy = [...new Set([...seen.inUseBy, ...record.inUseBy])].sort(byCodePoint);
+    byArn.set(record.arn, { ...best, inUseBy });
+  }
+  return [...byArn.values()].sort((a, b) => byCodePoint(a.arn, b.arn));
+}
+
 const observationKey = (o: ProbeObservation): string =>
   `${o.target.host}|${String(o.target.port).padStart(5, '0')}|${o.target.sni ?? ''}|${o.listenerArn ?? ''}`;
 
@@ -158,7 +181,7 @@ export class SnapshotBuilder {
       capturedAt: this.header.capturedAt,
       scope: { accounts: (named.length > 0 ? named : accounts).sort(byCodePoint), regions: [...this.regions].sort(byCodePoint) },
       loadBalancers: unique(all('loadBalancers').map(loadBalancer), (lb) => `${lb.region}|${lb.arn}`),
-      certificates: unique(all('certificates').map(certificate), (c) => c.arn),
+      certificates: mergeCertificates(all('certificates').map(certificate)),
       hsmClusters: unique(all('hsmClusters').map(hsmCluster), (c) => `${c.account}|${c.region}|${c.clusterId}`),
       instances: unique(all('instances'), (i) => `${i.account}|${i.instanceId}`),
       sslPolicies: unique(all('sslPolicies'), (p) => `${p.region}|${p.name}`),

@@ -175,7 +175,8 @@ describe('template.yaml', () => {
       for (const [name, s] of Object.entries(states)) {
         names.add(name);
         if (typeof s['Next'] === 'string') nexts.push(s['Next']);
-        else expect(s['End'], `${name} neither continues nor ends`).toBe(true);
+        else if (s['Type'] === 'Choice') nexts.push(...(s['Choices'] as { Next: string }[]).map((c) => c.Next), s['Default']);
+        else if (s['Type'] !== 'Succeed' && s['Type'] !== 'Fail') expect(s['End'], `${name} neither continues nor ends`).toBe(true);
         if (s['ItemProcessor']) walk(s['ItemProcessor']['States'], s['ItemProcessor']['StartAt']);
       }
     };
@@ -186,9 +187,9 @@ describe('template.yaml', () => {
     expect(map['ItemReader']['Resource']).toBe('arn:aws:states:::s3:getObject');
     // Failures are tolerated by the map because the merge reports every missing account as an error (fail closed).
     expect(map['ToleratedFailurePercentage']).toBe(100);
-    const modes = ['ListAccounts', 'CollectAccount', 'MergeAndReport'].map((n) => state(n)['Parameters']['Payload']['mode']);
-    expect(modes).toEqual(['list-accounts', 'collect-account', 'merge']);
-    const source = readFileSync(resolve(ROOT, 'src/entry/lambda.ts'), 'utf8');
+    const modes = ['ListAccounts', 'CollectAccount', 'MergeAndReport', 'PlanRegion', 'JoinPlans', 'CollectPage', 'MergePages'].map((n) => state(n)['Parameters']['Payload']['mode']);
+    expect(modes).toEqual(['list-accounts', 'collect-account', 'merge', 'plan-region', 'join-plans', 'collect-page', 'merge-pages']);
+    const source = ['src/entry/lambda.ts', 'src/entry/lambda-pages.ts'].map((f) => readFileSync(resolve(ROOT, f), 'utf8')).join('\n');
     for (const mode of modes) expect(source).toContain(`mode: '${mode}'`);
   });
 });

@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { conditionHolds, deployedDefinition, loadTemplate, parameterValues } from './lambda-template.ts';
+import { estimate, pageSizeFor, SIZING, sizingTable } from '../../src/accounts/sizing.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 type AslValidator = (definition: unknown, options?: { checkPaths?: boolean; checkArn?: boolean }) => { isValid: boolean; errorsText: (separator?: string) => string };
@@ -26,25 +27,70 @@ function mapStates(definition: Record<string, any>): Record<string, any>[] {
 }
 
 describe('the Step Functions definition as deployed', () => {
-  it('FanOut=distributed (defaults otherwise): valid States Language, MaxConcurrency the integer MapMaxConcurrency', () => {
+  it('FanOut=distributed (defaults otherwise): valid States Language, every MaxConcurrency the integer MapMaxConcurrency', () => {
     const definition = deployedDefinition(template, { FanOut: 'distributed' });
     expect(definition).not.toBeNull();
     const result = validate(definition);
     expect(result.isValid, result.errorsText('\n')).toBe(true);
-    const [map] = mapStates(definition!);
+    const maps = mapStates(definition!);
+    expect(maps.map((m) => m['Label'])).toEqual(['CollectAccounts', 'PlanRegions', 'CollectPages']);
     const fallback = Number(parameterValues(template)['MapMaxConcurrency']);
     expect(fallback).toBe(20);
-    expect(map?.['MaxConcurrency']).toBe(fallback);
-    expect(Number.isInteger(map?.['MaxConcurrency'])).toBe(true);
-    // Every Lambda task invokes this stack's function.
+    for (const map of maps) {
+      expect(map['MaxConcurrency']).toBe(fallback);
+      expect(Number.isInteger(map['MaxConcurrency'])).toBe(true);
+      // The merge decides completeness: no failed child may fail the run before the merge names it.
+      expect(map['ToleratedFailurePercentage']).toBe(100);
+      expect(map['ItemProcessor']['ProcessorConfig']).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' });
+    }
+    // Every Lambda task invokes this stack's function: list, account collect/resume, merge, plan, join, page collect/resume, merge.
     const text = JSON.stringify(definition);
     expect(text).not.toContain('${');
-    expect(text.match(/function:elb-tls-audit-AuditFunction-EXAMPLE/g)).toHaveLength(3);
+    expect(text.match(/function:elb-tls-audit-AuditFunction-EXAMPLE/g)).toHaveLength(9);
+  });
+
+  it('the fan-out unit is chosen from what list-accounts returns: page (default) or account', () => {
+    const definition = deployedDefinition(template, { FanOut: 'distributed' })!;
+    const states = definition['States'] as Record<string, Record<string, any>>;
+    expect(definition['StartAt']).toBe('ListAccounts');
+    expect(states['ListAccounts']!['Next']).toBe('ChooseFanOut');
+    expect(states['ChooseFanOut']).toEqual({ Type: 'Choice', Choices: [{ Variable: '$.list.fanOut', StringEquals: 'account', Next: 'CollectAccounts' }], Default: 'PlanRegions' });
+    expect(['PlanRegions', 'JoinPlans', 'CollectPages', 'MergePages'].map((n) => states[n]!['Next'] ?? 'End')).toEqual(['JoinPlans', 'CollectPages', 'MergePages', 'End']);
+    expect(states['CollectAccounts']!['Next']).toBe('MergeAndReport');
+    // The function learns the unit, the page size and the Map's concurrency from its environment.
+    const env = resources['AuditFunction']!.Properties['Environment']['Variables'] as Record<string, unknown>;
+    expect(env).toMatchObject({ FAN_OUT_UNIT: { Ref: 'FanOutUnit' }, PAGE_SIZE: { Ref: 'PageSize' }, MAP_MAX_CONCURRENCY: { Ref: 'MapMaxConcurrency' } });
+    expect(parameterValues(template)).toMatchObject({ FanOutUnit: 'page', PageSize: '0', MaxResumes: '20' });
+  });
+
+  it.each([
+    ['CollectAccounts', 'CollectAccount', 'AccountResumes', 'CountAccountResume', 'ResumeAccount', 'AccountResumedTooOften', 'AccountDone', 'account'],
+    ['CollectPages', 'CollectPage', 'PageResumes', 'CountPageResume', 'ResumePage', 'PageResumedTooOften', 'PageDone', 'item'],
+  ])('%s: a collection that returns resume: true is invoked again with its checkpointKey, a bounded number of times', (mapName, first, choice, count, resume, tooOften, done, subject) => {
+    const definition = deployedDefinition(template, { FanOut: 'distributed', MaxResumes: '3' })!;
+    const map = (definition['States'] as Record<string, Record<string, any>>)[mapName]!;
+    const states = map['ItemProcessor']['States'] as Record<string, Record<string, any>>;
+    expect(map['ItemSelector']['resumes']).toBe(0);
+    expect(states[first]!['ResultSelector']).toEqual({ 'payload.$': '$.Payload' });
+    expect(states[first]!['Next']).toBe(choice);
+    const rules = states[choice]!['Choices'] as Record<string, any>[];
+    // A missing field is tested first, so BooleanEquals never reads an absent path (treated as false).
+    expect(rules[0]).toEqual({ Variable: '$.result.payload.resume', IsPresent: false, Next: done });
+    expect(rules[1]).toEqual({ And: [{ Variable: '$.result.payload.resume', BooleanEquals: true }, { Variable: '$.resumes', NumericGreaterThanEquals: 3 }], Next: tooOften });
+    expect(rules[2]).toEqual({ Variable: '$.result.payload.resume', BooleanEquals: true, Next: count });
+    expect(states[choice]!['Default']).toBe(done);
+    expect(states[count]!['Parameters']).toMatchObject({ 'checkpointKey.$': '$.result.payload.checkpointKey', 'resumes.$': 'States.MathAdd($.resumes, 1)', [`${subject}.$`]: `$.${subject}` });
+    expect(states[count]!['Next']).toBe(resume);
+    // The resumed call is the first call's payload plus checkpointKey, and loops back to the same choice.
+    expect(states[resume]!['Parameters']['Payload']).toEqual({ ...states[first]!['Parameters']['Payload'], 'checkpointKey.$': '$.checkpointKey' });
+    expect(states[resume]!['Next']).toBe(choice);
+    expect(states[tooOften]!['Type']).toBe('Fail');
+    expect(states[done]!['Type']).toBe('Succeed');
   });
 
   it('a MapMaxConcurrency given at deploy time stays an integer; the string an inline definition made is rejected', () => {
     const definition = deployedDefinition(template, { FanOut: 'distributed', MapMaxConcurrency: '7' })!;
-    expect(mapStates(definition)[0]?.['MaxConcurrency']).toBe(7);
+    expect(mapStates(definition).map((m) => m['MaxConcurrency'])).toEqual([7, 7, 7]);
     expect(validate(definition).isValid).toBe(true);
     // What the inline Definition with DefinitionSubstitutions deployed before: "20", not 20.
     const asString = structuredClone(definition);
@@ -63,6 +109,30 @@ describe('the Step Functions definition as deployed', () => {
     for (const name of ['AuditStateMachine', 'AuditStateMachineLogs', 'FailedExecutionRule', 'FailedRunsQueuePolicy']) expect(resources[name]?.Condition, name).toBe('Distributed');
   });
   // cfn-lint (with the SAM transform) runs in test/entry/iam-policy.test.ts.
+});
+
+describe('the paged fan-out is sized from one formula', () => {
+  it('docs/lambda.md\'s sizing table is the formula\'s output, and the formula uses the template\'s defaults', () => {
+    const doc = readFileSync(resolve(ROOT, 'docs/lambda.md'), 'utf8');
+    const table = /<!-- sizing-table:start -->\n([\s\S]*?)\n<!-- sizing-table:end -->/.exec(doc)?.[1];
+    expect(table).toBe(sizingTable());
+    const fn = resources['AuditFunction']!.Properties;
+    expect(SIZING.memoryGb).toBe(fn['MemorySize'] / 1024);
+    expect(SIZING.runBudgetSeconds).toBeLessThan(fn['Timeout']);
+    expect(SIZING.mapMaxConcurrency).toBe(Number(parameterValues(template)['MapMaxConcurrency']));
+  });
+
+  it('a page fits its run when the pages of one region share its ELB budget', () => {
+    expect(pageSizeFor(1)).toBe(400);
+    expect(pageSizeFor(20)).toBe(75);
+    for (const k of [1, 2, 5, 20, 100, 1000]) {
+      const size = pageSizeFor(k);
+      expect(size * SIZING.elbSecondsPerLoadBalancer * k <= SIZING.runBudgetSeconds || size === 1).toBe(true);
+    }
+    // One region's collection is never faster than its budget, however wide the fan-out.
+    expect(estimate(1, 1, 10_000).wallSeconds).toBeGreaterThanOrEqual(10_000 * SIZING.elbSecondsPerLoadBalancer);
+    expect(estimate(500, 4, 2000).mergeFits).toBe(false);
+  });
 });
 
 describe('a scheduled run that fails is seen', () => {
