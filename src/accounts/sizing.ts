@@ -4,12 +4,14 @@
  * (test/entry/sam-template.test.ts checks the table is this formula's output) and nothing else.
  */
 
+import { DEFAULT_API_BUDGET, PACED_RATE } from '../collect/pacing.ts';
+
 /** The figures the page size and the sizing table are computed from. */
 export interface SizingParameters {
   /**
    * Seconds of the ELB API's budget one load balancer costs at the paced rate: the Describe* bucket refills
-   * 10 tokens/s per account and region (/work/wt/shared/research/aws-api-shapes.md, ELB throttling) and a load
-   * balancer takes ~3-4 Describe calls (listeners, attributes, tags share, certificates/rules or policies/health).
+   * 10 tokens/s per account and region (src/collect/api-budgets.ts), the collector uses --api-budget of it, and
+   * a load balancer takes ELB_CALLS_PER_LOAD_BALANCER calls (measured, below).
    */
   elbSecondsPerLoadBalancer: number;
   /** Seconds of one Lambda run (Timeout 900) a page may use, leaving room for retries, S3 and a slow start. */
@@ -39,8 +41,24 @@ export interface SizingParameters {
  * state transitions in us-east-1, retries included; a Distributed Map's child executions are Standard executions
  * of the same machine, billed by their transitions). Free tiers are left out.
  */
+/**
+ * ELB calls one load balancer costs, measured by the throttled collect bench (bench/collect-throttled.bench.ts,
+ * ADR 0016) on its generated estate: an ALB/NLB with 2-4 listeners and one target group takes 7.3 ELBv2 calls
+ * (attributes, listeners, rules and SNI certificates per listener, target-group attributes and health, a share of
+ * DescribeTags); a Classic load balancer 3.1 on its own API's bucket. The ELBv2 figure is used.
+ */
+export const ELB_CALLS_PER_LOAD_BALANCER = 7.3;
+/** The ELB Describe* bucket's refill per account and region (src/collect/api-budgets.ts). */
+export const ELB_REFILL_PER_SECOND = 10;
+
+/** Seconds of ELB budget a load balancer costs when the collector paces to `apiBudget` (pacing.ts runs 5 % under it). */
+export function elbSecondsPerLoadBalancer(apiBudget: number): number {
+  return ELB_CALLS_PER_LOAD_BALANCER / (ELB_REFILL_PER_SECOND * apiBudget * PACED_RATE);
+}
+
 export const SIZING: SizingParameters = {
-  elbSecondsPerLoadBalancer: 0.4,
+  // At the default --api-budget (0.5): 7.3 / (10 x 0.5 x 0.95) = 1.54 s per load balancer.
+  elbSecondsPerLoadBalancer: elbSecondsPerLoadBalancer(DEFAULT_API_BUDGET),
   runBudgetSeconds: 600,
   apiPageMax: 400,
   invocationOverheadSeconds: 2,

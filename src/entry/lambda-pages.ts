@@ -12,7 +12,7 @@ import { collectAccounts, parseAccountIds } from '../accounts/index.ts';
 import { interleave, mergeStoredPages, parsePageItem, parseTarget, planRegion, targetsOf, type PageItem, type RegionPlan, type Target } from '../accounts/pages.ts';
 import { pagesAtOnceFor, pageSizeFor } from '../accounts/sizing.ts';
 import { CollectContext } from '../collect/context.ts';
-import { DEFAULT_RETRY, sdkClientFactory, type CollectPage } from '../collect/index.ts';
+import { DEFAULT_API_BUDGET, DEFAULT_RETRY, sdkClientFactory, type CollectPage } from '../collect/index.ts';
 import { enabledRegions } from '../collect/placement.ts';
 import { AuditError } from '../model/errors.ts';
 import type { Snapshot } from '../model/snapshot.ts';
@@ -109,6 +109,18 @@ async function joinPlans(config: LambdaConfig, deps: PageDeps, runPrefix: string
   return { bucket: config.bucket, key, count: items.length };
 }
 
+/** How many pages of one account and region the Map may run at once (targets.json's length against MaxConcurrency). */
+async function pagesAtOnceOf(config: LambdaConfig, deps: PageDeps, runPrefix: string): Promise<number> {
+  const { mapMaxConcurrency } = fanOutOf(config);
+  try {
+    const targets = JSON.parse(await deps.getText(deps.s3(), config.bucket, `${runPrefix}/targets.json`)) as unknown[];
+    return pagesAtOnceFor(Array.isArray(targets) ? targets.length : 1, mapMaxConcurrency);
+  } catch {
+    // Without the target list, assume the worst: every concurrent page is in this region.
+    return mapMaxConcurrency;
+  }
+}
+
 /** Collects one Map item into pages/<account>/<region>/<id>.json (an account that cannot be entered is stored as its gap). */
 async function collectPage(config: LambdaConfig, deps: PageDeps, event: Record<string, unknown>, runPrefix: string): Promise<{ account: string; region: string; id: string; key: string; complete: boolean }> {
   if (config.roleName === null) throw new AuditError('BAD_USAGE', 'collect-page needs ROLE_NAME', 'ROLE_NAME');
@@ -118,7 +130,8 @@ async function collectPage(config: LambdaConfig, deps: PageDeps, event: Record<s
     accounts: parseAccountIds(item.account, 'item.account'),
     roleName: config.roleName,
     accountConcurrency: 1,
-    collect: { regions: [item.region], page },
+    // Pages of one account and region that run at once share its budgets: each paces to its share.
+    collect: { regions: [item.region], page, apiBudget: (config.apiBudget ?? DEFAULT_API_BUDGET) / (await pagesAtOnceOf(config, deps, runPrefix)) },
     ...(config.externalId !== null ? { externalId: config.externalId } : {}),
   });
   const key = pageKey(runPrefix, item);
