@@ -29,8 +29,11 @@ describe('htmlReporter', () => {
 
   it('keeps hostile strings as data the page can show as text', () => {
     const island = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(page)?.[1] ?? '';
-    const data = JSON.parse(island) as { loadBalancers: { c: string[]; r: unknown[][] } };
-    const tags = data.loadBalancers.r[0]?.[data.loadBalancers.c.indexOf('tags')];
+    const data = JSON.parse(island) as { v: number; loadBalancers: { c: string[]; v: unknown[] } };
+    expect(data.v).toBe(2);
+    // a packed table: one list per field (or a dictionary and an index per row when values repeat)
+    const column = data.loadBalancers.v[data.loadBalancers.c.indexOf('tags')] as unknown[][] | { d: unknown[][]; i: number[] };
+    const tags = Array.isArray(column) ? column[0] : column.d[column.i[0]!];
     expect(tags).toContainEqual(['owner', XSS_TAG]);
   });
 
