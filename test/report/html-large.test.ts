@@ -106,7 +106,7 @@ describe('a large report.html', () => {
   });
 
   it('without DecompressionStream, says the report cannot be shown instead of showing an empty table', async () => {
-    const { page, problems, dialogs } = await open((p) => p.addInitScript('delete window.DecompressionStream;'));
+    const { page, problems, dialogs } = await open(async (p) => { await p.addInitScript('delete window.DecompressionStream;'); });
     expect(await page.getAttribute('html', 'data-ready')).toBe('error');
     expect(dialogs).toHaveLength(1);
     expect(dialogs[0]).toMatch(/cannot decompress it \(it has no DecompressionStream\)/);
