@@ -23,6 +23,7 @@ function run(D, BIN, BINOFF) {
   if (window.performance && performance.mark) performance.mark('report-data-parsed');
   try { start(D, BIN, BINOFF); } catch (e) { failed('The report could not be shown: ' + (e && e.message ? e.message : String(e)) + '. Every finding is also in findings.json.'); throw e; }
 }
+if (window.performance && performance.mark) performance.mark('report-script-start');
 var island = document.getElementById('report-data');
 var encoding = island.getAttribute('data-encoding');
 if (!encoding) run(JSON.parse(island.textContent), null, 0);

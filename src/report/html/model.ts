@@ -93,6 +93,11 @@ class Interner<T> {
   }
 }
 
+/** A text part of an interning key: its length, then itself. */
+function p(s: string): string {
+  return `${s.length}:${s}`;
+}
+
 /**
  * A key for objects that are usually shared (a rule's controls): the same object is stringified once,
  * an equal copy still gets the same key.
@@ -118,16 +123,29 @@ export function buildReportData(input: ReportInput): ReportData {
   const lbTypes = new Interner<string>(String);
   const messages = new Interner<string>(String);
   // Keys built from the parts (no JSON.stringify per finding): a 50,000-LB estate has 600,000 findings.
+  // Every text part is length-prefixed (`p`), so no AWS string, whatever it holds, can make two keys meet.
   const controlsKey = identityKey<Record<string, string[]>>();
   const details = new Interner<DetailView>((d) => {
-    let key = `${d.fix}\u0000${controlsKey(d.controls)}`;
-    if (d.waiver !== null) key += `\u0000w${d.waiver.pattern}\u0000${d.waiver.reason}\u0000${d.waiver.expires}\u0000${d.waiver.expired}`;
-    for (const e of d.evidence) key += `\u0000e${e[0]}\u0000${e[1]}\u0000${e[2]}\u0000${e[3]}\u0000${e[4] ? 1 : 0}`;
+    let key = `${d.fix};${p(controlsKey(d.controls))}`;
+    if (d.waiver !== null) key += `w${p(d.waiver.pattern)}${p(d.waiver.reason)}${p(d.waiver.expires)}${d.waiver.expired ? 1 : 0}`;
+    for (const e of d.evidence) key += `e${p(e[0])}${p(e[1])}${p(e[2])}${p(e[3])}${e[4] ? 1 : 0}`;
     return key;
   });
   const policies = new Interner<PolicyView>();
-  const served = new Interner<ServedView>();
-  const matrices = new Interner<MatrixView>();
+  const served = new Interner<ServedView>((v) => {
+    let key = `${p(v.status)}${v.reason === null ? 'n' : `s${p(v.reason)}`}${p(v.host)}${v.port};`;
+    for (const c of v.chains) {
+      key += `c${c.sni === null ? 'n' : `s${p(c.sni)}`}${c.chain.length};`;
+      for (const x of c.chain) key += `${p(x.subject)}${p(x.issuer)}`;
+    }
+    return key;
+  });
+  const matrices = new Interner<MatrixView>((m) => {
+    const bits = (b: boolean[] | null) => (b === null ? 'n;' : `${b.map((x) => (x ? '1' : '0')).join('')};`);
+    let key = `${p(m.protocols.join(','))}${bits(m.configuredProtocols)}${bits(m.servedProtocols)}`;
+    for (const r of m.rows) key += `${p(r[0])}${p(r[1].join(','))}${bits(r[2])}${bits(r[3])}`;
+    return key;
+  });
   const arnPrefixes = new Interner<string>(String);
   const listenerViews: ListenerView[] = [];
   const categories = new Interner<string>(String);
