@@ -56,9 +56,20 @@ var NF = D.findings.n, FRULE = ints(D.findings.rule), FRES = ints(D.findings.res
 // Resources, rebuilt on first use as [arn, kind, name, account, region, loadBalancer, lbType].
 var RC = D.resources, NR = RC.n, RPRE = ints(RC.prefix), RKIND = ints(RC.kind), RACC = ints(RC.account), RREG = ints(RC.region),
   RLB = ints(RC.lb), RTYPE = ints(RC.lbType), RCACHE = new Array(NR);
+// A resource under a load balancer stores that load balancer's name as U+0002 in its ARN rest and name
+// (a leading U+0003 marks text kept literally); a load balancer's own name holds no placeholder.
+function untemplate(t, i) {
+  var lb = RLB[i];
+  if (lb < 0) return t;
+  if (t.charAt(0) === '\u0003') return t.slice(1);
+  return t.indexOf('\u0002') < 0 ? t : t.split('\u0002').join(rname(LB(lb).r));
+}
+var RNAME = new Array(NR);
+function rname(i) { var n = RNAME[i]; return n !== undefined ? n : (RNAME[i] = untemplate(RC.name[i], i)); }
+function rarn(i) { return D.arnPrefixes[RPRE[i]] + untemplate(RC.rest[i], i); }
 function RR(i) {
   var r = RCACHE[i];
-  if (!r) r = RCACHE[i] = [D.arnPrefixes[RPRE[i]] + RC.rest[i], D.kinds[RKIND[i]], RC.name[i], RACC[i], RREG[i], RLB[i], RTYPE[i]];
+  if (!r) r = RCACHE[i] = [rarn(i), D.kinds[RKIND[i]], rname(i), RACC[i], RREG[i], RLB[i], RTYPE[i]];
   return r;
 }
 // Messages are templates with the resource's and its load balancer's names as placeholders; filled in when first needed.
@@ -71,7 +82,7 @@ function msg(i) {
   if (tpl.charAt(0) === '\u0003') tpl = tpl.slice(1);
   else if (tpl.indexOf('\u0001') >= 0 || tpl.indexOf('\u0002') >= 0) {
     var ri = FRES[i], lb = RLB[ri];
-    tpl = tpl.split('\u0001').join(RC.name[ri]).split('\u0002').join(lb >= 0 ? RC.name[LB(lb).r] : '');
+    tpl = tpl.split('\u0001').join(rname(ri)).split('\u0002').join(lb >= 0 ? rname(LB(lb).r) : '');
   }
   return (MSGCACHE[i] = tpl);
 }
@@ -108,7 +119,7 @@ var KEYS = {
   region: function (i) { return REGION_RANK[RREG[FRES[i]]]; }
 };
 var SORTS = {
-  resource: function (a, b) { return cmp(RC.name[FRES[a]], RC.name[FRES[b]]); },
+  resource: function (a, b) { return cmp(rname(FRES[a]), rname(FRES[b])); },
   message: function (a, b) { return cmp(msg(a), msg(b)); }
 };
 function sortRows(rows, key, dir) {
@@ -135,7 +146,7 @@ function searchMask(q) {
   var words = q.toLowerCase().split(/\s+/).filter(Boolean);
   function hit(text) { text = text.toLowerCase(); for (var w = 0; w < words.length; w++) if (text.indexOf(words[w]) < 0) return false; return true; }
   var rm = new Uint8Array(NR), um = new Uint8Array(RULES.length);
-  for (var i = 0; i < NR; i++) rm[i] = hit(D.arnPrefixes[RPRE[i]] + RC.rest[i] + ' ' + RC.name[i] + ' ' + D.accounts[RACC[i]] + ' ' + D.regions[RREG[i]]) ? 1 : 0;
+  for (var i = 0; i < NR; i++) rm[i] = hit(rarn(i) + ' ' + rname(i) + ' ' + D.accounts[RACC[i]] + ' ' + D.regions[RREG[i]]) ? 1 : 0;
   for (i = 0; i < RULES.length; i++) um[i] = hit(RULES[i].id + ' ' + RULES[i].title + ' ' + RULES[i].category) ? 1 : 0;
   return function (f) { return rm[FRES[f]] || um[FRULE[f]] || hit(msg(f)); };
 }
@@ -211,7 +222,7 @@ function renderLbChip() {
   chip.textContent = '';
   if (state.lb < 0) { chip.hidden = true; return; }
   chip.hidden = false;
-  chip.appendChild(h('span', null, 'Load balancer: ', h('strong', null, RC.name[LB(state.lb).r])));
+  chip.appendChild(h('span', null, 'Load balancer: ', h('strong', null, rname(LB(state.lb).r))));
   chip.appendChild(h('button', { type: 'button', class: 'chip-clear', 'aria-label': 'Remove load balancer filter', onclick: function () { state.lb = -1; state.page = 0; refresh(); } }, '×'));
 }
 

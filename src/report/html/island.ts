@@ -3,7 +3,7 @@
  *
  * Findings and resources are stored column by column, integer columns as flat number lists, and each
  * table (load balancers, listeners, probes, certificates) as one list per field; a field whose values
- * repeat (zones, tags, settings, counts) is a dictionary plus an index per row. The page rebuilds a
+ * repeat (types, protocols, flags, zones, tags, settings, counts) is a dictionary plus an index per row. The page rebuilds a
  * row only when it shows it. Above COMPRESS_ABOVE bytes the island is gzip-compressed and base64-coded,
  * with the integer columns as little-endian Int32 after the JSON, so the browser neither parses
  * millions of numbers nor holds the 70 MB a 50,000 load-balancer estate's JSON would be; the page
@@ -13,6 +13,7 @@ import { endianness } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { jsonForScript } from './escape.ts';
 import type { ReportData } from './model.ts';
+import { templateMessage } from './compact.ts';
 
 /** A payload (JSON plus integer columns) larger than this is shipped gzip+base64 (a few thousand load balancers). */
 export const COMPRESS_ABOVE = 2 * 1024 * 1024;
@@ -49,29 +50,31 @@ function isInt(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647;
 }
 
-/** Key of a small JSON value for dictionary coding (scalars are never dictionary-coded). */
+/** Key of a value for dictionary coding: strings as themselves, anything else as its JSON. */
 function valueKey(v: unknown): string {
-  return JSON.stringify(v);
+  return typeof v === 'string' ? `s${v}` : `j${JSON.stringify(v)}`;
 }
 
 function packColumn(values: unknown[]): unknown[] | IntColumn | DictColumn {
   if (values.length > 0 && values.every(isInt)) return ints(values as number[]);
-  if (values.every((v) => v === null || typeof v !== 'object')) return values;
-  // Objects and lists (zones, tags, counts...): store each distinct one once when they repeat.
+  // Any field whose values repeat (types, schemes, protocols, flags, zones, tags, counts...): each
+  // distinct value once and an integer index per row, when that at least halves the list.
   const index = new Map<string, number>();
   const dict: unknown[] = [];
   const at = new Int32Array(values.length);
+  const most = Math.floor(values.length / 2);
   for (let r = 0; r < values.length; r++) {
     const key = valueKey(values[r]);
     let i = index.get(key);
     if (i === undefined) {
+      if (dict.length >= most) return values;
       i = dict.length;
       dict.push(values[r]);
       index.set(key, i);
     }
     at[r] = i;
   }
-  return dict.length * 2 <= values.length ? { d: dict, i: new IntColumn(at) } : values;
+  return { d: dict, i: new IntColumn(at) };
 }
 
 /** Rows of same-shaped objects as one packed list per field. */
@@ -100,8 +103,16 @@ export function islandObject(data: ReportData): Record<string, unknown> {
   const kindIndex = new Map<string, number>();
   const res = { prefix: new Int32Array(m), rest: new Array<string>(m), kind: new Int32Array(m), name: new Array<string>(m),
     account: new Int32Array(m), region: new Int32Array(m), lb: new Int32Array(m), lbType: new Int32Array(m) };
+  // The resource index of each load balancer: names under it store its name as a placeholder.
+  const lbResource = loadBalancers.r.map((row) => row[loadBalancers.c.indexOf('r')] as number);
   for (let i = 0; i < m; i++) {
-    const [prefix, arnRest, kind, name, account, region, lb, lbType] = resources[i]!;
+    const [prefix, rawRest, kind, rawName, account, region, lb, lbType] = resources[i]!;
+    // Under a load balancer, its name becomes a placeholder (the load balancer's own name only gets the
+    // literal mark when it holds a placeholder character), as templateMessage does for messages.
+    const own = lb >= 0 ? lbResource[lb] : undefined;
+    const lbName = own === undefined || own === i ? null : resources[own]![3];
+    const arnRest = own === undefined ? rawRest : templateMessage(rawRest, '', lbName);
+    const name = own === undefined ? rawName : templateMessage(rawName, '', lbName);
     let k = kindIndex.get(kind);
     if (k === undefined) {
       k = kinds.length;
