@@ -1,7 +1,8 @@
 /**
- * The data island of the HTML report: a compact, interned view of the audit that the page's script
- * renders on demand. Rows are arrays, repeated strings and objects are stored once, so a 10,000
- * load-balancer estate stays a few megabytes. It reshapes what the audit produced; it judges nothing.
+ * The data of the HTML report: a compact, interned view of the audit that the page's script renders on
+ * demand. Rows are arrays, repeated strings and objects are stored once; island.ts packs this view
+ * column by column (and compresses it when large) for the page. It reshapes what the audit produced;
+ * it judges nothing.
  */
 import type { ReportInput } from '../reporter.ts';
 import type { Finding, FindingStatus } from '../../model/finding.ts';
