@@ -14,11 +14,11 @@ function snippet(label, code) {
 }
 
 function detailRow(i, id) {
-  var f = F[i], r = R[f[1]], rule = RULES[f[0]], d = f[5] >= 0 ? D.details[f[5]] : null;
+  var r = RR(FRES[i]), rule = RULES[FRULE[i]], d = FDET[i] >= 0 ? D.details[FDET[i]] : null;
   var box = h('div', { class: 'detail' });
   var left = h('div', { class: 'detail-main' }), right = h('div', { class: 'detail-side' });
   left.appendChild(h('h3', null, rule.title));
-  left.appendChild(h('p', { class: 'detail-message' }, MSG[i]));
+  left.appendChild(h('p', { class: 'detail-message' }, msg(i)));
   if (d && d.waiver) {
     left.appendChild(h('div', { class: 'callout ' + (d.waiver.expired ? 'callout-expired' : 'callout-waived') },
       h('strong', null, d.waiver.expired ? 'Expired waiver — no longer waives this finding. ' : 'Waived. '),

@@ -1,11 +1,13 @@
 /** Browser script of the HTML report, part 3: the paged per-load-balancer sections. */
 export const clientLoadBalancers = String.raw`
-var LBS = D.loadBalancers, lbState = { q: '', type: '', open: false, page: 0, size: 20, rows: [] };
+var NLB = D.loadBalancers.n, lbState = { q: '', type: '', open: false, page: 0, size: 20, rows: [] };
 
 function computeLbRows() {
   var q = lbState.q.toLowerCase(), rows = [];
-  for (var i = 0; i < LBS.length; i++) {
-    var lb = LBS[i], r = R[lb.r];
+  var any = lbState.type || lbState.open || q;
+  for (var i = 0; i < NLB; i++) {
+    if (!any) { rows.push(i); continue; }
+    var lb = LB(i), r = RR(lb.r);
     if (lbState.type && lb.type !== lbState.type) continue;
     if (lbState.open && lb.counts[0] + lb.counts[1] === 0) continue;
     if (q) {
@@ -20,7 +22,7 @@ function computeLbRows() {
 function renderLbs() {
   var list = $('lb-list');
   list.textContent = '';
-  renderPage(lbState, 'lb', LBS.length, 'load balancers', function (i) { list.appendChild(lbCard(i)); });
+  renderPage(lbState, 'lb', NLB, 'load balancers', function (i) { list.appendChild(lbCard(i)); });
   if (!lbState.rows.length) list.appendChild(h('p', { class: 'empty' }, 'No load balancer matches.'));
 }
 
@@ -30,7 +32,7 @@ function kvList(pairs, empty) {
 }
 
 function lbCard(i) {
-  var lb = LBS[i], r = R[lb.r];
+  var lb = LB(i), r = RR(lb.r);
   var counts = lb.counts, open = counts[0] + counts[1];
   return h('article', { class: 'lb-card', id: 'lb-' + i, 'aria-labelledby': 'lb-h-' + i },
     h('header', { class: 'lb-head' },
@@ -63,7 +65,7 @@ function zonePlacement(lb) {
     (healthy ? ', ' + healthy.length + ' with healthy targets' : '')));
 }
 
-function listenersOf(lb) { return lb.listeners.map(function (x) { return D.listeners[x]; }); }
+function listenersOf(lb) { return lb.listeners.map(function (x) { return LISTENER(x); }); }
 
 function listenerTable(lb) {
   if (!lb.listeners.length) return h('p', { class: 'muted' }, 'No listeners.');
@@ -71,7 +73,7 @@ function listenerTable(lb) {
     h('thead', null, h('tr', null, ['Port', 'Protocol', 'Backend', 'TLS policy', 'Certificates', 'Served (probe)'].map(function (c) { return h('th', { scope: 'col' }, c); }))),
     h('tbody', null, listenersOf(lb).map(function (l) {
       var p = l.policy >= 0 ? D.policies[l.policy] : null;
-      var served = l.served.map(function (s) { return D.served[s]; });
+      var served = l.served.map(function (s) { return SERVED(s); });
       return h('tr', null, h('th', { scope: 'row' }, String(l.port)),
         h('td', null, l.protocol, l.cleartext ? (l.redirects ? h('span', { class: 'flag flag-ok' }, 'redirects to HTTPS') : h('span', { class: 'flag flag-bad' }, 'cleartext')) : null, l.mtls && l.mtls !== 'off' ? h('span', { class: 'flag' }, 'mTLS ' + l.mtls) : null),
         h('td', null, l.backend || '—', l.backendEncrypted === false && !l.cleartext ? h('span', { class: 'flag flag-bad' }, 'unencrypted') : null),
@@ -86,7 +88,7 @@ var FLAG_CLASS = { insecure: 'flag flag-bad', weak: 'flag flag-warn', unknown: '
 // The cells come from enrich's facts (src/report/html/matrix.ts); the page only draws them.
 function matrix(l) {
   if (l.matrix < 0) return null;
-  var m = D.matrices[l.matrix], p = l.policy >= 0 ? D.policies[l.policy] : null, s = l.served.length ? D.served[l.served[0]] : null;
+  var m = D.matrices[l.matrix], p = l.policy >= 0 ? D.policies[l.policy] : null, s = l.served.length ? SERVED(l.served[0]) : null;
   var probed = m.servedProtocols !== null;
   var cols = probed ? 2 : 1;
   var head1 = h('tr', null, h('th', { scope: 'col', rowspan: 2 }, 'Cipher suite'), m.protocols.map(function (x) { return h('th', { scope: 'colgroup', colspan: cols }, x); }));
@@ -114,7 +116,7 @@ function certTable(lb) {
   return h('div', { class: 'table-scroll' }, h('table', { class: 'data compact' }, h('caption', null, 'Certificates and expiry'),
     h('thead', null, h('tr', null, ['Certificate', 'Source', 'Key', 'Expires', 'Timeline (next 12 months)'].map(function (c) { return h('th', { scope: 'col' }, c); }))),
     h('tbody', null, lb.certs.map(function (ci) {
-      var c = D.certificates[ci], r = R[c.r], days = c.days;
+      var c = CERT(ci), r = RR(c.r), days = c.days;
       var tone = c.expired || (days !== null && days < 0) ? 'tone-critical' : days === null ? 'tone-info' : days < 30 ? 'tone-high' : days < 90 ? 'tone-medium' : 'tone-ok';
       var width = days === null ? 0 : Math.max(2, Math.min(100, days / 365 * 100));
       var label = days === null ? 'unknown' : days < 0 ? 'expired ' + fmt(-days) + ' days ago' : fmt(days) + ' days left';
@@ -177,5 +179,6 @@ window.addEventListener('afterprint', function () {
 });
 initFindings();
 initLbs();
+if (window.performance && performance.mark) performance.mark('report-ready');
 document.documentElement.setAttribute('data-ready', 'true');
 `;

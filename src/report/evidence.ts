@@ -38,6 +38,17 @@ const LABELS: Record<string, string> = {
 
 /** "healthyTargetZoneCount" → "Healthy target zone count"; "chain expiredCertificates" → "Chain: expired certificates". */
 function words(name: string): string {
+  let said = WORDS.get(name);
+  if (said === undefined) {
+    said = sayWords(name);
+    WORDS.set(name, said);
+  }
+  return said;
+}
+// Fact and key names are few; a report of 600,000 findings asks for the same ones again and again.
+const WORDS = new Map<string, string>();
+
+function sayWords(name: string): string {
   const s = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase()
     .replace(/\b(tls|hsm|vpc|rsa|sni|http|https|acm|iam|az|dh|sha256)\b/g, (w) => w.toUpperCase()).replace(/\bmtls\b/g, 'mTLS');
   return s.startsWith('mTLS') ? s : s.charAt(0).toUpperCase() + s.slice(1);

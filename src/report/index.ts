@@ -36,11 +36,14 @@ export function renderReport(input: ReportInput, format: ReportFormat): string {
 
 /** Renders every format first, then swaps the whole set into outDir; a failure at any point leaves the previous set. */
 export async function writeReports(input: ReportInput, outDir: string, formats: readonly ReportFormat[], where = '--out'): Promise<string[]> {
-  const rendered = formats.map((format) => {
+  // SARIF first: summary.md states what results.sarif had to leave out, which only rendering it knows.
+  const order = [...formats].sort((a, b) => Number(b === 'sarif') - Number(a === 'sarif'));
+  const byFormat = new Map(order.map((format) => {
     const reporter = registry[format];
     if (!reporter) throw new Error(`no reporter for format ${format}`);
-    return { name: reporter.fileName, content: reporter.render(input) };
-  });
+    return [format, { name: reporter.fileName, content: reporter.render(input) }] as const;
+  }));
+  const rendered = formats.map((format) => byFormat.get(format)!);
   const setNames = Object.values(registry).map((r) => r.fileName);
   return writeFileSet(outDir, rendered, setNames, where);
 }

@@ -5,6 +5,7 @@ import { escapeMarkdown } from '../text/escape-markdown.ts';
 import { SEVERITIES } from '../model/rule.ts';
 import type { Reporter, ReportInput } from './reporter.ts';
 import { describeEvidence } from './evidence.ts';
+import { sarifTruncationLine, sarifTruncationOf } from './sarif.ts';
 
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024;
 const VERDICT_ICONS = { pass: '✅', fail: '❌', incomplete: '⛔', empty: '📭' } as const;
@@ -68,6 +69,9 @@ export function renderSummary(input: ReportInput, limit = SUMMARY_LIMIT_BYTES): 
     '| severity (fail + error) | count |', '| --- | ---: |',
     ...SEVERITIES.map((sev) => `| ${ICON[sev]} ${sev} | ${s.bySeverity[sev]} |`), '',
   ];
+  // When results.sarif had to leave results out for GitHub's limits, the summary says so (our own words and numbers: nothing to escape).
+  const truncated = sarifTruncationLine(sarifTruncationOf(input));
+  if (truncated !== null) head.push(`> ⚠️ ${truncated}`, '');
   if (result.changes) head.push(...changesSection(result.changes));
   const gaps = result.attempts.filter((a) => a.status === 'error');
   const footer = ['', 'Full details: `report.html` (open offline), `findings.json`, `results.sarif`.', ''].join('\n');

@@ -1,9 +1,15 @@
 /**
  * results.sarif: SARIF 2.1.0 as GitHub code scanning accepts it. Every result has a physical location with a
  * colon-free relative pseudo path, our own primaryLocationLineHash, and the ARN as a logical location.
- * Waived, passing and not-applicable findings are left out; past GitHub's 25,000 results per run the
- * lowest-severity results are aggregated per rule and the run says so.
+ * Waived, passing and not-applicable findings are left out. GitHub's upload limits
+ * (github/docs data/reusables/code-scanning/sarif-limits.md, as summarised in the project's research
+ * notes, ecosystem.md §1.6): 10 MB gzip-compressed file, 20 runs, 25,000 results per run, 25,000 rules
+ * per run, 1,000 locations per result, 20 tags per rule of which 10 are kept. We write one run, one
+ * location per result and at most 10 tags per rule; past 25,000 results or 10 MB compressed the run
+ * keeps the most severe results (first slimming each result's copied remediation text, then leaving the
+ * lowest-severity results out) and says so in run.properties, a notification and summary.md.
  */
+import { gzipSync } from 'node:zlib';
 import type { Log, Notification, ReportingDescriptor, Result } from 'sarif';
 import type { Finding } from '../model/finding.ts';
 import { describeEvidence, evidenceText, type EvidenceOrigin } from './evidence.ts';
@@ -14,6 +20,11 @@ import type { RuleDefinition, Severity } from '../model/rule.ts';
 import type { Reporter, ReportInput, SourceLocation } from './reporter.ts';
 
 export const SARIF_MAX_RESULTS = 25_000;
+/** GitHub's "10 MB" for the gzip-compressed file, read as the smaller 10,000,000 bytes. */
+export const SARIF_MAX_GZIP_BYTES = 10_000_000;
+/** GitHub keeps 10 tags per rule (20 accepted); the troubleshooting page asks for fewer than 10. */
+export const SARIF_MAX_TAGS = 10;
+import { SEVERITIES } from '../model/rule.ts';
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '2.0', info: '0.0' };
 const LEVEL: Record<Severity, NonNullable<Result['level']>> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
 
@@ -53,7 +64,7 @@ function reportingDescriptor(rule: RuleDefinition, severity: Severity): Reportin
     ...(rule.references[0] ? { helpUri: rule.references[0] } : {}),
     defaultConfiguration: { level: LEVEL[severity] },
     properties: {
-      tags: ['security', 'tls', rule.category, ...Object.keys(rule.controls)].slice(0, 10),
+      tags: [...new Set(['security', 'tls', rule.category, ...Object.keys(rule.controls)])].slice(0, SARIF_MAX_TAGS),
       precision: 'very-high',
       'security-severity': SECURITY_SEVERITY[severity],
       category: rule.category,
@@ -91,59 +102,182 @@ function result(finding: Finding, ruleIndex: number, source: SourceLocation | nu
   };
 }
 
-function notifications(complete: boolean, truncated: number, verdict: { headline: string; unseen: { causes: string[] } }, warnings: readonly string[]) {
+/** What the run left out to stay within GitHub's limits (all zero / false when nothing was). */
+export interface SarifTruncation {
+  /** failing and error findings that could go into the run */
+  reported: number;
+  /** of those, left out: past the 25,000 results per run, then to fit 10 MB compressed */
+  leftOutForCount: number;
+  leftOutForSize: number;
+  /** left-out results per severity */
+  leftOutBySeverity: Partial<Record<Severity, number>>;
+  /** results lost their copied remediation text (it stays in the rule's help) to fit the size limit */
+  slimmed: boolean;
+}
+
+export interface SarifLimits { maxResults: number; maxGzipBytes: number }
+const GITHUB_LIMITS: SarifLimits = { maxResults: SARIF_MAX_RESULTS, maxGzipBytes: SARIF_MAX_GZIP_BYTES };
+
+function notifications(complete: boolean, t: SarifTruncation, limits: SarifLimits, verdict: { headline: string; unseen: { causes: string[] } }, warnings: readonly string[]) {
   const out: Notification[] = [];
   for (const text of warnings) out.push({ level: 'warning', message: { text } });
   if (!complete) out.push({ level: 'error', message: { text: [verdict.headline, ...verdict.unseen.causes].join(' ') } });
-  if (truncated > 0) out.push({ level: 'warning', message: { text: `${truncated} lower-severity results were left out: GitHub accepts ${SARIF_MAX_RESULTS} results per run. Every finding is in findings.json and report.html.` } });
+  const left = t.leftOutForCount + t.leftOutForSize;
+  if (left > 0) {
+    out.push({ level: 'warning', message: { text: `${left} lower-severity results were left out (${describeLeftOut(t)}): GitHub accepts ${limits.maxResults} results per run and ${limits.maxGzipBytes / 1_000_000} MB of gzip-compressed SARIF. Every finding is in findings.json and report.html.` } });
+  } else if (t.slimmed) {
+    out.push({ level: 'note', message: { text: `Results carry no copy of their remediation text so the file stays under ${limits.maxGzipBytes / 1_000_000} MB gzip-compressed; each rule's help has it.` } });
+  }
   return out;
 }
 
-/** Builds the SARIF log object (exported for tests and the bench). */
-export function buildSarif(input: ReportInput): Log {
+function describeLeftOut(t: SarifTruncation): string {
+  return SEVERITIES.filter((s) => (t.leftOutBySeverity[s] ?? 0) > 0).map((s) => `${t.leftOutBySeverity[s]} ${s}`).join(', ');
+}
+
+/** One line saying what results.sarif left out, for summary.md; null when nothing was. */
+export function sarifTruncationLine(t: SarifTruncation): string | null {
+  const left = t.leftOutForCount + t.leftOutForSize;
+  if (left === 0) return null;
+  const why = [t.leftOutForCount > 0 ? `${SARIF_MAX_RESULTS.toLocaleString('en-US')} results per run` : null,
+    t.leftOutForSize > 0 ? `${SARIF_MAX_GZIP_BYTES / 1_000_000} MB gzip-compressed` : null].filter(Boolean).join(' and ');
+  return `results.sarif holds ${(t.reported - left).toLocaleString('en-US')} of ${t.reported.toLocaleString('en-US')} failing and error findings, the most severe: ${left.toLocaleString('en-US')} lower-severity results (${describeLeftOut(t)}) were left out to stay within GitHub's limit of ${why}. Every finding is in findings.json and report.html.`;
+}
+
+const render = (log: Log): string => `${JSON.stringify(log, null, 1)}\n`;
+
+function gzipBytes(text: string, limit: number): number {
+  // A file under the limit before compression is under it after.
+  return Buffer.byteLength(text) <= limit ? Buffer.byteLength(text) : gzipSync(text).length;
+}
+
+/** Without the per-result copy of the rule's remediation (it stays in the rule's help). */
+function slim(r: Result): Result {
+  const { remediation: _r, remediationCli: _c, ...properties } = r.properties ?? {};
+  return { ...r, properties };
+}
+
+interface Fitted { log: Log; text: string; truncation: SarifTruncation }
+
+/** The results that may go into the run, most severe first (stable: the audit's order within a severity), so a cut takes the least severe. */
+function ranked(reported: readonly Finding[], ruleIndex: ReadonlyMap<string, number>): Finding[] {
+  const rank = (s: Severity) => SEVERITIES.indexOf(s);
+  return reported.filter((f) => ruleIndex.has(f.ruleId)).map((f, i) => ({ f, i })).sort((a, b) => rank(a.f.severity) - rank(b.f.severity) || a.i - b.i).map((x) => x.f);
+}
+
+function countBySeverity(findings: readonly Finding[]): Partial<Record<Severity, number>> {
+  const out: Partial<Record<Severity, number>> = {};
+  for (const f of findings) out[f.severity] = (out[f.severity] ?? 0) + 1;
+  return out;
+}
+
+/** Builds the log and fits it to GitHub's limits; see the file comment. */
+export function fitSarif(input: ReportInput, limits: SarifLimits = GITHUB_LIMITS): Fitted {
   const { result: audit, rules } = input;
   const reported = audit.findings.filter((f) => f.status === 'fail' || f.status === 'error');
   const severityOf = new Map(audit.findings.map((f) => [f.ruleId, f.severity]));
-  const usedRules = rules.filter((r) => reported.some((f) => f.ruleId === r.id) || severityOf.has(r.id));
+  const reportedRules = new Set(reported.map((f) => f.ruleId));
+  const usedRules = rules.filter((r) => reportedRules.has(r.id) || severityOf.has(r.id));
   const index = new Map(usedRules.map((r, i) => [r.id, i]));
   const locate = input.options.locate ?? (() => null);
   const origin: EvidenceOrigin = input.options.locate ? 'template' : 'aws';
   // The remediation that fits the resource (an IAM certificate is not told to use ACM's import command).
   const ruleFor = fittedRules(rules, input.facts);
   const fixFor = (f: Finding): Remediation | null => ruleFor(f)?.remediation ?? null;
-  let results = reported.filter((f) => index.has(f.ruleId)).map((f) => result(f, index.get(f.ruleId)!, locate(f), origin, fixFor(f)));
-  let truncated = 0;
-  if (results.length > SARIF_MAX_RESULTS) {
-    truncated = results.length - SARIF_MAX_RESULTS;
-    results = results.slice(0, SARIF_MAX_RESULTS); // findings are already sorted most severe first
-  }
-  const notes = notifications(audit.complete, truncated, audit.verdict, audit.warnings ?? []);
-  return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [{
-      tool: {
-        driver: {
-          name: 'elb-tls-audit',
-          semanticVersion: audit.tool.version,
-          informationUri: 'https://github.com/elb-tls-audit/elb-tls-audit',
-          rules: usedRules.map((r) => reportingDescriptor(r, severityOf.get(r.id) ?? r.severity)),
-        },
-      },
-      automationDetails: { id: `${input.options.sarifCategory.replace(/\/+$/, '')}/` },
-      columnKind: 'unicodeCodePoints',
-      results,
-      invocations: [{
-        executionSuccessful: audit.complete,
-        ...(notes.length > 0 ? { toolExecutionNotifications: notes } : {}),
-      }],
-      properties: { profile: audit.profile, complete: audit.complete, asOf: audit.asOf, ...(truncated > 0 ? { truncatedResults: truncated } : {}) },
-    }],
+  const kept = ranked(reported, index);
+  const truncation: SarifTruncation = { reported: kept.length, leftOutForCount: 0, leftOutForSize: 0, leftOutBySeverity: {}, slimmed: false };
+  const byCount = Math.min(kept.length, limits.maxResults);
+  truncation.leftOutForCount = kept.length - byCount;
+  let count = byCount;
+  const keep = (n: number) => {
+    count = n;
+    truncation.leftOutForSize = byCount - n;
+    truncation.leftOutBySeverity = countBySeverity(kept.slice(n));
   };
+  keep(byCount);
+  let results = kept.slice(0, count).map((f) => result(f, index.get(f.ruleId)!, locate(f), origin, fixFor(f)));
+  const build = (): Log => {
+    const notes = notifications(audit.complete, truncation, limits, audit.verdict, audit.warnings ?? []);
+    const left = truncation.leftOutForCount + truncation.leftOutForSize;
+    return {
+      $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+      version: '2.1.0',
+      runs: [{
+        tool: {
+          driver: {
+            name: 'elb-tls-audit',
+            semanticVersion: audit.tool.version,
+            informationUri: 'https://github.com/elb-tls-audit/elb-tls-audit',
+            rules: usedRules.map((r) => reportingDescriptor(r, severityOf.get(r.id) ?? r.severity)),
+          },
+        },
+        automationDetails: { id: `${input.options.sarifCategory.replace(/\/+$/, '')}/` },
+        columnKind: 'unicodeCodePoints',
+        results: results.slice(0, count),
+        invocations: [{
+          executionSuccessful: audit.complete,
+          ...(notes.length > 0 ? { toolExecutionNotifications: notes } : {}),
+        }],
+        properties: {
+          profile: audit.profile, complete: audit.complete, asOf: audit.asOf,
+          ...(left > 0 ? { truncatedResults: left, truncatedForResultLimit: truncation.leftOutForCount, truncatedForSizeLimit: truncation.leftOutForSize,
+            truncatedBySeverity: truncation.leftOutBySeverity, reportedResults: truncation.reported } : {}),
+          ...(truncation.slimmed ? { resultsWithoutRemediationCopy: true } : {}),
+        },
+      }],
+    };
+  };
+  let log = build();
+  let text = render(log);
+  let size = gzipBytes(text, limits.maxGzipBytes);
+  if (size > limits.maxGzipBytes) {
+    truncation.slimmed = true;
+    results = results.map(slim);
+    log = build();
+    text = render(log);
+    size = gzipBytes(text, limits.maxGzipBytes);
+  }
+  while (size > limits.maxGzipBytes && count > 0) {
+    // Shrink in proportion to the overshoot (a little more, so it usually takes one step).
+    keep(Math.max(0, Math.min(count - 1, Math.floor(count * (limits.maxGzipBytes / size) * 0.97))));
+    log = build();
+    text = render(log);
+    size = gzipBytes(text, limits.maxGzipBytes);
+  }
+  return { log, text, truncation };
+}
+
+const fitted = new WeakMap<ReportInput, { findings: readonly Finding[]; fit: Fitted }>();
+
+/** fitSarif with GitHub's limits, once per report input (results.sarif and summary.md share it). */
+export function sarifFor(input: ReportInput): Fitted {
+  const had = fitted.get(input);
+  if (had && had.findings === input.result.findings) return had.fit;
+  const fit = fitSarif(input);
+  fitted.set(input, { findings: input.result.findings, fit });
+  return fit;
+}
+
+/**
+ * What results.sarif leaves out: exact when it was rendered for this input (writeReports renders SARIF
+ * before summary.md), else the count limit alone, which needs no rendering (summary.md on its own).
+ */
+export function sarifTruncationOf(input: ReportInput): SarifTruncation {
+  const had = fitted.get(input);
+  if (had && had.findings === input.result.findings) return had.fit.truncation;
+  const ruleIds = new Map(input.rules.map((r, i) => [r.id, i]));
+  const kept = ranked(input.result.findings.filter((f) => f.status === 'fail' || f.status === 'error'), ruleIds);
+  return { reported: kept.length, leftOutForCount: Math.max(0, kept.length - SARIF_MAX_RESULTS), leftOutForSize: 0,
+    leftOutBySeverity: countBySeverity(kept.slice(SARIF_MAX_RESULTS)), slimmed: false };
+}
+
+/** Builds the SARIF log object (exported for tests and the bench). */
+export function buildSarif(input: ReportInput, limits: SarifLimits = GITHUB_LIMITS): Log {
+  return fitSarif(input, limits).log;
 }
 
 export const sarifReporter: Reporter = {
   format: 'sarif',
   fileName: 'results.sarif',
-  render: (input) => `${JSON.stringify(buildSarif(input), null, 1)}\n`,
+  render: (input) => sarifFor(input).text,
 };

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { htmlReporter } from '../../src/report/html.ts';
 import { escapeHtml, jsonForScript } from '../../src/report/html/escape.ts';
+import { buildReportData } from '../../src/report/html/model.ts';
 import { buildReportFixture, XSS_SUBJECT, XSS_TAG } from '../fixtures/report/demo-input.ts';
 
 const page = htmlReporter.render(buildReportFixture());
@@ -29,9 +30,27 @@ describe('htmlReporter', () => {
 
   it('keeps hostile strings as data the page can show as text', () => {
     const island = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(page)?.[1] ?? '';
-    const data = JSON.parse(island) as { loadBalancers: { c: string[]; r: unknown[][] } };
-    const tags = data.loadBalancers.r[0]?.[data.loadBalancers.c.indexOf('tags')];
+    const data = JSON.parse(island) as { v: number; loadBalancers: { c: string[]; v: unknown[] } };
+    expect(data.v).toBe(2);
+    // a packed table: one list per field (or a dictionary and an index per row when values repeat)
+    const column = data.loadBalancers.v[data.loadBalancers.c.indexOf('tags')] as unknown[][] | { d: unknown[][]; i: number[] };
+    const tags = Array.isArray(column) ? column[0] : column.d[column.i[0]!];
     expect(tags).toContainEqual(['owner', XSS_TAG]);
+  });
+
+  it('interns equal probe views once and never merges two that differ only in where a string splits', () => {
+    const input = buildReportFixture();
+    const [a, b] = input.snapshot.observations;
+    const same = { host: 'h.example', port: 443, sni: null, connectedTo: null };
+    const cert = a!.certificates[0]!;
+    a!.target = { ...same };
+    b!.target = { ...same };
+    // the same two strings with the NUL on either side of the boundary between subject and issuer
+    a!.certificates = [{ ...cert, chain: [{ ...cert.chain[0]!, subject: 'CN=a\u0000b', issuer: 'CN=c' }] }];
+    b!.certificates = [{ ...cert, chain: [{ ...cert.chain[0]!, subject: 'CN=a', issuer: 'b\u0000CN=c' }] }];
+    expect(buildReportData(input).served.r).toHaveLength(2);
+    b!.certificates = a!.certificates;
+    expect(buildReportData(input).served.r).toHaveLength(1);
   });
 
   it('escapes markup and script-breaking sequences', () => {

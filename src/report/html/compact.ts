@@ -29,8 +29,8 @@ export const LITERAL_MARK = '\u0003';
 export function templateMessage(message: string, resourceName: string, lbName: string | null): string {
   if (message.includes(RESOURCE_NAME_MARK) || message.includes(LB_NAME_MARK) || message.startsWith(LITERAL_MARK)) return LITERAL_MARK + message;
   let out = message;
-  if (resourceName.length >= 3) out = out.split(resourceName).join(RESOURCE_NAME_MARK);
-  if (lbName !== null && lbName.length >= 3 && lbName !== resourceName) out = out.split(lbName).join(LB_NAME_MARK);
+  if (resourceName.length >= 3 && out.includes(resourceName)) out = out.replaceAll(resourceName, RESOURCE_NAME_MARK);
+  if (lbName !== null && lbName.length >= 3 && lbName !== resourceName && out.includes(lbName)) out = out.replaceAll(lbName, LB_NAME_MARK);
   return out;
 }
 

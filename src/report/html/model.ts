@@ -1,7 +1,8 @@
 /**
- * The data island of the HTML report: a compact, interned view of the audit that the page's script
- * renders on demand. Rows are arrays, repeated strings and objects are stored once, so a 10,000
- * load-balancer estate stays a few megabytes. It reshapes what the audit produced; it judges nothing.
+ * The data of the HTML report: a compact, interned view of the audit that the page's script renders on
+ * demand. Rows are arrays, repeated strings and objects are stored once; island.ts packs this view
+ * column by column (and compresses it when large) for the page. It reshapes what the audit produced;
+ * it judges nothing.
  */
 import type { ReportInput } from '../reporter.ts';
 import type { Finding, FindingStatus } from '../../model/finding.ts';
@@ -93,6 +94,27 @@ class Interner<T> {
   }
 }
 
+/** A text part of an interning key: its length, then itself. */
+function p(s: string): string {
+  return `${s.length}:${s}`;
+}
+
+/**
+ * A key for objects that are usually shared (a rule's controls): the same object is stringified once,
+ * an equal copy still gets the same key.
+ */
+function identityKey<T extends object>(): (value: T) => string {
+  const seen = new WeakMap<T, string>();
+  return (value) => {
+    let key = seen.get(value);
+    if (key === undefined) {
+      key = JSON.stringify(value);
+      seen.set(value, key);
+    }
+    return key;
+  };
+}
+
 /** Build the data island for one report. */
 export function buildReportData(input: ReportInput): ReportData {
   const { result, snapshot, facts, rules } = input;
@@ -101,10 +123,30 @@ export function buildReportData(input: ReportInput): ReportData {
   const regions = new Interner<string>(String);
   const lbTypes = new Interner<string>(String);
   const messages = new Interner<string>(String);
-  const details = new Interner<DetailView>();
+  // Keys built from the parts (no JSON.stringify per finding): a 50,000-LB estate has 600,000 findings.
+  // Every text part is length-prefixed (`p`), so no AWS string, whatever it holds, can make two keys meet.
+  const controlsKey = identityKey<Record<string, string[]>>();
+  const details = new Interner<DetailView>((d) => {
+    let key = `${d.fix};${p(controlsKey(d.controls))}`;
+    if (d.waiver !== null) key += `w${p(d.waiver.pattern)}${p(d.waiver.reason)}${p(d.waiver.expires)}${d.waiver.expired ? 1 : 0}`;
+    for (const e of d.evidence) key += `e${p(e[0])}${p(e[1])}${p(e[2])}${p(e[3])}${e[4] ? 1 : 0}`;
+    return key;
+  });
   const policies = new Interner<PolicyView>();
-  const served = new Interner<ServedView>();
-  const matrices = new Interner<MatrixView>();
+  const served = new Interner<ServedView>((v) => {
+    let key = `${p(v.status)}${v.reason === null ? 'n' : `s${p(v.reason)}`}${p(v.host)}${v.port};`;
+    for (const c of v.chains) {
+      key += `c${c.sni === null ? 'n' : `s${p(c.sni)}`}${c.chain.length};`;
+      for (const x of c.chain) key += `${p(x.subject)}${p(x.issuer)}`;
+    }
+    return key;
+  });
+  const matrices = new Interner<MatrixView>((m) => {
+    const bits = (b: boolean[] | null) => (b === null ? 'n;' : `${b.map((x) => (x ? '1' : '0')).join('')};`);
+    let key = `${p(m.protocols.join(','))}${bits(m.configuredProtocols)}${bits(m.servedProtocols)}`;
+    for (const r of m.rows) key += `${p(r[0])}${p(r[1].join(','))}${bits(r[2])}${bits(r[3])}`;
+    return key;
+  });
   const arnPrefixes = new Interner<string>(String);
   const listenerViews: ListenerView[] = [];
   const categories = new Interner<string>(String);
@@ -224,6 +266,27 @@ export function buildReportData(input: ReportInput): ReportData {
     counts.set(lb, c);
   }
 
+  // Listeners share their resolved policy object; one without a probe has the policy's matrix.
+  const policyIndexes = new Map<ResolvedPolicy, number>();
+  const policyIndex = (p: ResolvedPolicy): number => {
+    let i = policyIndexes.get(p);
+    if (i === undefined) {
+      i = policies.add(policyView(p));
+      policyIndexes.set(p, i);
+    }
+    return i;
+  };
+  const unprobedMatrix = new Map<ResolvedPolicy | null, number>();
+  const matrixFor = (p: ResolvedPolicy | null, endpoint: EndpointFacts | null): number => {
+    if (endpoint !== null) return matrixIndex(matrices, buildMatrix(p, endpoint));
+    let i = unprobedMatrix.get(p);
+    if (i === undefined) {
+      i = matrixIndex(matrices, buildMatrix(p, null));
+      unprobedMatrix.set(p, i);
+    }
+    return i;
+  };
+
   const listenersByLb = new Map<string, ListenerFacts[]>();
   for (const l of facts.listener) {
     if (l.loadBalancerArn === null) continue;
@@ -238,9 +301,9 @@ export function buildReportData(input: ReportInput): ReportData {
       port: l.port, protocol: l.protocol,
       backend: l.backend.protocol === null ? null : `${l.backend.protocol}:${l.backend.port ?? '?'}`,
       backendEncrypted: l.backend.encrypted, redirects: l.redirectsToHttps, cleartext: l.acceptsCleartext,
-      policy: l.policy === null ? -1 : policies.add(policyView(l.policy)),
+      policy: l.policy === null ? -1 : policyIndex(l.policy),
       served: (observationsByListener.get(l.arn) ?? []).map((o) => served.add(servedView(o))),
-      matrix: matrixIndex(matrices, buildMatrix(l.policy, endpointFor(l.arn))),
+      matrix: matrixFor(l.policy, endpointFor(l.arn)),
       certs: l.certificateArns.map((arn) => certIndex.get(arn)).filter((x): x is number => x !== undefined),
       mtls: l.mtls?.mode ?? null,
     }));

@@ -5,12 +5,17 @@ import { reportStyles } from '../../../reports/templates/styles.ts';
 import { clientCore } from '../../../reports/templates/client-core.ts';
 import { clientDetail } from '../../../reports/templates/client-detail.ts';
 import { clientLoadBalancers } from '../../../reports/templates/client-lb.ts';
-import { html, jsonForScript, type TrustedHtml } from './escape.ts';
+import { clientLoad } from '../../../reports/templates/client-load.ts';
+import { html, type TrustedHtml } from './escape.ts';
+import { dataIsland } from './island.ts';
 import { buildReportData } from './model.ts';
 import { renderCompleteness, renderHeader, renderSummary, renderWaivers } from './overview.ts';
 import { renderTrend } from './trend.ts';
 
-const SCRIPT = `(function () {${clientCore}${clientDetail}${clientLoadBalancers}})();`;
+const SCRIPT = `(function () {
+'use strict';
+function start(D, BIN, BINOFF) {${clientCore}${clientDetail}${clientLoadBalancers}}
+${clientLoad}})();`;
 // The page may run only its own script (pinned by hash) and may fetch nothing: a hostile string that
 // slipped past escaping could still not run or call home.
 const SCRIPT_HASH = createHash('sha256').update(SCRIPT).digest('base64');
@@ -41,7 +46,7 @@ The same findings are in <code>findings.json</code>; code-scanning results are i
 <title>${html`${title}`}</title>
 <style>${reportStyles}</style></head>
 <body>${body}
-<script type="application/json" id="report-data">${jsonForScript(data)}</script>
+${dataIsland(data)}
 <script>${SCRIPT}</script>
 </body></html>
 `;
