@@ -4,8 +4,8 @@ import { SUBJECT_KINDS } from '../model/facts.ts';
 import type { Finding, FindingStatus } from '../model/finding.ts';
 import { SEVERITIES } from '../model/rule.ts';
 import type { Snapshot } from '../model/snapshot.ts';
-import { SubjectEvaluator } from './engine.ts';
-import { renderMessage } from './messages.ts';
+import { SubjectEvaluator, type RuleOutcome } from './engine.ts';
+import { compileMessage, MessageMemo, type CompiledMessage } from './messages.ts';
 import type { ProfiledRule } from './profiles.ts';
 import { collectionFindings, emptyEstateFindings, GAP_CATEGORIES } from './system-rules.ts';
 import { applyWaivers, type Waiver } from './waivers.ts';
@@ -67,41 +67,78 @@ export interface EvaluatedFindings {
   notApplicable: number;
 }
 
+/** What every subject with the same outcomes gets: the findings to write (all but the message text and resource) and the not-applicable count. */
+interface Plan {
+  notApplicable: number;
+  items: {
+    rule: ProfiledRule['rule'];
+    severity: ProfiledRule['severity'];
+    status: Exclude<FindingStatus, 'not_applicable' | 'waived'>;
+    messageId: string | null;
+    evidence: Finding['evidence'];
+    /** The message, or its template when it reads the subject. */
+    message: string | CompiledMessage;
+  }[];
+}
+
+// Keyed by an evaluator's cached outcome list (never changed once built, and owned by that evaluator and its rules).
+const plans = new WeakMap<readonly RuleOutcome[], Plan>();
+
+function planOf(outcomes: readonly RuleOutcome[], profiled: readonly ProfiledRule[]): Plan {
+  let plan = plans.get(outcomes);
+  if (plan) return plan;
+  plan = { notApplicable: 0, items: [] };
+  profiled.forEach(({ rule, params, severity }, i) => {
+    const outcome = outcomes[i]!;
+    if (outcome.status === 'not_applicable') {
+      plan!.notApplicable++;
+      return;
+    }
+    // "Could not see" is never a verdict: a failing visibility rule is an error, which marks the run incomplete.
+    const visibility = GAP_CATEGORIES.has(rule.category);
+    const status = outcome.status === 'fail' && visibility ? 'error' : outcome.status;
+    let message: string | CompiledMessage;
+    if (status === 'fail' || (status === 'error' && visibility)) message = compileMessage(rule.messages[outcome.messageId ?? ''] ?? rule.title, params);
+    else if (status === 'error') message = `Not judged (check: ${rule.title}): ${outcome.reason ?? "unknown error"}`;
+    else message = compileMessage(rule.passMessage, params);
+    if (typeof message !== 'string' && message.constant !== null) message = message.constant;
+    plan!.items.push({ rule, severity, status, messageId: outcome.messageId, evidence: outcome.evidence, message });
+  });
+  plans.set(outcomes, plan);
+  return plan;
+}
+
 /** Judges every subject with every selected rule of its kind. */
 export async function evaluateFacts(facts: FactsBySubject, options: EvaluateOptions, evaluators = buildEvaluators(options.rules)): Promise<EvaluatedFindings> {
   const findings: Finding[] = [];
   let notApplicable = 0;
+  const memo = new MessageMemo();
   for (const kind of SUBJECT_KINDS) {
     const evaluator = evaluators.get(kind)!;
     const profiled = evaluator.compiledRules;
     if (profiled.length === 0) continue;
+    evaluator.newRun();
     for (const subject of facts[kind] as SubjectIdentity[]) {
-      const outcomes = await evaluator.evaluate(subject);
+      // Most subjects read what one before them read: no promise, no engine, one look-up.
+      const cached = evaluator.cachedOutcomes(subject);
+      const plan = planOf(cached.outcomes ?? await evaluator.outcomesOf(subject, cached.key), profiled);
+      notApplicable += plan.notApplicable;
+      if (plan.items.length === 0) continue;
       // Shared by every finding of this subject: built and hashed once.
       const resource = {
         arn: subject.arn, kind, name: subject.name, region: subject.region, account: subject.account,
         loadBalancerArn: subject.loadBalancerArn, loadBalancerType: subject.loadBalancerType,
       };
       const state = resourceState(resource);
-      profiled.forEach(({ rule, params, severity }) => {
-        let outcome = outcomes.get(rule.id)!;
-        if (outcome.status === 'not_applicable') {
-          notApplicable++;
-          return;
-        }
-        // "Could not see" is never a verdict: a failing visibility rule is an error, which marks the run incomplete.
-        const visibility = GAP_CATEGORIES.has(rule.category);
-        if (outcome.status === 'fail' && visibility) outcome = { ...outcome, status: 'error', reason: null };
-        let message: string;
-        if (outcome.status === 'fail' || (outcome.status === 'error' && visibility)) message = renderMessage(rule.messages[outcome.messageId ?? ''] ?? rule.title, subject, params);
-        else if (outcome.status === 'error') message = `Not judged (check: ${rule.title}): ${outcome.reason ?? "unknown error"}`;
-        else message = renderMessage(rule.passMessage, subject, params);
+      for (const item of plan.items) {
+        const { rule } = item;
         findings.push({
-          ruleId: rule.id, category: rule.category, severity, status: outcome.status, resource, message,
-          messageId: outcome.messageId, evidence: outcome.evidence, controls: rule.controls,
+          ruleId: rule.id, category: rule.category, severity: item.severity, status: item.status, resource,
+          message: typeof item.message === 'string' ? item.message : item.message.render(subject, memo),
+          messageId: item.messageId, evidence: item.evidence, controls: rule.controls,
           fingerprint: finish(state, rule.id), waiver: null,
         });
-      });
+      }
     }
   }
   return { findings, notApplicable };
