@@ -16,21 +16,38 @@ export interface EvaluateOptions {
   asOf: string;
 }
 
-/** FNV-1a over two 32-bit lanes, continued from a previous state. */
-function fnv(text: string, state: readonly [number, number]): [number, number] {
-  let [h1, h2] = state;
+/** FNV-1a over two 32-bit lanes, continued from a previous state (s1, s2); the new state goes to LANES. */
+const LANES = new Int32Array(2);
+function fnvInto(text: string, s1: number, s2: number): void {
+  let h1 = s1;
+  let h2 = s2;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     h1 = Math.imul(h1 ^ c, 0x01000193);
     h2 = Math.imul(h2 ^ c, 0x01000193) ^ (h1 >>> 15);
   }
-  return [h1, h2];
+  LANES[0] = h1;
+  LANES[1] = h2;
 }
-const FNV_SEED: readonly [number, number] = [0x811c9dc5, 0xcbf29ce4];
-const resourceState = (r: { account: string; region: string; arn: string }) => fnv(`${r.account}|${r.region}|${r.arn}|`, FNV_SEED);
-const finish = (state: readonly [number, number], ruleId: string) => {
-  const [h1, h2] = fnv(ruleId, state);
-  return `${(h1 >>> 0).toString(16).padStart(8, '0')}${(h2 >>> 0).toString(16).padStart(8, '0')}:1`;
+const FNV_SEED: readonly [number, number] = [0x811c9dc5 | 0, 0xcbf29ce4 | 0];
+const resourceState = (r: { account: string; region: string; arn: string }): [number, number] => {
+  fnvInto(`${r.account}|${r.region}|${r.arn}|`, FNV_SEED[0], FNV_SEED[1]);
+  return [LANES[0]!, LANES[1]!];
+};
+const HEX = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+const COLON = ':'.charCodeAt(0);
+const ONE = '1'.charCodeAt(0);
+/** The fingerprint text: both lanes as 8 lower-case hex digits each, then ":1" (one string, no intermediate ones: it runs per finding). */
+const finish = (state: readonly [number, number], ruleId: string): string => {
+  fnvInto(ruleId, state[0], state[1]);
+  const h1 = LANES[0]!;
+  const h2 = LANES[1]!;
+  return String.fromCharCode(
+    HEX[(h1 >>> 28) & 15]!, HEX[(h1 >>> 24) & 15]!, HEX[(h1 >>> 20) & 15]!, HEX[(h1 >>> 16) & 15]!,
+    HEX[(h1 >>> 12) & 15]!, HEX[(h1 >>> 8) & 15]!, HEX[(h1 >>> 4) & 15]!, HEX[h1 & 15]!,
+    HEX[(h2 >>> 28) & 15]!, HEX[(h2 >>> 24) & 15]!, HEX[(h2 >>> 20) & 15]!, HEX[(h2 >>> 16) & 15]!,
+    HEX[(h2 >>> 12) & 15]!, HEX[(h2 >>> 8) & 15]!, HEX[(h2 >>> 4) & 15]!, HEX[h2 & 15]!, COLON, ONE,
+  );
 };
 
 /**
