@@ -37,8 +37,10 @@ const elbv2ByName = new Map<string, Elbv2Predefined>((elbv2Data.policies as Elbv
 export interface PolicyCatalogue {
   classicPredefined: Map<string, ClassicPolicy>;
   elbv2ByRegion: Map<string, Map<string, { protocols: string[]; ciphers: string[] }>>;
-  /** Resolved predefined policies by region and name (ELBv2) or name and referencing policy (Classic). */
+  /** Resolved predefined Classic policies by name and referencing policy. */
   resolved: Map<string, ResolvedPolicy | null>;
+  /** Resolved ELBv2 policies by region and name. */
+  elbv2Resolved: Map<string, Map<string | null, ResolvedPolicy>>;
   /** Resolved custom Classic policies, by the policy record and the source it was resolved as. */
   custom: WeakMap<ClassicPolicy, Map<string, ResolvedPolicy>>;
 }
@@ -55,6 +57,7 @@ export function buildPolicyCatalogue(snapshot: Snapshot): PolicyCatalogue {
     classicPredefined: new Map(snapshot.classicPredefinedPolicies.map((p) => [p.name, p])),
     elbv2ByRegion,
     resolved: new Map(),
+    elbv2Resolved: new Map(),
     custom: new WeakMap(),
   };
 }
@@ -192,11 +195,12 @@ export function resolveClassicPolicy(lb: LoadBalancer, listener: Listener, catal
 
 /** The effective policy of an ALB HTTPS or NLB TLS listener. */
 export function resolveElbv2Policy(region: string, sslPolicy: string | null, catalogue: PolicyCatalogue): ResolvedPolicy {
-  const key = `elbv2\u0000${region}\u0000${sslPolicy ?? ''}\u0000${sslPolicy === null ? 0 : 1}`;
-  let resolved = catalogue.resolved.get(key);
+  let byName = catalogue.elbv2Resolved.get(region);
+  if (!byName) catalogue.elbv2Resolved.set(region, (byName = new Map()));
+  let resolved = byName.get(sslPolicy);
   if (!resolved) {
     resolved = resolveElbv2(region, sslPolicy, catalogue);
-    catalogue.resolved.set(key, resolved);
+    byName.set(sslPolicy, resolved);
   }
   return resolved;
 }

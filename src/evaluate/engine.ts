@@ -23,6 +23,14 @@ interface FactRef {
   fact: string;
   path: string | null;
   segments: readonly string[] | null;
+  /** The `unknown` map keys that cover this read: the fact, then each longer prefix of its path (unknownEntry). */
+  unknownKeys: readonly string[];
+}
+
+function unknownKeysOf(fact: string, path: string | null): string[] {
+  const keys = [fact];
+  if (path !== null) for (const segment of path.split('.')) keys.push(`${keys[keys.length - 1]}.${segment}`);
+  return keys;
 }
 
 const APPLIES = '\u0000applies';
@@ -49,7 +57,7 @@ function collectRefs(node: unknown, into: Map<string, FactRef>): void {
   if (typeof obj.fact === 'string') {
     const path = typeof obj.path === 'string' ? obj.path : null;
     const key = `${obj.fact}|${path ?? ''}`;
-    if (!into.has(key)) into.set(key, { fact: obj.fact, path, segments: path === null ? null : pathSegments(path) });
+    if (!into.has(key)) into.set(key, { fact: obj.fact, path, segments: path === null ? null : pathSegments(path), unknownKeys: unknownKeysOf(obj.fact, path) });
   }
   for (const v of Object.values(obj)) collectRefs(v, into);
 }
@@ -189,7 +197,9 @@ class ValueIds {
   private readonly numbers = new Map<number, number>();
   private readonly objects = new Map<string, number>();
   private readonly unknowns = new Map<string, number>();
-  private readonly topLevel = new Map<string, number>();
+  private readonly topLevel = new Map<unknown, number>();
+  /** Lists of primitives by their elements' ids, one trie level per element (no JSON per listener for its certificate ARNs). */
+  private readonly lists: ListNode = { id: -1, next: new Map() };
   private readonly others = new Map<unknown, number>();
   private memo = new WeakMap<object, number>();
   readonly absentFact = this.next++;
@@ -197,7 +207,7 @@ class ValueIds {
   readonly noParseError = this.next++;
 
   get size(): number {
-    return this.strings.size + this.numbers.size + this.objects.size + this.unknowns.size + this.topLevel.size + this.others.size;
+    return this.next;
   }
 
   /** Starts a run: objects seen before may have changed. */
@@ -215,15 +225,37 @@ class ValueIds {
     if (typeof value === 'string') return this.intern(this.strings, value);
     if (typeof value === 'number') return this.intern(this.numbers, value);
     if (value !== null && typeof value === 'object') {
+      // A short list (a listener's certificate ARNs) is its own: walking the trie costs less than remembering it.
+      if (Array.isArray(value) && value.length <= 8) {
+        const id = this.listOf(value);
+        if (id !== undefined) return id;
+      }
       let id = this.memo.get(value);
       if (id === undefined) {
-        id = this.intern(this.objects, JSON.stringify(value));
+        id = (Array.isArray(value) ? this.listOf(value) : undefined) ?? this.intern(this.objects, JSON.stringify(value));
         this.memo.set(value, id);
       }
       return id;
     }
     // booleans, null, undefined (a fact whose value is undefined), and anything else by identity
     return this.intern(this.others, value);
+  }
+
+  /** The id of a list of strings, numbers and booleans, by its elements; undefined for any other list (it keys by JSON). */
+  private listOf(list: readonly unknown[]): number | undefined {
+    for (let i = 0; i < list.length; i++) {
+      const t = typeof list[i];
+      if (t !== 'string' && t !== 'number' && t !== 'boolean') return undefined;
+    }
+    let node = this.lists;
+    for (let i = 0; i < list.length; i++) {
+      const element = this.of(list[i]);
+      let child = node.next.get(element);
+      if (!child) node.next.set(element, (child = { id: -1, next: new Map() }));
+      node = child;
+    }
+    if (node.id === -1) node.id = this.next++;
+    return node.id;
   }
 
   /** A fact not observed: outcomes (and their reasons) depend on the entry's status and reason. */
@@ -233,8 +265,18 @@ class ValueIds {
 
   /** A path read on a top-level value that is not an object: json-rules-engine hands the value itself to the operator. */
   notAnObject(value: unknown): number {
-    return this.intern(this.topLevel, typeof value === 'string' ? `s${value}` : `${typeof value}:${String(value)}`);
+    return this.intern(this.topLevel, value);
   }
+}
+
+interface ListNode {
+  id: number;
+  next: Map<number, ListNode>;
+}
+
+interface KindEntry {
+  read: readonly number[];
+  outcomes: readonly RuleOutcome[];
 }
 
 /** Judges every facts object of one subject kind against that kind's rules. */
@@ -243,7 +285,9 @@ export class SubjectEvaluator {
   private readonly rules: CompiledRule[];
   private readonly refs: FactRef[];
   private ids = new ValueIds();
-  private readonly cache = new Map<string, RuleOutcome[]>();
+  /** Kind-level outcomes by a hash of the read value ids (entries compare the ids themselves). */
+  private readonly cache = new Map<number, KindEntry[]>();
+  private entries = 0;
   private readonly readIds: number[];
   /** How many times json-rules-engine ran one rule (for the bench). */
   engineRuns = 0;
@@ -282,8 +326,9 @@ export class SubjectEvaluator {
 
   /** Starts a run over a fresh set of facts; bounds what a long-lived evaluator (a warm Lambda) keeps. */
   newRun(): void {
-    if (this.ids.size > 500_000 || this.cache.size > 100_000) {
+    if (this.ids.size > 500_000 || this.entries > 100_000) {
       this.cache.clear();
+      this.entries = 0;
       for (const r of this.rules) r.cache.clear();
       this.ids = new ValueIds();
     }
@@ -300,10 +345,14 @@ export class SubjectEvaluator {
     for (let i = 0; i < this.refs.length; i++) {
       const ref = this.refs[i]!;
       // An unobserved fact keys by its status and reason: the outcome (and its message) depends on both.
-      const entry = unknown === undefined ? undefined : unknownEntry(unknown, ref.fact, ref.path);
-      if (entry) {
-        out[i] = ids.unknown(entry);
-        continue;
+      if (unknown !== undefined) {
+        // unknownEntry, over keys built once
+        let entry: UnknownFacts[string] | undefined;
+        for (let k = 0; k < ref.unknownKeys.length && !entry; k++) entry = unknown[ref.unknownKeys[k]!];
+        if (entry) {
+          out[i] = ids.unknown(entry);
+          continue;
+        }
       }
       if (!(ref.fact in facts)) {
         out[i] = ids.absentFact;
@@ -387,30 +436,47 @@ export class SubjectEvaluator {
     }));
   }
 
-  private keyOf(facts: Record<string, unknown>): { key: string; read: number[] } {
-    const read = this.readValues(facts);
-    return { key: read.join(','), read };
+  /** The hash of the last read looked up. */
+  private lastHash = 0;
+
+  /** The kind-level entry whose read values equal `read`, if any (its hash is left in lastHash). */
+  private lookup(read: readonly number[]): KindEntry | undefined {
+    let hash = 0x811c9dc5 | 0;
+    for (let i = 0; i < read.length; i++) hash = Math.imul(hash ^ read[i]!, 0x01000193);
+    this.lastHash = hash;
+    const bucket = this.cache.get(hash);
+    if (bucket === undefined) return undefined;
+    for (let b = 0; b < bucket.length; b++) {
+      const entry = bucket[b]!;
+      let same = true;
+      for (let i = 0; i < read.length && same; i++) same = entry.read[i] === read[i];
+      if (same) return entry;
+    }
+    return undefined;
   }
 
   /**
    * Outcomes of every rule of this kind, in the order of compiledRules, when a subject reading the same
    * values was judged before; null when it must go through the engine (outcomesOf).
    */
-  cachedOutcomes(facts: object): { outcomes: readonly RuleOutcome[] | null; key: string } {
-    const { key } = this.keyOf(facts as Record<string, unknown>);
-    return { outcomes: this.cache.get(key) ?? null, key };
+  cachedOutcomes(facts: object): readonly RuleOutcome[] | null {
+    return this.lookup(this.readValues(facts as Record<string, unknown>))?.outcomes ?? null;
   }
 
   /** Outcomes of every rule of this kind, in the order of compiledRules. */
-  async outcomesOf(facts: object, key?: string): Promise<readonly RuleOutcome[]> {
+  async outcomesOf(facts: object): Promise<readonly RuleOutcome[]> {
     const record = facts as Record<string, unknown>;
-    const read = this.readValues(record);
-    const fullKey = key ?? read.join(',');
-    let outcomes = this.cache.get(fullKey);
-    if (!outcomes) {
-      outcomes = await this.runAll(record, [...read]);
-      this.cache.set(fullKey, outcomes);
-    }
+    const read = [...this.readValues(record)];
+    const entry = this.lookup(read);
+    if (entry) return entry.outcomes;
+    const outcomes = await this.runAll(record, read);
+    // Another subject with the same reads may have finished first while this one waited for the engine.
+    const again = this.lookup(read);
+    if (again) return again.outcomes;
+    let bucket = this.cache.get(this.lastHash);
+    if (!bucket) this.cache.set(this.lastHash, (bucket = []));
+    bucket.push({ read, outcomes });
+    this.entries++;
     return outcomes;
   }
 

@@ -137,8 +137,7 @@ export async function evaluateFacts(facts: FactsBySubject, options: EvaluateOpti
     evaluator.newRun();
     for (const subject of facts[kind] as SubjectIdentity[]) {
       // Most subjects read what one before them read: no promise, no engine, one look-up.
-      const cached = evaluator.cachedOutcomes(subject);
-      const plan = planOf(cached.outcomes ?? await evaluator.outcomesOf(subject, cached.key), profiled);
+      const plan = planOf(evaluator.cachedOutcomes(subject) ?? await evaluator.outcomesOf(subject), profiled);
       notApplicable += plan.notApplicable;
       if (plan.items.length === 0) continue;
       // Shared by every finding of this subject: built and hashed once.
