@@ -178,6 +178,7 @@ function configuredProtocolServes(iana: string, configured: readonly TlsProtocol
 
 /** One EndpointFacts per probe observation, judged against the listener's resolved policy and certificates. */
 export async function endpointFacts(snapshot: Snapshot, listenerPolicies: Map<string, ResolvedPolicy | null>, context: ServedChainContext | null = null): Promise<EndpointFacts[]> {
+  if (snapshot.observations.length === 0) return [];
   const records = new Map(snapshot.certificates.map((c) => [c.arn, c]));
   const listeners = new Map<string, { lb: LoadBalancer; listener: Listener }>();
   for (const lb of snapshot.loadBalancers) for (const listener of lb.listeners) listeners.set(listener.arn, { lb, listener });

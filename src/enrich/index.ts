@@ -26,7 +26,8 @@ function certificateUsage(snapshot: Snapshot, extra: Map<string, string[]>) {
   const usedBy = new Map<string, { listenerArn: string; loadBalancerType: string }[]>();
   const hostnames = new Map<string, string[]>(extra);
   for (const lb of snapshot.loadBalancers) {
-    const tagged = (lb.tags[HOSTNAMES_TAG] ?? '').split(/[\s,]+/).filter(Boolean);
+    const tag = lb.tags[HOSTNAMES_TAG];
+    const tagged = tag === undefined ? [] : tag.split(/[\s,]+/).filter(Boolean);
     for (const listener of lb.listeners) {
       for (const cert of listener.certificates) {
         let users = usedBy.get(cert.arn);
@@ -66,7 +67,8 @@ export async function enrich(snapshot: Snapshot, options: EnrichOptions): Promis
   const instances = new Map(snapshot.instances.map((i) => [i.instanceId, i]));
   const groups = securityGroupIndex(snapshot.securityGroups, snapshot.attempts);
   const listeners = snapshot.loadBalancers.flatMap((lb) => lb.listeners.map((l) => listenerFacts(lb, l, context)));
-  const policies = new Map<string, ResolvedPolicy | null>(listeners.map((l) => [l.arn, l.policy]));
+  // Only endpoints (probe observations) look policies up by listener.
+  const policies = new Map<string, ResolvedPolicy | null>(snapshot.observations.length === 0 ? [] : listeners.map((l) => [l.arn, l.policy]));
   const usage = certificateUsage(snapshot, options.hostnames);
   const privateCaAnchorsPem = privateCaAnchors(snapshot.privateCas);
   const [certificates, endpoints] = await Promise.all([

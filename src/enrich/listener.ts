@@ -53,9 +53,8 @@ function allPathsRedirect(listener: Listener): boolean {
 
 function forwardedTargetGroupArns(listener: Listener): string[] {
   const arns = new Set<string>();
-  for (const action of [...listener.defaultActions, ...listener.rules.flatMap((r) => r.actions)]) {
-    for (const arn of action.targetGroupArns) arns.add(arn);
-  }
+  for (const action of listener.defaultActions) for (const arn of action.targetGroupArns) arns.add(arn);
+  for (const rule of listener.rules) for (const action of rule.actions) for (const arn of action.targetGroupArns) arns.add(arn);
   return [...arns].sort();
 }
 
@@ -111,8 +110,10 @@ function unseenParts(lb: LoadBalancer, listener: Listener, backend: ListenerFact
   // Rules decide where traffic goes (backend) and whether every path of an HTTP listener redirects.
   // A plaintext target group already seen settles backend encryption whatever the unseen rules add.
   const backendSettled = backend.encrypted === false;
-  const ruleFacts = [...(backendSettled ? [] : ['backend']), ...(listener.protocol === 'HTTP' ? ['redirectsToHttps', 'acceptsCleartext'] : [])];
-  unknown.from(listener.observed.rules, 'the listener rules (DescribeRules)', ...ruleFacts);
+  if (listener.observed.rules.status !== 'ok') {
+    const ruleFacts = [...(backendSettled ? [] : ['backend']), ...(listener.protocol === 'HTTP' ? ['redirectsToHttps', 'acceptsCleartext'] : [])];
+    unknown.from(listener.observed.rules, 'the listener rules (DescribeRules)', ...ruleFacts);
+  }
   if (lb.type === 'classic') {
     unknown.from(lb.observed.classicPolicies, 'the load balancer policies (DescribeLoadBalancerPolicies)', 'policy', 'backend.authenticated', 'backend.publicKeyCount');
     return;

@@ -57,7 +57,7 @@ function healthyZones(lb: LoadBalancer, instances: Map<string, InstanceRecord>, 
   } else {
     if (!unknown.from(lb.observed.targetGroups, 'target groups (DescribeTargetGroups)', ...facts)) return null;
     for (const group of lb.targetGroups) {
-      if (!unknown.from(group.observed.targets, `target health of ${group.name} (DescribeTargetHealth)`, ...facts)) return null;
+      if (group.observed.targets.status !== 'ok' && !unknown.from(group.observed.targets, `target health of ${group.name} (DescribeTargetHealth)`, ...facts)) return null;
     }
     const targets = lb.targetGroups.flatMap((tg) => tg.targets);
     if (targets.length === 0) return null;
@@ -90,7 +90,7 @@ export function loadBalancerFacts(lb: LoadBalancer, instances: Map<string, Insta
   const zones = [...new Set(lb.availabilityZones.map((z) => z.zoneName))].sort();
   const healthy = healthyZones(lb, instances, unknown);
   const listenersSeen = unknown.from(lb.observed.listeners, 'the listener list (DescribeListeners)', 'listenerCount', 'tlsListenerCount');
-  unknown.from(lb.observed.attributes, 'the attributes (DescribeLoadBalancerAttributes)', ...Object.keys(ATTRIBUTE_KEYS));
+  if (lb.observed.attributes.status !== 'ok') unknown.from(lb.observed.attributes, 'the attributes (DescribeLoadBalancerAttributes)', ...Object.keys(ATTRIBUTE_KEYS));
   unknown.from(lb.observed.tags, 'the tags (DescribeTags)', 'tags');
   if (lb.observed.subnets) unknown.from(lb.observed.subnets, 'the subnets of its zones (DescribeSubnets)', 'subnetIds');
   const attached = webAclAttached(lb, unknown);

@@ -29,10 +29,20 @@ const classicByName = new Map<string, ClassicPredefined>(
 const classicAliases = classicData.aliases as Record<string, string>;
 const elbv2ByName = new Map<string, Elbv2Predefined>((elbv2Data.policies as Elbv2Predefined[]).map((p) => [p.name, p]));
 
-/** Lookup context built once per snapshot so 40,000 listeners do not rescan the policy lists. */
+/**
+ * Lookup context built once per snapshot so 40,000 listeners do not rescan the policy lists, nor resolve
+ * again a policy another listener uses: listeners with the same policy share one ResolvedPolicy object
+ * (facts are never changed after enrich, and evaluate stringifies and shows a shared object once).
+ */
 export interface PolicyCatalogue {
   classicPredefined: Map<string, ClassicPolicy>;
   elbv2ByRegion: Map<string, Map<string, { protocols: string[]; ciphers: string[] }>>;
+  /** Resolved predefined Classic policies by name and referencing policy. */
+  resolved: Map<string, ResolvedPolicy | null>;
+  /** Resolved ELBv2 policies by region and name. */
+  elbv2Resolved: Map<string, Map<string | null, ResolvedPolicy>>;
+  /** Resolved custom Classic policies, by the policy record and the source it was resolved as. */
+  custom: WeakMap<ClassicPolicy, Map<string, ResolvedPolicy>>;
 }
 
 /** Indexes the policies the API answered with, which win over the project's tables. */
@@ -46,6 +56,9 @@ export function buildPolicyCatalogue(snapshot: Snapshot): PolicyCatalogue {
   return {
     classicPredefined: new Map(snapshot.classicPredefinedPolicies.map((p) => [p.name, p])),
     elbv2ByRegion,
+    resolved: new Map(),
+    elbv2Resolved: new Map(),
+    custom: new WeakMap(),
   };
 }
 
@@ -95,6 +108,16 @@ function unknownPolicy(name: string | null): ResolvedPolicy {
 }
 
 function fromClassicPredefined(name: string, catalogue: PolicyCatalogue, referencedBy: string | null): ResolvedPolicy | null {
+  const key = `classic\u0000${name}\u0000${referencedBy ?? ''}\u0000${referencedBy === null ? 0 : 1}`;
+  let resolved = catalogue.resolved.get(key);
+  if (resolved === undefined) {
+    resolved = resolveClassicPredefined(name, catalogue, referencedBy);
+    catalogue.resolved.set(key, resolved);
+  }
+  return resolved;
+}
+
+function resolveClassicPredefined(name: string, catalogue: PolicyCatalogue, referencedBy: string | null): ResolvedPolicy | null {
   const fromApi = catalogue.classicPredefined.get(name);
   if (fromApi && fromApi.attributes.some((a) => a.name.startsWith('Protocol-'))) {
     return fromClassicAttributes(referencedBy ?? name, fromApi.attributes, 'classic-predefined', referencedBy ? name : null);
@@ -155,7 +178,15 @@ export function resolveClassicPolicy(lb: LoadBalancer, listener: Listener, catal
     const reference = custom.attributes.find((a) => a.name === 'Reference-Security-Policy')?.value ?? null;
     const explicit = custom.attributes.some((a) => a.name.startsWith('Protocol-'));
     // Explicit attributes are what the load balancer enforces; the reference only names their origin.
-    if (explicit) return fromClassicAttributes(policyName, custom.attributes, 'classic-custom', reference);
+    if (explicit) {
+      // The listeners of one load balancer share its custom policy: resolve the record once.
+      let byReference = catalogue.custom.get(custom);
+      if (!byReference) catalogue.custom.set(custom, (byReference = new Map()));
+      const key = `${policyName}\u0000${reference ?? ''}\u0000${reference === null ? 0 : 1}`;
+      let resolved = byReference.get(key);
+      if (!resolved) byReference.set(key, (resolved = fromClassicAttributes(policyName, custom.attributes, 'classic-custom', reference)));
+      return resolved;
+    }
     if (reference) return fromClassicPredefined(reference, catalogue, policyName) ?? unknownPolicy(policyName);
     return unknownPolicy(policyName);
   }
@@ -164,6 +195,17 @@ export function resolveClassicPolicy(lb: LoadBalancer, listener: Listener, catal
 
 /** The effective policy of an ALB HTTPS or NLB TLS listener. */
 export function resolveElbv2Policy(region: string, sslPolicy: string | null, catalogue: PolicyCatalogue): ResolvedPolicy {
+  let byName = catalogue.elbv2Resolved.get(region);
+  if (!byName) catalogue.elbv2Resolved.set(region, (byName = new Map()));
+  let resolved = byName.get(sslPolicy);
+  if (!resolved) {
+    resolved = resolveElbv2(region, sslPolicy, catalogue);
+    byName.set(sslPolicy, resolved);
+  }
+  return resolved;
+}
+
+function resolveElbv2(region: string, sslPolicy: string | null, catalogue: PolicyCatalogue): ResolvedPolicy {
   if (!sslPolicy) return unknownPolicy(null);
   const fips = /FIPS/.test(sslPolicy);
   const postQuantum = /-PQ-/.test(sslPolicy);

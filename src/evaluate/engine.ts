@@ -1,15 +1,16 @@
 /**
- * The json-rules-engine wrapper: one Engine per subject kind, a strict dot-path resolver, custom operators,
- * and an outcome cache keyed by the exact fact values the rules read. Subjects whose read values are
- * identical get identical outcomes, so they are judged once: this keeps the rule format and makes
- * 40,000 listeners cheap. Nothing is computed here that enrich did not already put in the facts.
+ * The json-rules-engine wrapper: one Engine per rule, a strict dot-path resolver, custom operators, and
+ * outcome caches keyed by the exact fact values the rules read. Subjects whose read values are identical
+ * get identical outcomes, so they are judged once: per subject kind (one look-up for a subject like one
+ * seen before) and per rule (a new subject runs only the rules whose own reads are new). This keeps the
+ * rule format and makes 40,000 listeners cheap. Nothing is computed here that enrich did not put in the facts.
  */
 import { Engine, type RuleResult, type TopLevelCondition } from 'json-rules-engine';
 import type { SubjectKind } from '../model/facts.ts';
 import type { ConditionEvidence } from '../model/finding.ts';
 import type { ProfiledRule } from './profiles.ts';
 import { customOperators, nullAwareOperators } from './operators.ts';
-import { readDotPath, resolveDotPath } from './path.ts';
+import { pathSegments, resolveDotPath } from './path.ts';
 
 export interface RuleOutcome {
   status: 'pass' | 'fail' | 'not_applicable' | 'error';
@@ -21,6 +22,15 @@ export interface RuleOutcome {
 interface FactRef {
   fact: string;
   path: string | null;
+  segments: readonly string[] | null;
+  /** The `unknown` map keys that cover this read: the fact, then each longer prefix of its path (unknownEntry). */
+  unknownKeys: readonly string[];
+}
+
+function unknownKeysOf(fact: string, path: string | null): string[] {
+  const keys = [fact];
+  if (path !== null) for (const segment of path.split('.')) keys.push(`${keys[keys.length - 1]}.${segment}`);
+  return keys;
 }
 
 const APPLIES = '\u0000applies';
@@ -46,7 +56,8 @@ function collectRefs(node: unknown, into: Map<string, FactRef>): void {
   const obj = node as Record<string, unknown>;
   if (typeof obj.fact === 'string') {
     const path = typeof obj.path === 'string' ? obj.path : null;
-    into.set(`${obj.fact}|${path ?? ''}`, { fact: obj.fact, path });
+    const key = `${obj.fact}|${path ?? ''}`;
+    if (!into.has(key)) into.set(key, { fact: obj.fact, path, segments: path === null ? null : pathSegments(path), unknownKeys: unknownKeysOf(obj.fact, path) });
   }
   for (const v of Object.values(obj)) collectRefs(v, into);
 }
@@ -94,6 +105,12 @@ interface CompiledRule {
   appliesTo: TopLevelCondition;
   conditions: TopLevelCondition;
   messageIds: Set<string>;
+  /** This rule's own engine: a new subject runs only the rules whose reads are new. */
+  engine: Engine;
+  /** Indexes into the kind's refs of the values this rule reads. */
+  refIndexes: number[];
+  /** Outcomes by the ids of the values this rule reads. */
+  cache: Map<string, RuleOutcome>;
 }
 
 /**
@@ -168,29 +185,137 @@ function verdict(node: ConditionNode, facts: Record<string, unknown>, unread: st
   return node.result === undefined || node.result === null ? 'unknown' : node.result;
 }
 
+/**
+ * Ids for the values rules read, so a cache key is a short list of numbers however large the value (a
+ * resolved policy and its cipher suites). Equal values get equal ids: primitives by value, objects by their
+ * JSON (an object shared by many subjects is stringified once per run). Ids stay valid for the evaluator's
+ * life; the object memo only for one run (facts may change between runs).
+ */
+class ValueIds {
+  private next = 0;
+  private readonly strings = new Map<string, number>();
+  private readonly numbers = new Map<number, number>();
+  private readonly objects = new Map<string, number>();
+  private readonly unknowns = new Map<string, number>();
+  private readonly topLevel = new Map<unknown, number>();
+  /** Lists of primitives by their elements' ids, one trie level per element (no JSON per listener for its certificate ARNs). */
+  private readonly lists: ListNode = { id: -1, next: new Map() };
+  private readonly others = new Map<unknown, number>();
+  private memo = new WeakMap<object, number>();
+  readonly absentFact = this.next++;
+  readonly absentPath = this.next++;
+  readonly noParseError = this.next++;
+
+  get size(): number {
+    return this.next;
+  }
+
+  /** Starts a run: objects seen before may have changed. */
+  newRun(): void {
+    this.memo = new WeakMap();
+  }
+
+  private intern<K>(map: Map<K, number>, key: K): number {
+    let id = map.get(key);
+    if (id === undefined) map.set(key, (id = this.next++));
+    return id;
+  }
+
+  of(value: unknown): number {
+    if (typeof value === 'string') return this.intern(this.strings, value);
+    if (typeof value === 'number') return this.intern(this.numbers, value);
+    if (value !== null && typeof value === 'object') {
+      // A short list (a listener's certificate ARNs) is its own: walking the trie costs less than remembering it.
+      if (Array.isArray(value) && value.length <= 8) {
+        const id = this.listOf(value);
+        if (id !== undefined) return id;
+      }
+      let id = this.memo.get(value);
+      if (id === undefined) {
+        id = (Array.isArray(value) ? this.listOf(value) : undefined) ?? this.intern(this.objects, JSON.stringify(value));
+        this.memo.set(value, id);
+      }
+      return id;
+    }
+    // booleans, null, undefined (a fact whose value is undefined), and anything else by identity
+    return this.intern(this.others, value);
+  }
+
+  /** The id of a list of strings, numbers and booleans, by its elements; undefined for any other list (it keys by JSON). */
+  private listOf(list: readonly unknown[]): number | undefined {
+    for (let i = 0; i < list.length; i++) {
+      const t = typeof list[i];
+      if (t !== 'string' && t !== 'number' && t !== 'boolean') return undefined;
+    }
+    let node = this.lists;
+    for (let i = 0; i < list.length; i++) {
+      const element = this.of(list[i]);
+      let child = node.next.get(element);
+      if (!child) node.next.set(element, (child = { id: -1, next: new Map() }));
+      node = child;
+    }
+    if (node.id === -1) node.id = this.next++;
+    return node.id;
+  }
+
+  /** A fact not observed: outcomes (and their reasons) depend on the entry's status and reason. */
+  unknown(entry: UnknownFacts[string]): number {
+    return this.intern(this.unknowns, `${entry.status}\u0000${entry.reason}`);
+  }
+
+  /** A path read on a top-level value that is not an object: json-rules-engine hands the value itself to the operator. */
+  notAnObject(value: unknown): number {
+    return this.intern(this.topLevel, value);
+  }
+}
+
+interface ListNode {
+  id: number;
+  next: Map<number, ListNode>;
+}
+
+interface KindEntry {
+  read: readonly number[];
+  outcomes: readonly RuleOutcome[];
+}
+
 /** Judges every facts object of one subject kind against that kind's rules. */
 export class SubjectEvaluator {
   readonly kind: SubjectKind;
   private readonly rules: CompiledRule[];
-  private readonly engine: Engine;
   private readonly refs: FactRef[];
-  private readonly cache = new Map<string, Map<string, RuleOutcome>>();
-  /** How many subjects actually went through json-rules-engine (for the bench). */
+  private ids = new ValueIds();
+  /** Kind-level outcomes by a hash of the read value ids (entries compare the ids themselves). */
+  private readonly cache = new Map<number, KindEntry[]>();
+  private entries = 0;
+  private readonly readIds: number[];
+  /** How many times json-rules-engine ran one rule (for the bench). */
   engineRuns = 0;
 
   constructor(kind: SubjectKind, rules: readonly ProfiledRule[]) {
     this.kind = kind;
-    this.rules = rules.map((profiled) => ({
-      profiled,
-      appliesTo: bindParams(profiled.rule.appliesTo, profiled.params, profiled.rule.id) as TopLevelCondition,
-      conditions: bindParams(profiled.rule.conditions, profiled.params, profiled.rule.id) as TopLevelCondition,
-      messageIds: new Set(Object.keys(profiled.rule.messages)),
-    }));
-    this.engine = newEngine();
-    for (const r of this.rules) this.addRule(this.engine, r);
     const refs = new Map<string, FactRef>();
-    for (const r of this.rules) collectRefs([r.appliesTo, r.conditions], refs);
+    const compiled = rules.map((profiled) => {
+      const appliesTo = bindParams(profiled.rule.appliesTo, profiled.params, profiled.rule.id) as TopLevelCondition;
+      const conditions = bindParams(profiled.rule.conditions, profiled.params, profiled.rule.id) as TopLevelCondition;
+      const own = new Map<string, FactRef>();
+      collectRefs([appliesTo, conditions], own);
+      for (const [key, ref] of own) if (!refs.has(key)) refs.set(key, ref);
+      const keys = [...refs.keys()];
+      const rule: CompiledRule = {
+        profiled, appliesTo, conditions,
+        messageIds: new Set(Object.keys(profiled.rule.messages)),
+        engine: newEngine(),
+        refIndexes: [...own.keys()].map((key) => keys.indexOf(key)),
+        cache: new Map(),
+      };
+      this.addRule(rule.engine, rule);
+      return rule;
+    });
+    this.rules = compiled;
     this.refs = [...refs.values()];
+    // The last slot is the parse error, which the reasons of unknown verdicts quote.
+    this.readIds = new Array<number>(this.refs.length + 1);
   }
 
   private addRule(engine: Engine, r: CompiledRule): void {
@@ -199,17 +324,66 @@ export class SubjectEvaluator {
     engine.addRule({ name: id + CHECK, conditions: r.conditions, event: { type: id } });
   }
 
-  private cacheKey(facts: Record<string, unknown>): string {
+  /** Starts a run over a fresh set of facts; bounds what a long-lived evaluator (a warm Lambda) keeps. */
+  newRun(): void {
+    if (this.ids.size > 500_000 || this.entries > 100_000) {
+      this.cache.clear();
+      this.entries = 0;
+      for (const r of this.rules) r.cache.clear();
+      this.ids = new ValueIds();
+    }
+    this.ids.newRun();
+  }
+
+  /** The id of every value the rules read, in refs order, then the parse error's. */
+  private readValues(facts: Record<string, unknown>): number[] {
     let unknown = facts.unknown as UnknownFacts | undefined;
     // Most subjects saw everything: skip the per-reference look-up for them.
     if (unknown !== undefined && isEmpty(unknown)) unknown = undefined;
-    return JSON.stringify(this.refs.map((ref) => {
+    const ids = this.ids;
+    const out = this.readIds;
+    for (let i = 0; i < this.refs.length; i++) {
+      const ref = this.refs[i]!;
       // An unobserved fact keys by its status and reason: the outcome (and its message) depends on both.
-      const entry = unknownEntry(unknown, ref.fact, ref.path);
-      if (entry) return { '\u0000unknown': entry };
-      const value = ref.fact in facts ? (ref.path ? readDotPath(facts[ref.fact], ref.path) : facts[ref.fact]) : undefined;
-      return value === undefined ? '\u0000absent' : value;
-    }));
+      if (unknown !== undefined) {
+        // unknownEntry, over keys built once
+        let entry: UnknownFacts[string] | undefined;
+        for (let k = 0; k < ref.unknownKeys.length && !entry; k++) entry = unknown[ref.unknownKeys[k]!];
+        if (entry) {
+          out[i] = ids.unknown(entry);
+          continue;
+        }
+      }
+      if (!(ref.fact in facts)) {
+        out[i] = ids.absentFact;
+        continue;
+      }
+      let value = facts[ref.fact];
+      if (ref.segments !== null) {
+        // As json-rules-engine reads a path: a top-level value that is not an object is handed over as it is;
+        // below it, an absent segment makes the strict resolver throw.
+        if (value === null || typeof value !== 'object') {
+          out[i] = ids.notAnObject(value);
+          continue;
+        }
+        const segments = ref.segments;
+        let absent = false;
+        for (let s = 0; s < segments.length; s++) {
+          if (value === null || typeof value !== 'object' || !(segments[s]! in (value as object))) {
+            absent = true;
+            break;
+          }
+          value = (value as Record<string, unknown>)[segments[s]!];
+        }
+        if (absent) {
+          out[i] = ids.absentPath;
+          continue;
+        }
+      }
+      out[i] = ids.of(value);
+    }
+    out[this.refs.length] = typeof facts.parseError === 'string' ? ids.of(facts.parseError) : ids.noParseError;
+    return out;
   }
 
   private outcome(r: CompiledRule, facts: Record<string, unknown>, applies: RuleResult | undefined, check: RuleResult | undefined): RuleOutcome {
@@ -229,48 +403,88 @@ export class SubjectEvaluator {
     return { status: 'fail', messageId, evidence, reason: null };
   }
 
-  private async runAll(facts: Record<string, unknown>): Promise<Map<string, RuleOutcome>> {
-    this.engineRuns++;
-    const out = new Map<string, RuleOutcome>();
-    try {
-      const run = await this.engine.run(facts);
-      const byName = new Map<string, RuleResult>();
-      for (const result of [...run.results, ...run.failureResults]) byName.set(result.name as string, result);
-      for (const r of this.rules) {
-        const id = r.profiled.rule.id;
-        out.set(id, this.outcome(r, facts, byName.get(id + APPLIES), byName.get(id + CHECK)));
-      }
-      return out;
-    } catch {
-      // One rule read something absent: judge rule by rule so only that rule errors.
-      for (const r of this.rules) out.set(r.profiled.rule.id, await this.runOne(r, facts));
-      return out;
-    }
-  }
-
+  /** One rule through its own engine; a read of something absent makes this rule an error, no other. */
   private async runOne(r: CompiledRule, facts: Record<string, unknown>): Promise<RuleOutcome> {
-    const engine = newEngine();
-    this.addRule(engine, r);
+    this.engineRuns++;
     try {
-      const run = await engine.run(facts);
-      const all = [...run.results, ...run.failureResults];
+      const run = await r.engine.run(facts);
       const id = r.profiled.rule.id;
-      return this.outcome(r, facts, all.find((x) => x.name === id + APPLIES), all.find((x) => x.name === id + CHECK));
+      let applies: RuleResult | undefined;
+      let check: RuleResult | undefined;
+      for (const result of [...run.results, ...run.failureResults]) {
+        if (result.name === id + APPLIES) applies = result;
+        else if (result.name === id + CHECK) check = result;
+      }
+      return this.outcome(r, facts, applies, check);
     } catch (error) {
       return { status: 'error', messageId: null, evidence: [], reason: (error as Error).message };
     }
   }
 
+  private async runAll(facts: Record<string, unknown>, read: readonly number[]): Promise<RuleOutcome[]> {
+    const parseError = read[read.length - 1]!;
+    return Promise.all(this.rules.map((r) => {
+      let key = '';
+      for (const i of r.refIndexes) key += `${read[i]},`;
+      key += parseError;
+      const cached = r.cache.get(key);
+      if (cached) return cached;
+      return this.runOne(r, facts).then((outcome) => {
+        r.cache.set(key, outcome);
+        return outcome;
+      });
+    }));
+  }
+
+  /** The hash of the last read looked up. */
+  private lastHash = 0;
+
+  /** The kind-level entry whose read values equal `read`, if any (its hash is left in lastHash). */
+  private lookup(read: readonly number[]): KindEntry | undefined {
+    let hash = 0x811c9dc5 | 0;
+    for (let i = 0; i < read.length; i++) hash = Math.imul(hash ^ read[i]!, 0x01000193);
+    this.lastHash = hash;
+    const bucket = this.cache.get(hash);
+    if (bucket === undefined) return undefined;
+    for (let b = 0; b < bucket.length; b++) {
+      const entry = bucket[b]!;
+      let same = true;
+      for (let i = 0; i < read.length && same; i++) same = entry.read[i] === read[i];
+      if (same) return entry;
+    }
+    return undefined;
+  }
+
+  /**
+   * Outcomes of every rule of this kind, in the order of compiledRules, when a subject reading the same
+   * values was judged before; null when it must go through the engine (outcomesOf).
+   */
+  cachedOutcomes(facts: object): readonly RuleOutcome[] | null {
+    return this.lookup(this.readValues(facts as Record<string, unknown>))?.outcomes ?? null;
+  }
+
+  /** Outcomes of every rule of this kind, in the order of compiledRules. */
+  async outcomesOf(facts: object): Promise<readonly RuleOutcome[]> {
+    const record = facts as Record<string, unknown>;
+    const read = [...this.readValues(record)];
+    const entry = this.lookup(read);
+    if (entry) return entry.outcomes;
+    const outcomes = await this.runAll(record, read);
+    // Another subject with the same reads may have finished first while this one waited for the engine.
+    const again = this.lookup(read);
+    if (again) return again.outcomes;
+    let bucket = this.cache.get(this.lastHash);
+    if (!bucket) this.cache.set(this.lastHash, (bucket = []));
+    bucket.push({ read, outcomes });
+    this.entries++;
+    return outcomes;
+  }
+
   /** Outcomes of every rule of this kind for one facts object. */
   async evaluate(facts: object): Promise<Map<string, RuleOutcome>> {
-    const record = facts as Record<string, unknown>;
-    const key = this.cacheKey(record);
-    let outcomes = this.cache.get(key);
-    if (!outcomes) {
-      outcomes = await this.runAll(record);
-      this.cache.set(key, outcomes);
-    }
-    return outcomes;
+    this.ids.newRun();
+    const outcomes = await this.outcomesOf(facts);
+    return new Map(this.rules.map((r, i) => [r.profiled.rule.id, outcomes[i]!]));
   }
 
   get compiledRules(): readonly ProfiledRule[] {

@@ -4,8 +4,8 @@ import { SUBJECT_KINDS } from '../model/facts.ts';
 import type { Finding, FindingStatus } from '../model/finding.ts';
 import { SEVERITIES } from '../model/rule.ts';
 import type { Snapshot } from '../model/snapshot.ts';
-import { SubjectEvaluator } from './engine.ts';
-import { renderMessage } from './messages.ts';
+import { SubjectEvaluator, type RuleOutcome } from './engine.ts';
+import { compileMessage, MessageMemo, type CompiledMessage } from './messages.ts';
 import type { ProfiledRule } from './profiles.ts';
 import { collectionFindings, emptyEstateFindings, GAP_CATEGORIES } from './system-rules.ts';
 import { applyWaivers, type Waiver } from './waivers.ts';
@@ -16,21 +16,38 @@ export interface EvaluateOptions {
   asOf: string;
 }
 
-/** FNV-1a over two 32-bit lanes, continued from a previous state. */
-function fnv(text: string, state: readonly [number, number]): [number, number] {
-  let [h1, h2] = state;
+/** FNV-1a over two 32-bit lanes, continued from a previous state (s1, s2); the new state goes to LANES. */
+const LANES = new Int32Array(2);
+function fnvInto(text: string, s1: number, s2: number): void {
+  let h1 = s1;
+  let h2 = s2;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     h1 = Math.imul(h1 ^ c, 0x01000193);
     h2 = Math.imul(h2 ^ c, 0x01000193) ^ (h1 >>> 15);
   }
-  return [h1, h2];
+  LANES[0] = h1;
+  LANES[1] = h2;
 }
-const FNV_SEED: readonly [number, number] = [0x811c9dc5, 0xcbf29ce4];
-const resourceState = (r: { account: string; region: string; arn: string }) => fnv(`${r.account}|${r.region}|${r.arn}|`, FNV_SEED);
-const finish = (state: readonly [number, number], ruleId: string) => {
-  const [h1, h2] = fnv(ruleId, state);
-  return `${(h1 >>> 0).toString(16).padStart(8, '0')}${(h2 >>> 0).toString(16).padStart(8, '0')}:1`;
+const FNV_SEED: readonly [number, number] = [0x811c9dc5 | 0, 0xcbf29ce4 | 0];
+const resourceState = (r: { account: string; region: string; arn: string }): [number, number] => {
+  fnvInto(`${r.account}|${r.region}|${r.arn}|`, FNV_SEED[0], FNV_SEED[1]);
+  return [LANES[0]!, LANES[1]!];
+};
+const HEX = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+const COLON = ':'.charCodeAt(0);
+const ONE = '1'.charCodeAt(0);
+/** The fingerprint text: both lanes as 8 lower-case hex digits each, then ":1" (one string, no intermediate ones: it runs per finding). */
+const finish = (state: readonly [number, number], ruleId: string): string => {
+  fnvInto(ruleId, state[0], state[1]);
+  const h1 = LANES[0]!;
+  const h2 = LANES[1]!;
+  return String.fromCharCode(
+    HEX[(h1 >>> 28) & 15]!, HEX[(h1 >>> 24) & 15]!, HEX[(h1 >>> 20) & 15]!, HEX[(h1 >>> 16) & 15]!,
+    HEX[(h1 >>> 12) & 15]!, HEX[(h1 >>> 8) & 15]!, HEX[(h1 >>> 4) & 15]!, HEX[h1 & 15]!,
+    HEX[(h2 >>> 28) & 15]!, HEX[(h2 >>> 24) & 15]!, HEX[(h2 >>> 20) & 15]!, HEX[(h2 >>> 16) & 15]!,
+    HEX[(h2 >>> 12) & 15]!, HEX[(h2 >>> 8) & 15]!, HEX[(h2 >>> 4) & 15]!, HEX[h2 & 15]!, COLON, ONE,
+  );
 };
 
 /**
@@ -67,41 +84,77 @@ export interface EvaluatedFindings {
   notApplicable: number;
 }
 
+/** What every subject with the same outcomes gets: the findings to write (all but the message text and resource) and the not-applicable count. */
+interface Plan {
+  notApplicable: number;
+  items: {
+    rule: ProfiledRule['rule'];
+    severity: ProfiledRule['severity'];
+    status: Exclude<FindingStatus, 'not_applicable' | 'waived'>;
+    messageId: string | null;
+    evidence: Finding['evidence'];
+    /** The message, or its template when it reads the subject. */
+    message: string | CompiledMessage;
+  }[];
+}
+
+// Keyed by an evaluator's cached outcome list (never changed once built, and owned by that evaluator and its rules).
+const plans = new WeakMap<readonly RuleOutcome[], Plan>();
+
+function planOf(outcomes: readonly RuleOutcome[], profiled: readonly ProfiledRule[]): Plan {
+  let plan = plans.get(outcomes);
+  if (plan) return plan;
+  plan = { notApplicable: 0, items: [] };
+  profiled.forEach(({ rule, params, severity }, i) => {
+    const outcome = outcomes[i]!;
+    if (outcome.status === 'not_applicable') {
+      plan!.notApplicable++;
+      return;
+    }
+    // "Could not see" is never a verdict: a failing visibility rule is an error, which marks the run incomplete.
+    const visibility = GAP_CATEGORIES.has(rule.category);
+    const status = outcome.status === 'fail' && visibility ? 'error' : outcome.status;
+    let message: string | CompiledMessage;
+    if (status === 'fail' || (status === 'error' && visibility)) message = compileMessage(rule.messages[outcome.messageId ?? ''] ?? rule.title, params);
+    else if (status === 'error') message = `Not judged (check: ${rule.title}): ${outcome.reason ?? "unknown error"}`;
+    else message = compileMessage(rule.passMessage, params);
+    if (typeof message !== 'string' && message.constant !== null) message = message.constant;
+    plan!.items.push({ rule, severity, status, messageId: outcome.messageId, evidence: outcome.evidence, message });
+  });
+  plans.set(outcomes, plan);
+  return plan;
+}
+
 /** Judges every subject with every selected rule of its kind. */
 export async function evaluateFacts(facts: FactsBySubject, options: EvaluateOptions, evaluators = buildEvaluators(options.rules)): Promise<EvaluatedFindings> {
   const findings: Finding[] = [];
   let notApplicable = 0;
+  const memo = new MessageMemo();
   for (const kind of SUBJECT_KINDS) {
     const evaluator = evaluators.get(kind)!;
     const profiled = evaluator.compiledRules;
     if (profiled.length === 0) continue;
+    evaluator.newRun();
     for (const subject of facts[kind] as SubjectIdentity[]) {
-      const outcomes = await evaluator.evaluate(subject);
+      // Most subjects read what one before them read: no promise, no engine, one look-up.
+      const plan = planOf(evaluator.cachedOutcomes(subject) ?? await evaluator.outcomesOf(subject), profiled);
+      notApplicable += plan.notApplicable;
+      if (plan.items.length === 0) continue;
       // Shared by every finding of this subject: built and hashed once.
       const resource = {
         arn: subject.arn, kind, name: subject.name, region: subject.region, account: subject.account,
         loadBalancerArn: subject.loadBalancerArn, loadBalancerType: subject.loadBalancerType,
       };
       const state = resourceState(resource);
-      profiled.forEach(({ rule, params, severity }) => {
-        let outcome = outcomes.get(rule.id)!;
-        if (outcome.status === 'not_applicable') {
-          notApplicable++;
-          return;
-        }
-        // "Could not see" is never a verdict: a failing visibility rule is an error, which marks the run incomplete.
-        const visibility = GAP_CATEGORIES.has(rule.category);
-        if (outcome.status === 'fail' && visibility) outcome = { ...outcome, status: 'error', reason: null };
-        let message: string;
-        if (outcome.status === 'fail' || (outcome.status === 'error' && visibility)) message = renderMessage(rule.messages[outcome.messageId ?? ''] ?? rule.title, subject, params);
-        else if (outcome.status === 'error') message = `Not judged (check: ${rule.title}): ${outcome.reason ?? "unknown error"}`;
-        else message = renderMessage(rule.passMessage, subject, params);
+      for (const item of plan.items) {
+        const { rule } = item;
         findings.push({
-          ruleId: rule.id, category: rule.category, severity, status: outcome.status, resource, message,
-          messageId: outcome.messageId, evidence: outcome.evidence, controls: rule.controls,
+          ruleId: rule.id, category: rule.category, severity: item.severity, status: item.status, resource,
+          message: typeof item.message === 'string' ? item.message : item.message.render(subject, memo),
+          messageId: item.messageId, evidence: item.evidence, controls: rule.controls,
           fingerprint: finish(state, rule.id), waiver: null,
         });
-      });
+      }
     }
   }
   return { findings, notApplicable };

@@ -61,6 +61,6 @@ export function verifies(subject: X509Certificate, issuer: X509Certificate): boo
 }
 
 /** Node gives one RDN per line; reports want one line. */
-function oneLine(name: string): string {
+export function oneLine(name: string): string {
   return name.split('\n').filter((part) => part !== '').join(', ');
 }

@@ -1,8 +1,8 @@
 /** Trust anchors: Node's bundled Mozilla roots plus the user's --trust-store PEMs, indexed by subject. */
 import { rootCertificates } from 'node:tls';
-import type { X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { splitPemCertificates } from './pem.ts';
-import { loadCertificate } from './parse.ts';
+import { loadCertificate, oneLine } from './parse.ts';
 
 export interface TrustAnchor {
   subject: string;
@@ -33,11 +33,45 @@ function toAnchors(pems: readonly string[], source: TrustAnchor['source'], error
         const loaded = loadCertificate(der, `${source} trust anchor ${index + 1}`);
         if (!loaded.ok) { errors.push(loaded.error); continue; }
         const { parsed, native } = loaded.certificate;
-        anchors.push({ subject: parsed.subject, sha256: parsed.sha256, spki: spkiOf(native), native, source });
+        anchors.push(anchor(parsed.subject, parsed.sha256, native, source));
       }
     }
   });
   return anchors;
+}
+
+/** An anchor whose key (SPKI) is exported only when a chain asks for it: most of 140 bundled roots never are. */
+function anchor(subject: string, sha256: string, native: X509Certificate, source: TrustAnchor['source']): TrustAnchor {
+  let spki: string | undefined;
+  return {
+    subject, sha256, native, source,
+    get spki() {
+      return (spki ??= spkiOf(native));
+    },
+  };
+}
+
+/**
+ * Node's bundled roots, read with Node's own parser only: an anchor needs its subject, fingerprint and key,
+ * never the extensions the full parse decodes (that parse costs ~0.5 s of every cold run). The roots the
+ * full parse reads are exactly these (test/enrich/x509/trust-anchors.test.ts holds it to that).
+ */
+export function bundledAnchors(): TrustAnchor[] {
+  const anchors: TrustAnchor[] = [];
+  for (const pem of rootCertificates) {
+    try {
+      const native = new X509Certificate(pem);
+      anchors.push(anchor(oneLine(native.subject), native.fingerprint256.replace(/:/g, ''), native, 'bundled'));
+    } catch {
+      // Node ships no root it cannot parse; a future one that it cannot is no anchor, as with the full parse.
+    }
+  }
+  return anchors;
+}
+
+/** The bundled roots through the full parse (what bundledAnchors must equal). */
+export function bundledAnchorsFullyParsed(): TrustAnchor[] {
+  return toAnchors(rootCertificates, 'bundled', []);
 }
 
 /**
@@ -46,7 +80,7 @@ function toAnchors(pems: readonly string[], source: TrustAnchor['source'], error
  */
 export function trustAnchorSet(userPems: readonly string[], privateCaPems: readonly string[] = []): TrustAnchorSet {
   const errors: string[] = [];
-  bundled ??= toAnchors(rootCertificates, 'bundled', []);
+  bundled ??= bundledAnchors();
   const bySubject = new Map<string, TrustAnchor[]>();
   for (const anchor of [...toAnchors(userPems, 'user', errors), ...toAnchors(privateCaPems, 'private-ca', errors), ...bundled]) {
     const list = bySubject.get(anchor.subject) ?? [];
