@@ -44,7 +44,7 @@ export interface BenchEstate {
 
 const listenerCount = (i: number): number => 2 + (i % 3);
 
-/** A client whose send is tried again (up to 5 times) on moto's HTTP 500 race; any other error is thrown. */
+/** A client whose send is tried again (up to 10 times, after a short pause) on moto's HTTP 500 race; any other error is thrown. */
 function motoRaceRetry<C extends { send: (command: never) => Promise<unknown> }>(client: C): C {
   const send = async (command: never): Promise<unknown> => {
     for (let attempt = 1; ; attempt++) {
@@ -52,7 +52,8 @@ function motoRaceRetry<C extends { send: (command: never) => Promise<unknown> }>
         return await client.send(command);
       } catch (error) {
         const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-        if (status !== 500 || attempt >= 5) throw error;
+        if (status !== 500 || attempt >= 10) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
       }
     }
   };
@@ -74,14 +75,14 @@ export async function buildBenchEstate(clients: ClientFactory, spec: BenchEstate
   const chains = Array.from({ length: 4 }, (_, i) => issueChain(`bench-${i}.example.test`));
   const iamArns = await pMap(Array.from({ length: spec.iamCertificates }, (_, i) => i), async (i) => {
     const chain = chains[i % chains.length]!;
-    const out = await clients('iam', region).send(
+    const out = await motoRaceRetry(clients('iam', region)).send(
       new UploadServerCertificateCommand({ ServerCertificateName: `bench-iam-${i}`, CertificateBody: chain.leafPem, PrivateKey: chain.keyPem, CertificateChain: chain.chainPem }),
     );
     return out.ServerCertificateMetadata?.Arn ?? '';
   }, { concurrency: parallel });
   const acmArns = await pMap(Array.from({ length: spec.acmCertificates }, (_, i) => i), async (i) => {
     const chain = chains[i % chains.length]!;
-    const out = await clients('acm', region).send(
+    const out = await motoRaceRetry(clients('acm', region)).send(
       new ImportCertificateCommand({ Certificate: Buffer.from(chain.leafPem), PrivateKey: Buffer.from(chain.keyPem), CertificateChain: Buffer.from(chain.chainPem) }),
     );
     return out.CertificateArn ?? '';
@@ -101,7 +102,7 @@ export async function buildBenchEstate(clients: ClientFactory, spec: BenchEstate
   };
 
   await pMap(Array.from({ length: spec.classic }, (_, i) => i), async (i) => {
-    const elb = clients('elb', region);
+    const elb = motoRaceRetry(clients('elb', region));
     const all = [
       { Protocol: 'HTTPS', LoadBalancerPort: 443, InstanceProtocol: 'HTTP', InstancePort: 80, SSLCertificateId: cert(i) },
       { Protocol: 'HTTP', LoadBalancerPort: 80, InstanceProtocol: 'HTTP', InstancePort: 80 },
@@ -115,8 +116,9 @@ export async function buildBenchEstate(clients: ClientFactory, spec: BenchEstate
 
   let tlsListeners = 0;
   let ruleListeners = 0;
-  // moto 5.2 walks its target-group dict unlocked (name check, listener action check), so concurrent creates can
-  // fail with a 500 "OrderedDict mutated during iteration" before anything is written: those are sent again.
+  // moto 5.2 walks its dicts unlocked (target-group name check, listener action check, Classic load balancers),
+  // so concurrent creates can fail with a 500 "OrderedDict mutated during iteration" before anything is written:
+  // every create here is sent again on that answer.
   // Listeners are created after every target group, which makes the clash rarer.
   const built = await pMap(Array.from({ length: spec.elbv2 }, (_, i) => i), async (i) => {
     const elbv2 = motoRaceRetry(clients('elbv2', region));
