@@ -131,7 +131,7 @@ async function collectPage(config: LambdaConfig, deps: PageDeps, event: Record<s
     roleName: config.roleName,
     accountConcurrency: 1,
     // Pages of one account and region that run at once share its budgets: each paces to its share.
-    collect: { regions: [item.region], page, apiBudget: (config.apiBudget ?? DEFAULT_API_BUDGET) / (await pagesAtOnceOf(config, deps, runPrefix)) },
+    collect: { regions: [item.region], page, apiBudget: config.apiBudget === null ? null : (config.apiBudget ?? DEFAULT_API_BUDGET) / (await pagesAtOnceOf(config, deps, runPrefix)) },
     ...(config.externalId !== null ? { externalId: config.externalId } : {}),
   });
   const key = pageKey(runPrefix, item);

@@ -37,8 +37,8 @@ export interface LambdaConfig extends Partial<FanOutConfig> {
   /** Secrets Manager secret (ARN or name) holding the external id (EXTERNAL_ID_SECRET_ID) */
   externalIdSecretId?: string;
   accountConcurrency: number;
-  /** API_BUDGET: share of AWS's published request budgets each collection may use (ADR 0016); default 0.5 */
-  apiBudget?: number;
+  /** API_BUDGET: share of AWS's published request budgets each collection may use (ADR 0016); default 0.5; null ('none'): unpaced */
+  apiBudget?: number | null;
   snsTopicArn: string | null;
   probe: boolean;
   failOn: AuditOptions['failOn'];
@@ -105,7 +105,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {
   if (accounts !== null && roleName === null) throw new AuditError('BAD_USAGE', 'ACCOUNTS needs ROLE_NAME (the role to assume in every account)', 'ROLE_NAME');
   const concurrency = Number(get('ACCOUNT_CONCURRENCY') || '4');
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new AuditError('BAD_USAGE', `"${get('ACCOUNT_CONCURRENCY')}" is not 1..64`, 'ACCOUNT_CONCURRENCY');
-  const apiBudget = get('API_BUDGET') === '' ? DEFAULT_API_BUDGET : parseApiBudget(get('API_BUDGET'));
+  // 'none' turns pacing off, for emulators that never throttle (the local state-machine run against moto).
+  const apiBudget = get('API_BUDGET') === '' ? DEFAULT_API_BUDGET : get('API_BUDGET') === 'none' ? 'none' : parseApiBudget(get('API_BUDGET'));
   if (apiBudget === null) throw new AuditError('BAD_USAGE', `"${get('API_BUDGET')}" is not a fraction greater than 0 and at most 1 (e.g. 0.5 or 50%)`, 'API_BUDGET');
   const externalIdSecretId = get('EXTERNAL_ID_SECRET_ID');
   if (externalIdSecretId !== '' && get('EXTERNAL_ID') !== '') throw new AuditError('BAD_USAGE', 'set EXTERNAL_ID or EXTERNAL_ID_SECRET_ID, not both', 'EXTERNAL_ID_SECRET_ID');
@@ -124,7 +125,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LambdaConfig {
     externalId: get('EXTERNAL_ID') || null,
     ...(externalIdSecretId !== '' ? { externalIdSecretId } : {}),
     accountConcurrency: concurrency,
-    apiBudget,
+    apiBudget: apiBudget === 'none' ? null : apiBudget,
     snsTopicArn: get('SNS_TOPIC_ARN') || null,
     probe: bool('PROBE', 'true'),
     failOn: parseFailOn(get('FAIL_ON') || 'high', 'FAIL_ON'),
@@ -224,7 +225,7 @@ async function previousRun(s3: S3Client, config: LambdaConfig): Promise<AuditOpt
 }
 
 function collectOptions(config: LambdaConfig) {
-  return { regions: config.regions, apiBudget: config.apiBudget ?? DEFAULT_API_BUDGET };
+  return { regions: config.regions, apiBudget: config.apiBudget === undefined ? DEFAULT_API_BUDGET : config.apiBudget };
 }
 
 function sourceFor(config: LambdaConfig): AuditOptions['source'] {
