@@ -19,6 +19,7 @@ import type { LoadBalancerPage } from './index.ts';
 import {
   chunk,
   isoDate,
+  pageInput,
 } from './paging.ts';
 
 /** What the Classic collector found in one region. */
@@ -59,7 +60,7 @@ export async function collectClassic(ctx: CollectContext, region: string, fanOut
       const pages = await ctx.paginate({ ...base, operation: 'DescribeLoadBalancers', input: { PageSize: ctx.pageSize(PAGE_SIZE) } }, paginateDescribeLoadBalancers);
       descriptions = pages.flatMap((p) => p.LoadBalancerDescriptions ?? []);
     } else {
-      const input = { PageSize: Math.min(PAGE_SIZE, page.pageSize), ...(page.marker !== null ? { Marker: page.marker } : {}) };
+      const input = pageInput(page, PAGE_SIZE);
       const out = await ctx.call({ ...base, operation: 'DescribeLoadBalancers', input }, (c, o) => c.send(new DescribeLoadBalancersCommand(input), o));
       descriptions = out.LoadBalancerDescriptions ?? [];
     }

@@ -23,6 +23,7 @@ import {
   chunk,
   collectPages,
   isoDate,
+  pageInput,
 } from './paging.ts';
 import { collectTrustStores } from './trust-stores.ts';
 
@@ -56,7 +57,7 @@ export async function collectElbv2(ctx: CollectContext, region: string, fanOut: 
       const pages = await ctx.paginate({ ...base, operation: 'DescribeLoadBalancers', input: { PageSize: ctx.pageSize(PAGE_SIZE) } }, paginateDescribeLoadBalancers);
       sdkLbs = pages.flatMap((p) => p.LoadBalancers ?? []);
     } else {
-      const input = { PageSize: Math.min(PAGE_SIZE, page.pageSize), ...(page.marker !== null ? { Marker: page.marker } : {}) };
+      const input = pageInput(page, PAGE_SIZE);
       const out = await ctx.call({ ...base, operation: 'DescribeLoadBalancers', input }, (c, o) => c.send(new DescribeLoadBalancersCommand(input), o));
       sdkLbs = out.LoadBalancers ?? [];
     }

@@ -64,15 +64,14 @@ class TokenBucket {
    * Reserves the next token and waits until it is due. Tokens may go negative: each caller reserves one in
    * arrival order and sleeps until the refill covers it, so waiting callers are served first come, first served.
    */
-  async take(): Promise<number> {
+  async take(): Promise<void> {
     this.refill();
     this.tokens -= 1;
-    if (this.tokens >= 0) return 0;
+    if (this.tokens >= 0) return;
     const start = this.clock.now();
     const due = start + (-this.tokens / this.rate) * 1000;
     // A timer may fire a little early by the clock it is read with; the token is not due until `due`.
     for (let now = start; now < due; now = this.clock.now()) await this.clock.sleep(due - now);
-    return this.clock.now() - start;
   }
 
   throttled(): void {
@@ -108,7 +107,6 @@ export interface PacerOptions {
 export class Pacer {
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly clock: PacingClock;
-  private waitedMs = 0;
 
   constructor(private readonly options: PacerOptions) {
     if (!(options.budget > 0 && options.budget <= 1)) throw new RangeError(`API budget must be a fraction in (0, 1], got ${options.budget}`);
@@ -117,7 +115,7 @@ export class Pacer {
 
   /** Waits until a request to service:operation in this account and region fits the budget. */
   async take(account: string, service: ServiceName, region: string, operation: string): Promise<void> {
-    this.waitedMs += await this.bucket(account, service, region, operation).take();
+    await this.bucket(account, service, region, operation).take();
   }
 
   throttled(account: string, service: ServiceName, region: string, operation: string): void {
@@ -126,11 +124,6 @@ export class Pacer {
 
   succeeded(account: string, service: ServiceName, region: string, operation: string): void {
     this.bucket(account, service, region, operation).succeeded();
-  }
-
-  /** Total time requests spent waiting for tokens, in the pacer's clock. */
-  waited(): number {
-    return this.waitedMs;
   }
 
   private bucket(account: string, service: ServiceName, region: string, operation: string): TokenBucket {

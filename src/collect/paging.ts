@@ -21,6 +21,11 @@ export async function collectPages<T>(
   }
 }
 
+/** DescribeLoadBalancers' input for one page of the paged fan-out (Classic and ELBv2 alike): from its marker, at most the API's maximum. */
+export function pageInput(page: { marker: string | null; pageSize: number }, apiMaximum: number): { PageSize: number; Marker?: string } {
+  return { PageSize: Math.min(apiMaximum, page.pageSize), ...(page.marker !== null ? { Marker: page.marker } : {}) };
+}
+
 /** Splits a list into chunks of at most `size` (the API's batch maximum). */
 export function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
