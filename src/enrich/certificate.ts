@@ -12,6 +12,7 @@ import { loadBalancerSupportsKey } from './x509/lb-key-support.ts';
 import { trustAnchorSet, type TrustAnchorSet } from './x509/trust-anchors.ts';
 import type { ParsedCertificate } from './x509/types.ts';
 import { unknownFacts, type UnknownFactsCollector } from './unknown.ts';
+import { sortedDistinct } from '../text/order.ts';
 
 export interface CertificateFactsOptions {
   /** The time expiry is judged at (ISO 8601); never the wall clock, so runs are reproducible. */
@@ -97,8 +98,8 @@ async function factsFor(
   cas: { cas: Map<string, PrivateCaRecord>; collected: boolean },
 ): Promise<CertificateFacts> {
   const uses = options.usedBy.get(record.arn) ?? [];
-  const usedBy = [...new Set(uses.map((u) => u.listenerArn))].sort();
-  const loadBalancerTypes = [...new Set(uses.map((u) => u.loadBalancerType))].sort();
+  const usedBy = sortedDistinct(uses.map((u) => u.listenerArn));
+  const loadBalancerTypes = sortedDistinct(uses.map((u) => u.loadBalancerType));
   const analysis: ChainAnalysis | null = record.bodyPem === null ? null : await analyseConfiguredPems(record.bodyPem, record.chainPem, anchors, options.asOf);
   const leaf = analysis?.leaf ? leafFacts(analysis.leaf) : null;
   const key = leaf?.key ?? keyFromApi(record.keyAlgorithm);

@@ -8,6 +8,7 @@ import { hsmClusterFacts } from './hsm-cluster.ts';
 import { buildListenerContext, listenerFacts } from './listener.ts';
 import { loadBalancerFacts } from './load-balancer.ts';
 import { buildPolicyCatalogue } from './policy.ts';
+import { sortByArn } from '../text/order.ts';
 
 export interface EnrichOptions {
   /** The instant expiry windows are judged at; defaults to the snapshot's capture time (deterministic). */
@@ -58,8 +59,6 @@ function usageUnseen(snapshot: Snapshot): Map<string, string> {
   return unseen;
 }
 
-const byArn = (a: { arn: string }, b: { arn: string }) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0);
-
 /** Derives the facts every rule reads (asynchronous: certification paths are validated with WebCrypto). */
 export async function enrich(snapshot: Snapshot, options: EnrichOptions): Promise<FactsBySubject> {
   const catalogue = buildPolicyCatalogue(snapshot);
@@ -76,10 +75,10 @@ export async function enrich(snapshot: Snapshot, options: EnrichOptions): Promis
     endpointFacts(snapshot, policies, { asOf: options.asOf, trustAnchorsPem: options.trustAnchorsPem, privateCaAnchorsPem }),
   ]);
   return {
-    listener: listeners.sort(byArn),
-    loadBalancer: snapshot.loadBalancers.map((lb) => loadBalancerFacts(lb, instances, groups)).sort(byArn),
-    certificate: certificates.sort(byArn),
-    hsmCluster: snapshot.hsmClusters.map((c) => hsmClusterFacts(c, snapshot.instances)).sort(byArn),
-    endpoint: endpoints.sort(byArn),
+    listener: sortByArn(listeners),
+    loadBalancer: sortByArn(snapshot.loadBalancers.map((lb) => loadBalancerFacts(lb, instances, groups))),
+    certificate: sortByArn(certificates),
+    hsmCluster: sortByArn(snapshot.hsmClusters.map((c) => hsmClusterFacts(c, snapshot.instances))),
+    endpoint: sortByArn(endpoints),
   };
 }

@@ -1,9 +1,10 @@
 /** Listener facts: transport, redirects, backend protection and the resolved TLS policy. */
 import type { ListenerFacts, ResolvedPolicy } from '../model/facts.ts';
-import type { LoadBalancer, Listener, ListenerAction, ListenerProtocol, ProbeObservation, Snapshot, TrustStoreRecord } from '../model/snapshot.ts';
+import type { LoadBalancer, Listener, ListenerAction, ListenerProtocol, ProbeObservation, Snapshot, TargetGroup, TrustStoreRecord } from '../model/snapshot.ts';
 import { resolveClassicPolicy, resolveElbv2Policy, type PolicyCatalogue } from './policy.ts';
 import { NO_TRUST_STORE_FACTS, trustStoreFacts } from './trust-store.ts';
 import { unknownFacts, type UnknownFactsCollector } from './unknown.ts';
+import { sortedDistinct } from '../text/order.ts';
 
 const TLS_FRONT: ReadonlySet<ListenerProtocol> = new Set(['HTTPS', 'SSL', 'TLS']);
 
@@ -52,10 +53,10 @@ function allPathsRedirect(listener: Listener): boolean {
 }
 
 function forwardedTargetGroupArns(listener: Listener): string[] {
-  const arns = new Set<string>();
-  for (const action of listener.defaultActions) for (const arn of action.targetGroupArns) arns.add(arn);
-  for (const rule of listener.rules) for (const action of rule.actions) for (const arn of action.targetGroupArns) arns.add(arn);
-  return [...arns].sort();
+  const arns: string[] = [];
+  for (const action of listener.defaultActions) for (const arn of action.targetGroupArns) arns.push(arn);
+  for (const rule of listener.rules) for (const action of rule.actions) for (const arn of action.targetGroupArns) arns.push(arn);
+  return sortedDistinct(arns);
 }
 
 function backendFacts(lb: LoadBalancer, listener: Listener): ListenerFacts['backend'] {
@@ -72,9 +73,11 @@ function backendFacts(lb: LoadBalancer, listener: Listener): ListenerFacts['back
       .filter((a) => a.name === 'PublicKeyPolicyName' && policies.get(a.value)?.type === 'PublicKeyPolicyType').length;
     return { protocol, port: listener.instancePort, encrypted, authenticated: publicKeyCount > 0, publicKeyCount, healthCheckProtocol: null, healthCheckEncrypted: null };
   }
-  const groups = forwardedTargetGroupArns(listener)
-    .map((arn) => lb.targetGroups.find((tg) => tg.arn === arn))
-    .filter((tg) => tg !== undefined && tg.targetType !== 'lambda' && tg.protocol !== null);
+  const groups: TargetGroup[] = [];
+  for (const arn of forwardedTargetGroupArns(listener)) {
+    const tg = lb.targetGroups.find((g) => g.arn === arn);
+    if (tg !== undefined && tg.targetType !== 'lambda' && tg.protocol !== null) groups.push(tg);
+  }
   if (groups.length === 0) {
     return { protocol: null, port: null, encrypted: null, authenticated: null, publicKeyCount: 0, healthCheckProtocol: null, healthCheckEncrypted: null };
   }

@@ -4,6 +4,7 @@ import type { InstanceRecord, LoadBalancer } from '../model/snapshot.ts';
 import { exposureFacts, type SecurityGroupIndex } from './exposure.ts';
 import { terminatesTls } from './listener.ts';
 import { unknownFacts, type UnknownFactsCollector } from './unknown.ts';
+import { sortedDistinct } from '../text/order.ts';
 
 /** The load-balancer types whose attribute answer carries each fact (AWS reports every one of them, defaults included). */
 const REPORTED_BY: Record<AttributeFact, readonly LoadBalancer['type'][]> = {
@@ -40,10 +41,13 @@ function attribute(lb: LoadBalancer, fact: AttributeFact, unknown: UnknownFactsC
 
 const flag = (value: string | null): boolean | null => (value === null ? null : value.toLowerCase() === 'true');
 
+const HEALTHY_ZONE_FACTS = ['healthyTargetZones', 'healthyTargetZoneCount'];
+
 /** Zones with a healthy target; null when there are no targets (nothing to spread) or when what decides it was not seen. */
 function healthyZones(lb: LoadBalancer, instances: Map<string, InstanceRecord>, unknown: UnknownFactsCollector): string[] | null {
-  const facts = ['healthyTargetZones', 'healthyTargetZoneCount'];
-  const zones = new Set<string>();
+  const facts = HEALTHY_ZONE_FACTS;
+  // A few zones at most: a list, de-duplicated and ordered once at the end.
+  const zones: string[] = [];
   let unplaced = 0;
   if (lb.type === 'classic') {
     if (!unknown.from(lb.observed.registeredInstances, 'instance health (DescribeInstanceHealth)', ...facts)) return null;
@@ -51,7 +55,7 @@ function healthyZones(lb: LoadBalancer, instances: Map<string, InstanceRecord>, 
     for (const target of lb.registeredInstances) {
       if (target.state !== 'healthy') continue;
       const zone = instances.get(target.instanceId)?.availabilityZone;
-      if (zone) zones.add(zone);
+      if (zone) { if (!zones.includes(zone)) zones.push(zone); }
       else unplaced++;
     }
   } else {
@@ -59,21 +63,24 @@ function healthyZones(lb: LoadBalancer, instances: Map<string, InstanceRecord>, 
     for (const group of lb.targetGroups) {
       if (group.observed.targets.status !== 'ok' && !unknown.from(group.observed.targets, `target health of ${group.name} (DescribeTargetHealth)`, ...facts)) return null;
     }
-    const targets = lb.targetGroups.flatMap((tg) => tg.targets);
-    if (targets.length === 0) return null;
-    for (const target of targets) {
-      if (target.health !== 'healthy') continue;
-      const zone = target.availabilityZone ?? instances.get(target.id)?.availabilityZone;
-      if (zone && zone !== 'all') zones.add(zone);
-      else if (!zone) unplaced++;
+    let targets = 0;
+    for (const group of lb.targetGroups) {
+      targets += group.targets.length;
+      for (const target of group.targets) {
+        if (target.health !== 'healthy') continue;
+        const zone = target.availabilityZone ?? instances.get(target.id)?.availabilityZone;
+        if (zone && zone !== 'all') { if (!zones.includes(zone)) zones.push(zone); }
+        else if (!zone) unplaced++;
+      }
     }
+    if (targets === 0) return null;
   }
   // A healthy target whose zone nobody could read (its instance was not described) could be in any zone.
   if (unplaced > 0) {
     for (const fact of facts) unknown.mark(fact, 'error', `${unplaced} healthy target(s) have no known availability zone (their instances were not described)`);
     return null;
   }
-  return [...zones].sort();
+  return sortedDistinct(zones);
 }
 
 /** Whether a WAFv2 web ACL protects an ALB; null for other types, or when the association was not read. */
@@ -87,7 +94,7 @@ function webAclAttached(lb: LoadBalancer, unknown: UnknownFactsCollector): boole
 /** Facts for one load balancer. */
 export function loadBalancerFacts(lb: LoadBalancer, instances: Map<string, InstanceRecord>, securityGroups: SecurityGroupIndex): LoadBalancerFacts {
   const unknown = unknownFacts();
-  const zones = [...new Set(lb.availabilityZones.map((z) => z.zoneName))].sort();
+  const zones = sortedDistinct(lb.availabilityZones.map((z) => z.zoneName));
   const healthy = healthyZones(lb, instances, unknown);
   const listenersSeen = unknown.from(lb.observed.listeners, 'the listener list (DescribeListeners)', 'listenerCount', 'tlsListenerCount');
   if (lb.observed.attributes.status !== 'ok') unknown.from(lb.observed.attributes, 'the attributes (DescribeLoadBalancerAttributes)', ...Object.keys(ATTRIBUTE_KEYS));
@@ -118,7 +125,7 @@ export function loadBalancerFacts(lb: LoadBalancer, instances: Map<string, Insta
     crossZone: flag(attribute(lb, 'crossZone', unknown)),
     connectionDraining: flag(attribute(lb, 'connectionDraining', unknown)),
     tags: lb.tags,
-    subnetIds: [...new Set(lb.availabilityZones.flatMap((z) => (z.subnetId === null ? [] : [z.subnetId])))].sort(),
+    subnetIds: sortedDistinct(lb.availabilityZones.flatMap((z) => (z.subnetId === null ? [] : [z.subnetId]))),
     webAclAttached: attached,
     webAclArn: attached ? (lb.webAclArn ?? null) : null,
     exposure: exposureFacts(lb, securityGroups, unknown),

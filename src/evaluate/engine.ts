@@ -11,6 +11,7 @@ import type { ConditionEvidence } from '../model/finding.ts';
 import type { ProfiledRule } from './profiles.ts';
 import { customOperators, nullAwareOperators } from './operators.ts';
 import { pathSegments, resolveDotPath } from './path.ts';
+import { compileReader, type Reader } from './reader.ts';
 
 export interface RuleOutcome {
   status: 'pass' | 'fail' | 'not_applicable' | 'error';
@@ -196,7 +197,8 @@ class ValueIds {
   private readonly strings = new Map<string, number>();
   private readonly numbers = new Map<number, number>();
   private readonly objects = new Map<string, number>();
-  private readonly unknowns = new Map<string, number>();
+  private readonly unknownErrors = new Map<string, number>();
+  private readonly unknownSkips = new Map<string, number>();
   private readonly topLevel = new Map<unknown, number>();
   /** Lists of primitives by their elements' ids, one trie level per element (no JSON per listener for its certificate ARNs). */
   private readonly lists: ListNode = { id: -1, next: new Map() };
@@ -258,9 +260,9 @@ class ValueIds {
     return node.id;
   }
 
-  /** A fact not observed: outcomes (and their reasons) depend on the entry's status and reason. */
+  /** A fact not observed: outcomes (and their reasons) depend on the entry's status and reason (no key string per look-up). */
   unknown(entry: UnknownFacts[string]): number {
-    return this.intern(this.unknowns, `${entry.status}\u0000${entry.reason}`);
+    return this.intern(entry.status === 'error' ? this.unknownErrors : this.unknownSkips, entry.reason);
   }
 
   /** A path read on a top-level value that is not an object: json-rules-engine hands the value itself to the operator. */
@@ -289,6 +291,8 @@ export class SubjectEvaluator {
   private readonly cache = new Map<number, KindEntry[]>();
   private entries = 0;
   private readonly readIds: number[];
+  /** Reads every value the rules read, as ids (reader.ts). */
+  private readonly reader: Reader;
   /** How many times json-rules-engine ran one rule (for the bench). */
   engineRuns = 0;
 
@@ -315,7 +319,8 @@ export class SubjectEvaluator {
     this.rules = compiled;
     this.refs = [...refs.values()];
     // The last slot is the parse error, which the reasons of unknown verdicts quote.
-    this.readIds = new Array<number>(this.refs.length + 1);
+    this.readIds = new Array<number>(this.refs.length + 1).fill(0);
+    this.reader = compileReader(this.refs);
   }
 
   private addRule(engine: Engine, r: CompiledRule): void {
@@ -340,50 +345,8 @@ export class SubjectEvaluator {
     let unknown = facts.unknown as UnknownFacts | undefined;
     // Most subjects saw everything: skip the per-reference look-up for them.
     if (unknown !== undefined && isEmpty(unknown)) unknown = undefined;
-    const ids = this.ids;
-    const out = this.readIds;
-    for (let i = 0; i < this.refs.length; i++) {
-      const ref = this.refs[i]!;
-      // An unobserved fact keys by its status and reason: the outcome (and its message) depends on both.
-      if (unknown !== undefined) {
-        // unknownEntry, over keys built once
-        let entry: UnknownFacts[string] | undefined;
-        for (let k = 0; k < ref.unknownKeys.length && !entry; k++) entry = unknown[ref.unknownKeys[k]!];
-        if (entry) {
-          out[i] = ids.unknown(entry);
-          continue;
-        }
-      }
-      if (!(ref.fact in facts)) {
-        out[i] = ids.absentFact;
-        continue;
-      }
-      let value = facts[ref.fact];
-      if (ref.segments !== null) {
-        // As json-rules-engine reads a path: a top-level value that is not an object is handed over as it is;
-        // below it, an absent segment makes the strict resolver throw.
-        if (value === null || typeof value !== 'object') {
-          out[i] = ids.notAnObject(value);
-          continue;
-        }
-        const segments = ref.segments;
-        let absent = false;
-        for (let s = 0; s < segments.length; s++) {
-          if (value === null || typeof value !== 'object' || !(segments[s]! in (value as object))) {
-            absent = true;
-            break;
-          }
-          value = (value as Record<string, unknown>)[segments[s]!];
-        }
-        if (absent) {
-          out[i] = ids.absentPath;
-          continue;
-        }
-      }
-      out[i] = ids.of(value);
-    }
-    out[this.refs.length] = typeof facts.parseError === 'string' ? ids.of(facts.parseError) : ids.noParseError;
-    return out;
+    this.reader(facts, unknown, this.ids, this.readIds);
+    return this.readIds;
   }
 
   private outcome(r: CompiledRule, facts: Record<string, unknown>, applies: RuleResult | undefined, check: RuleResult | undefined): RuleOutcome {

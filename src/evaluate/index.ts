@@ -135,7 +135,9 @@ export async function evaluateFacts(facts: FactsBySubject, options: EvaluateOpti
     const profiled = evaluator.compiledRules;
     if (profiled.length === 0) continue;
     evaluator.newRun();
-    for (const subject of facts[kind] as SubjectIdentity[]) {
+    const subjects = facts[kind] as SubjectIdentity[];
+    for (let s = 0; s < subjects.length; s++) {
+      const subject = subjects[s]!;
       // Most subjects read what one before them read: no promise, no engine, one look-up.
       const plan = planOf(evaluator.cachedOutcomes(subject) ?? await evaluator.outcomesOf(subject), profiled);
       notApplicable += plan.notApplicable;
@@ -146,8 +148,10 @@ export async function evaluateFacts(facts: FactsBySubject, options: EvaluateOpti
         loadBalancerArn: subject.loadBalancerArn, loadBalancerType: subject.loadBalancerType,
       };
       const state = resourceState(resource);
-      for (const item of plan.items) {
-        const { rule } = item;
+      const items = plan.items;
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i]!;
+        const rule = item.rule;
         findings.push({
           ruleId: rule.id, category: rule.category, severity: item.severity, status: item.status, resource,
           message: typeof item.message === 'string' ? item.message : item.message.render(subject, memo),

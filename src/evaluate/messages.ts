@@ -42,12 +42,12 @@ export class MessageMemo {
   }
 
   /** The shown result of a filter with a fixed argument (`part`) over an object value. */
-  filter(part: object, value: object, compute: () => string): string {
+  filter(part: object, value: object, filter: (value: unknown, arg: unknown) => unknown, arg: unknown): string {
     let byValue = this.filtered.get(part);
     if (!byValue) this.filtered.set(part, (byValue = new WeakMap()));
     let text = byValue.get(value);
     if (text === undefined) {
-      text = compute();
+      text = this.show(filter(value, arg));
       byValue.set(value, text);
     }
     return text;
@@ -156,15 +156,15 @@ function compile(template: string, params: Record<string, unknown>): CompiledMes
           out += memo ? memo.show(value) : show(value);
           continue;
         }
-        const filter = part.filter;
+        // No closure here: a captured variable would cost a context object per piece of every message.
         if (part.argPath === null) {
           out += memo && value !== null && typeof value === 'object'
-            ? memo.filter(part, value, () => memo.show(filter(value, part.arg)))
-            : show(filter(value, part.arg));
+            ? memo.filter(part, value, part.filter, part.arg)
+            : show(part.filter(value, part.arg));
           continue;
         }
         const arg = readSegments(facts, part.argPath.segments) ?? part.argPath.literal;
-        out += memo ? memo.show(filter(value, arg)) : show(filter(value, arg));
+        out += memo ? memo.show(part.filter(value, arg)) : show(part.filter(value, arg));
       }
       return out;
     },
