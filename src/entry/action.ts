@@ -16,6 +16,7 @@ import { AuditError, EXIT, exitCodeFor } from '../model/errors.ts';
 import { SEVERITIES, type Severity } from '../model/rule.ts';
 import { checkFolderTarget } from '../io/targets.ts';
 import { ALL_FORMATS } from '../report/index.ts';
+import { apiBudgetOf } from './api-budget-flag.ts';
 import { parseFailOn, parseRegions } from './parse.ts';
 import { cutToBytes, utf8Bytes } from '../text/bytes.ts';
 import { escapeMarkdown } from '../text/escape-markdown.ts';
@@ -37,6 +38,8 @@ export interface ActionInputs {
   failOnEmpty: boolean;
   sarifCategory: string;
   source: AuditOptions['source'] | null;
+  /** api-budget: the share of AWS's published request budgets the collection may use (ADR 0016). */
+  apiBudget: number;
   /** IaC mode: the paths the iac input's globs matched (empty: audit the live estate). */
   iac: string[];
   /** checks, exclude-checks, categories, severity, resources, tags. */
@@ -91,7 +94,8 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): ActionInputs {
   const organization = bool('organization', false);
   const assumeRole = input('assume-role');
   const externalId = input('external-id');
-  const collect = { regions };
+  const apiBudget = named('api-budget', () => apiBudgetOf(input('api-budget') || undefined));
+  const collect = { regions, apiBudget };
   const source = named('accounts', () =>
     accountsSource(
       {
@@ -132,6 +136,7 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): ActionInputs {
     failOnEmpty: bool('fail-on-empty', false),
     sarifCategory,
     source,
+    apiBudget,
     iac,
   };
 }
@@ -212,7 +217,7 @@ export async function runAction(): Promise<number> {
         core.info(`elb-tls-audit: credentials of ${caller.arn} (account ${caller.account})`);
       },
       selection: inputs.selection,
-      source: iac ? { kind: 'snapshot', snapshot: iac.snapshot } : inputs.source ?? { kind: 'aws', collect: { regions: inputs.regions, clients: sdkClientFactory() } },
+      source: iac ? { kind: 'snapshot', snapshot: iac.snapshot } : inputs.source ?? { kind: 'aws', collect: { regions: inputs.regions, apiBudget: inputs.apiBudget, clients: sdkClientFactory() } },
       probe: inputs.probe && !iac ? { connectTo: [], includeInternal: false } : false,
       ...(iac ? { refineFacts: (facts: FactsBySubject) => blankUnknownFacts(facts, iac), locate: iacLocator(iac.origins, iac.defaulted, iac.unknownFacts) } : {}),
       profile: inputs.rulesProfile,

@@ -81,7 +81,7 @@ async function emptyMoto(): Promise<MotoServer> {
 }
 
 // What action.yml's defaults give, as the runner would inject them, with probing off (loopback only).
-const DEFAULTS = { regions: 'us-east-1', 'rules-profile': 'default', 'fail-on': 'high', waivers: '', baseline: '', probe: 'false', 'output-dir': 'elb-tls-audit', 'allow-partial': 'false', 'sarif-category': 'elb-tls-audit' };
+const DEFAULTS = { regions: 'us-east-1', 'rules-profile': 'default', 'fail-on': 'high', waivers: '', baseline: '', probe: 'false', 'output-dir': 'elb-tls-audit', 'allow-partial': 'false', 'sarif-category': 'elb-tls-audit', 'api-budget': '0.5' };
 
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'action-bundle-'));
@@ -199,6 +199,7 @@ describe('dist/index.js run as the Actions runner runs it', () => {
       [{ waivers: 'missing-waivers.json' }, /::error::elb-tls-audit: input waivers: cannot read "missing-waivers.json": ENOENT/],
       [{ 'rules-profile': 'no-such-profile' }, /::error::elb-tls-audit: .*no-such-profile/],
       [{ accounts: '123' , 'assume-role': 'Audit' }, /::error::elb-tls-audit: input accounts: "123" is not a 12-digit AWS account id/],
+      [{ 'api-budget': '0' }, /::error::elb-tls-audit: input api-budget: expected a fraction greater than 0 and at most 1/],
     ];
     for (const [inputs, annotation] of cases) {
       const run = await runAsRunner({ ...DEFAULTS, ...inputs }, { endpoint: 'http://127.0.0.1:9' });

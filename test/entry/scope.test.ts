@@ -28,6 +28,15 @@ describe('a scope that names nothing', () => {
     expect(() => readInputs({ INPUT_REGIONS: ',', AWS_REGION: 'eu-west-1' })).toThrow(/^input regions: "," names no region/);
     expect(parseRegions('us-east-1 eu-west-1,us-east-1')).toEqual(['eu-west-1', 'us-east-1']);
   });
+
+  it('the Action paces its collection to the api-budget input, default half of each budget (ADR 0016)', () => {
+    expect(readInputs({ INPUT_REGIONS: 'us-east-1' }).apiBudget).toBe(0.5);
+    expect(readInputs({ INPUT_REGIONS: 'us-east-1', 'INPUT_API-BUDGET': '25%' }).apiBudget).toBe(0.25);
+    // Multi-account audits carry it into every account's collection.
+    const source = readInputs({ INPUT_REGIONS: 'us-east-1', INPUT_ACCOUNTS: '123456789012', 'INPUT_ASSUME-ROLE': 'Audit', 'INPUT_API-BUDGET': '1' }).source;
+    expect(source).toMatchObject({ kind: 'accounts', accounts: { collect: { apiBudget: 1 } } });
+    expect(() => readInputs({ INPUT_REGIONS: 'us-east-1', 'INPUT_API-BUDGET': '1.5' })).toThrow(/^input api-budget: expected a fraction greater than 0 and at most 1/);
+  });
 });
 
 describe('an account with no load balancers', () => {
