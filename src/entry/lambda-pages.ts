@@ -11,6 +11,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { collectAccounts, parseAccountIds } from '../accounts/index.ts';
 import { interleave, mergeStoredPages, parsePageItem, parseTarget, planRegion, targetsOf, type PageItem, type RegionPlan, type Target } from '../accounts/pages.ts';
 import { pagesAtOnceFor, pageSizeFor } from '../accounts/sizing.ts';
+import { checkpointKeyOf, collectResumably, type InvocationClock } from './lambda-resume.ts';
 import { CollectContext } from '../collect/context.ts';
 import { DEFAULT_API_BUDGET, DEFAULT_RETRY, sdkClientFactory, type CollectPage } from '../collect/index.ts';
 import { enabledRegions } from '../collect/placement.ts';
@@ -121,22 +122,41 @@ async function pagesAtOnceOf(config: LambdaConfig, deps: PageDeps, runPrefix: st
   }
 }
 
-/** Collects one Map item into pages/<account>/<region>/<id>.json (an account that cannot be entered is stored as its gap). */
-async function collectPage(config: LambdaConfig, deps: PageDeps, event: Record<string, unknown>, runPrefix: string): Promise<{ account: string; region: string; id: string; key: string; complete: boolean }> {
+/** What collect-page answers: the stored page snapshot, or (resume: true) a checkpoint to invoke it again with. */
+export type CollectPageResult =
+  | { account: string; region: string; id: string; key: string; complete: boolean; resume: false }
+  | { account: string; region: string; id: string; complete: false; resume: true; checkpointKey: string; answers: number };
+
+/**
+ * Collects one Map item into pages/<account>/<region>/<id>.json (an account that cannot be entered is stored as
+ * its gap). A page is sized to finish in one invocation, but throttling or a slow account can still outrun it:
+ * then it stores pages/<account>/<region>/<id>.checkpoint.json and answers resume: true (lambda-resume.ts).
+ */
+async function collectPage(config: LambdaConfig, deps: PageDeps, event: Record<string, unknown>, runPrefix: string, clock: InvocationClock): Promise<CollectPageResult> {
   if (config.roleName === null) throw new AuditError('BAD_USAGE', 'collect-page needs ROLE_NAME', 'ROLE_NAME');
+  const roleName = config.roleName;
   const item = named('event.item', () => parsePageItem(event['item'], 'item'));
+  const checkpointKey = checkpointKeyOf(event, 'collect-page');
   const page: CollectPage = item.service === 'region' ? { service: 'region' } : { service: item.service, marker: item.marker, pageSize: item.pageSize };
-  const snapshot = await collectAccounts({
-    accounts: parseAccountIds(item.account, 'item.account'),
-    roleName: config.roleName,
-    accountConcurrency: 1,
-    // Pages of one account and region that run at once share its budgets: each paces to its share.
-    collect: { regions: [item.region], page, apiBudget: config.apiBudget === null ? null : (config.apiBudget ?? DEFAULT_API_BUDGET) / (await pagesAtOnceOf(config, deps, runPrefix)) },
-    ...(config.externalId !== null ? { externalId: config.externalId } : {}),
-  });
   const key = pageKey(runPrefix, item);
-  await deps.putText(deps.s3(), config.bucket, key, JSON.stringify(snapshot));
-  return { account: item.account, region: item.region, id: item.id, key, complete: snapshot.attempts.every((a) => a.status !== 'error') };
+  // Pages of one account and region that run at once share its budgets: each paces to its share.
+  const apiBudget = config.apiBudget === null ? null : (config.apiBudget ?? DEFAULT_API_BUDGET) / (await pagesAtOnceOf(config, deps, runPrefix));
+  const s3 = deps.s3();
+  const outcome = await collectResumably({
+    s3, bucket: config.bucket, ownCheckpoint: key.replace(/\.json$/, '.checkpoint.json'), checkpointKey, clock,
+    subject: `page ${item.account} ${item.region} ${item.id}`, getText: deps.getText, putText: deps.putText,
+    collect: (extra) => collectAccounts({
+      accounts: parseAccountIds(item.account, 'item.account'),
+      roleName,
+      accountConcurrency: 1,
+      collect: { regions: [item.region], page, apiBudget, ...extra },
+      ...(config.externalId !== null ? { externalId: config.externalId } : {}),
+    }),
+  });
+  const where = { account: item.account, region: item.region, id: item.id };
+  if (outcome.stopped) return { ...where, complete: false, resume: true, checkpointKey: outcome.checkpointKey, answers: outcome.answers };
+  await deps.putText(s3, config.bucket, key, JSON.stringify(outcome.snapshot));
+  return { ...where, key, complete: outcome.snapshot.attempts.every((a) => a.status !== 'error'), resume: false };
 }
 
 /** Merges every planned item's snapshot (a missing plan or page is that target's gap) and reports once. */
@@ -177,10 +197,9 @@ export const PAGE_MODES = ['plan-region', 'join-plans', 'collect-page', 'merge-p
 export type PageMode = (typeof PAGE_MODES)[number];
 
 /** Runs one page mode; `runPrefix` is already checked to lie under PREFIX, and the external id already read. */
-export async function runPageMode(mode: PageMode, event: Record<string, unknown>, config: LambdaConfig, runPrefix: string, deps: PageDeps): Promise<unknown> {
+export async function runPageMode(mode: PageMode, event: Record<string, unknown>, config: LambdaConfig, runPrefix: string, deps: PageDeps, clock: InvocationClock = {}): Promise<unknown> {
   if (mode === 'plan-region') return planOne(config, deps, event, runPrefix);
   if (mode === 'join-plans') return joinPlans(config, deps, runPrefix);
-  // A checkpointKey (the resume loop of the state machine) is not used: a page is sized to finish in one run.
-  if (mode === 'collect-page') return collectPage(config, deps, event, runPrefix);
+  if (mode === 'collect-page') return collectPage(config, deps, event, runPrefix, clock);
   return mergePages(config, deps, runPrefix);
 }

@@ -13,7 +13,7 @@ import { deliverAlerts, readAlertConfig, readPreviousRun, type AlertConfig, type
 import { collectAccounts, listOrganizationAccounts, parseAccountIds, parseRoleName } from '../accounts/index.ts';
 import { mergeStoredRun } from '../accounts/distributed.ts';
 import { audit, type AuditOptions, type AuditOutcome } from '../audit.ts';
-import { CollectionStopped, DEFAULT_API_BUDGET, parseApiBudget, parseCheckpoint, sdkClientFactory, serialiseCheckpoint, type CheckpointData } from '../collect/index.ts';
+import { DEFAULT_API_BUDGET, parseApiBudget, sdkClientFactory } from '../collect/index.ts';
 import { AuditError } from '../model/errors.ts';
 import type { VerdictKind } from '../model/finding.ts';
 import { ALL_FORMATS } from '../report/index.ts';
@@ -21,6 +21,7 @@ import { TOOL_VERSION } from '../version.ts';
 import { parseFailOn, parseRegions } from './parse.ts';
 import { externalIdFromSecret } from './external-id.ts';
 import { storeRun } from './run-store.ts';
+import { checkpointKeyOf, collectResumably, type InvocationClock } from './lambda-resume.ts';
 import { listTargets, PAGE_MODES, runPageMode, type FanOutConfig, type PageDeps, type PageMode } from './lambda-pages.ts';
 
 /** The function's configuration, read from its environment (the fan-out settings: lambda-pages.ts). */
@@ -258,74 +259,31 @@ export type CollectAccountResult =
   /** complete: false too, so a state machine that does not loop yet still reads the field (and the merge names the gap). */
   | { account: string; complete: false; resume: true; checkpointKey: string; answers: number };
 
-/** The part of the Lambda context collect-account uses. */
-export interface InvocationClock {
-  getRemainingTimeInMillis?: () => number;
-}
-
-const DEFAULT_RESUME_MARGIN_S = 60;
-
-/** RESUME_MARGIN_SECONDS: stop collecting when less than this is left of the invocation (default 60, 5..900). */
-function resumeMarginMs(env: NodeJS.ProcessEnv): number {
-  const text = (env['RESUME_MARGIN_SECONDS'] ?? '').trim();
-  if (text === '') return DEFAULT_RESUME_MARGIN_S * 1000;
-  const seconds = Number(text);
-  if (!Number.isInteger(seconds) || seconds < 5 || seconds > 900) throw new AuditError('BAD_USAGE', `"${text}" is not a whole number of seconds from 5 to 900`, 'RESUME_MARGIN_SECONDS');
-  return seconds * 1000;
-}
-
 /**
  * State machine map item: collect one account into <runPrefix>/accounts/<id>/snapshot.json (a failure is stored too).
- * When the invocation's remaining time falls below the margin, it stops sending, stores what it read as
- * <runPrefix>/accounts/<id>/checkpoint.json and answers resume: true; invoked again with that checkpointKey it
- * continues without repeating a call. An invocation that read nothing new fails rather than loop for ever.
+ * When the invocation's remaining time falls below the margin, it stores what it read as
+ * <runPrefix>/accounts/<id>/checkpoint.json and answers resume: true (lambda-resume.ts).
  */
 async function collectOne(config: LambdaConfig, account: string, runPrefix: string, checkpointKey: string | undefined, clock: InvocationClock): Promise<CollectAccountResult> {
   if (config.roleName === null) throw new AuditError('BAD_USAGE', 'collect-account needs ROLE_NAME', 'ROLE_NAME');
   const accounts = parseAccountIds(account, 'account');
+  const roleName = config.roleName;
   const s3 = s3Client();
-  const ownCheckpoint = `${runPrefix}/accounts/${account}/checkpoint.json`;
-  const marginMs = resumeMarginMs(process.env);
-  let resumeFrom: CheckpointData | null = null;
-  const where = `s3://${config.bucket}/${ownCheckpoint}`;
-  if (checkpointKey !== undefined) {
-    if (checkpointKey !== ownCheckpoint) throw new AuditError('BAD_USAGE', `must be ${ownCheckpoint} (this account's checkpoint in this run)`, 'event.checkpointKey');
-    let text: string;
-    try {
-      text = await getText(s3, config.bucket, checkpointKey);
-    } catch (error) {
-      throw new AuditError('BAD_INPUT', `cannot read the checkpoint: ${(error as Error).message}`, where, { cause: error });
-    }
-    resumeFrom = parseCheckpoint(text, where, TOOL_VERSION);
-  }
-  const remaining = clock.getRemainingTimeInMillis;
-  let snapshot;
-  try {
-    snapshot = await collectAccounts({
+  const outcome = await collectResumably({
+    s3, bucket: config.bucket, ownCheckpoint: `${runPrefix}/accounts/${account}/checkpoint.json`, checkpointKey, clock,
+    subject: `account ${account}`, getText, putText,
+    collect: (extra) => collectAccounts({
       accounts,
-      roleName: config.roleName,
+      roleName,
       accountConcurrency: 1,
-      collect: {
-        ...collectOptions(config),
-        ...(remaining ? { stop: () => remaining() < marginMs } : {}),
-        // The merged snapshot is dated like the first invocation's collection, as an uninterrupted one would be.
-        ...(resumeFrom ? { resumeFrom, resumeSource: where, now: () => new Date((resumeFrom as CheckpointData).capturedAt) } : {}),
-      },
+      collect: { ...collectOptions(config), ...extra },
       ...(config.externalId !== null ? { externalId: config.externalId } : {}),
-    });
-  } catch (error) {
-    if (!(error instanceof CollectionStopped)) throw error;
-    const answers = error.checkpoint.entries.length;
-    if (answers <= (resumeFrom?.entries.length ?? 0)) {
-      throw new AuditError('INCOMPLETE', `no progress in this invocation: it stops collecting when less than ${marginMs / 1000} s remain (RESUME_MARGIN_SECONDS); raise the function timeout or lower the margin`, `account ${account}`);
-    }
-    await putText(s3, config.bucket, ownCheckpoint, serialiseCheckpoint(error.checkpoint));
-    console.log(JSON.stringify({ message: 'elb-tls-audit collection stopped for time; checkpoint stored', account, checkpointKey: ownCheckpoint, answers }));
-    return { account, complete: false, resume: true, checkpointKey: ownCheckpoint, answers };
-  }
+    }),
+  });
+  if (outcome.stopped) return { account, complete: false, resume: true, checkpointKey: outcome.checkpointKey, answers: outcome.answers };
   const key = `${runPrefix}/accounts/${account}/snapshot.json`;
-  await putText(s3, config.bucket, key, JSON.stringify(snapshot));
-  return { account, key, complete: snapshot.attempts.every((a) => a.status !== 'error'), resume: false };
+  await putText(s3, config.bucket, key, JSON.stringify(outcome.snapshot));
+  return { account, key, complete: outcome.snapshot.attempts.every((a) => a.status !== 'error'), resume: false };
 }
 
 /** State machine last step: merge the per-account snapshots (a missing or bad one is that account's gap) and report once. */
@@ -385,10 +343,9 @@ export async function handler(event: LambdaEvent | null | undefined, context?: {
     const runPrefix = (event as { runPrefix?: unknown }).runPrefix;
     if (typeof runPrefix !== 'string' || !runPrefix.startsWith(`${config.prefix}/`)) throw new AuditError('BAD_USAGE', `runPrefix must lie under ${config.prefix}/`, 'event.runPrefix');
     if (mode === 'merge') return mergeRun(config, runPrefix);
-    if (isPageMode(mode)) return runPageMode(mode, event as Record<string, unknown>, await withExternalId(config, mode === 'plan-region' || mode === 'collect-page'), runPrefix, PAGE_DEPS);
-    const checkpointKey = (event as { checkpointKey?: unknown }).checkpointKey;
-    if (checkpointKey !== undefined && typeof checkpointKey !== 'string') throw new AuditError('BAD_USAGE', 'must be a string (the checkpointKey a stopped collect-account answered)', 'event.checkpointKey');
     const clock = context?.getRemainingTimeInMillis ? { getRemainingTimeInMillis: context.getRemainingTimeInMillis.bind(context) } : {};
+    if (isPageMode(mode)) return runPageMode(mode, event as Record<string, unknown>, await withExternalId(config, mode === 'plan-region' || mode === 'collect-page'), runPrefix, PAGE_DEPS, clock);
+    const checkpointKey = checkpointKeyOf(event as Record<string, unknown>, 'collect-account');
     return collectOne(await withExternalId(config, true), String((event as { account?: unknown }).account ?? ''), runPrefix, checkpointKey, clock);
   }
   const { runId, runPrefix } = runPrefixFor(config.prefix, new Date(), context?.awsRequestId ?? randomUUID());

@@ -9,6 +9,7 @@ import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseCheckpoint, sdkClientFactory } from '../../src/collect/index.ts';
 import { handler, type CollectAccountResult } from '../../src/entry/lambda.ts';
+import type { CollectPageResult } from '../../src/entry/lambda-pages.ts';
 import type { Snapshot } from '../../src/model/snapshot.ts';
 import { validateSnapshot } from '../../src/snapshot/io.ts';
 import { buildSeedEstate } from '../collect/estate.ts';
@@ -131,5 +132,41 @@ describe('collect-account with the remaining-time signal', () => {
     );
     useEnv({ RESUME_MARGIN_SECONDS: 'soon' });
     await expect(handler({ mode: 'collect-account', account: MEMBER, runPrefix }, {})).rejects.toThrow('RESUME_MARGIN_SECONDS: "soon" is not a whole number of seconds from 5 to 900');
+  }, 180_000);
+});
+
+describe('collect-page with the remaining-time signal', () => {
+  it('a page that outruns its invocation stores a checkpoint beside its snapshot key and resumes to the same page snapshot, no call repeated', async () => {
+    // Pacing off: moto never throttles, and the test is about the stop, not the budget.
+    useEnv({ API_BUDGET: 'none' });
+    const item = { account: MEMBER, region: 'us-east-1', service: 'elbv2', marker: null, pageSize: 50, id: 'elbv2-0' };
+    const whole = (await handler({ mode: 'collect-page', item, runPrefix: 'audits/2026/12/03/page-whole' } as never, { getRemainingTimeInMillis: () => 900_000 })) as CollectPageResult;
+    expect(whole).toEqual({ account: MEMBER, region: 'us-east-1', id: 'elbv2-0', key: `audits/2026/12/03/page-whole/pages/${MEMBER}/us-east-1/elbv2-0.json`, complete: true, resume: false });
+    if (whole.resume) throw new Error('15 minutes left throughout: the page fits');
+    const wholeRequests = proxy.requests.splice(0).filter((r) => !REPEATABLE.test(r));
+
+    const runPrefix = 'audits/2026/12/03/page-timed';
+    const checkpointKey = `${runPrefix}/pages/${MEMBER}/us-east-1/elbv2-0.checkpoint.json`;
+    const answers: CollectPageResult[] = [];
+    let event: Record<string, unknown> = { mode: 'collect-page', item, runPrefix };
+    for (let round = 0; round < 30; round++) {
+      const answer = (await handler(event as never, clockRunningOutAfter(6))) as CollectPageResult;
+      answers.push(answer);
+      if (!answer.resume) break;
+      event = { ...event, checkpointKey: answer.checkpointKey };
+    }
+    expect(answers.length).toBeGreaterThan(1);
+    expect(answers[0]).toMatchObject({ account: MEMBER, region: 'us-east-1', id: 'elbv2-0', complete: false, resume: true, checkpointKey });
+    expect(answers.at(-1)).toEqual({ ...whole, key: `${runPrefix}/pages/${MEMBER}/us-east-1/elbv2-0.json` });
+    const timedRequests = proxy.requests.splice(0).filter((r) => !REPEATABLE.test(r));
+    const seen = new Set<string>();
+    expect(timedRequests.filter((r) => seen.has(r) || (seen.add(r), false))).toEqual([]);
+    expect([...seen].sort()).toEqual([...new Set(wholeRequests)].sort());
+    expect(await storedSnapshot(`${runPrefix}/pages/${MEMBER}/us-east-1/elbv2-0.json`)).toEqual(await storedSnapshot(whole.key));
+    // Another page's checkpoint, or a key that is not a string, is refused before any call.
+    await expect(handler({ mode: 'collect-page', item, runPrefix, checkpointKey: `${runPrefix}/pages/${MEMBER}/us-east-1/elbv2-1.checkpoint.json` } as never, {})).rejects.toThrow(
+      `event.checkpointKey: must be ${checkpointKey} (this page's checkpoint in this run)`,
+    );
+    await expect(handler({ mode: 'collect-page', item, runPrefix, checkpointKey: 7 } as never, {})).rejects.toThrow('event.checkpointKey: must be a string (the checkpointKey a stopped collect-page answered)');
   }, 180_000);
 });
