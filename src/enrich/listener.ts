@@ -64,13 +64,14 @@ function backendFacts(lb: LoadBalancer, listener: Listener): ListenerFacts['back
     const protocol = listener.instanceProtocol;
     const encrypted = protocol ? ENCRYPTED_BACK.has(protocol) : null;
     const backend = lb.backendServers.find((b) => b.instancePort === listener.instancePort);
-    const policies = new Map(lb.classicPolicies.map((p) => [p.name, p]));
-    const authPolicies = (backend?.policyNames ?? [])
-      .map((n) => policies.get(n))
-      .filter((p) => p?.type === 'BackendServerAuthenticationPolicyType');
-    const publicKeyCount = authPolicies
-      .flatMap((p) => p?.attributes ?? [])
-      .filter((a) => a.name === 'PublicKeyPolicyName' && policies.get(a.value)?.type === 'PublicKeyPolicyType').length;
+    // A load balancer holds a few policies: found by name (the last of a name wins, as a map of them would), no map per listener.
+    const policy = (name: string) => lb.classicPolicies.findLast((p) => p.name === name);
+    let publicKeyCount = 0;
+    for (const name of backend?.policyNames ?? []) {
+      const auth = policy(name);
+      if (auth?.type !== 'BackendServerAuthenticationPolicyType') continue;
+      for (const a of auth.attributes) if (a.name === 'PublicKeyPolicyName' && policy(a.value)?.type === 'PublicKeyPolicyType') publicKeyCount++;
+    }
     return { protocol, port: listener.instancePort, encrypted, authenticated: publicKeyCount > 0, publicKeyCount, healthCheckProtocol: null, healthCheckEncrypted: null };
   }
   const groups: TargetGroup[] = [];
@@ -82,20 +83,16 @@ function backendFacts(lb: LoadBalancer, listener: Listener): ListenerFacts['back
     return { protocol: null, port: null, encrypted: null, authenticated: null, publicKeyCount: 0, healthCheckProtocol: null, healthCheckEncrypted: null };
   }
   // The weakest forwarded group decides: one plaintext target group is enough to expose traffic.
-  const plaintext = groups.find((tg) => !ENCRYPTED_BACK.has(tg!.protocol!));
+  const plaintext = groups.find((tg) => !ENCRYPTED_BACK.has(tg.protocol!));
   const shown = plaintext ?? groups[0]!;
+  // ELB.21: a health check that is not HTTPS (HTTP or TCP) fails; an unknown protocol makes the verdict unknown.
+  const weak = groups.find((tg) => tg.healthCheckProtocol !== null && tg.healthCheckProtocol.toUpperCase() !== 'HTTPS');
+  const unknownCheck = weak === undefined && groups.some((tg) => tg.healthCheckProtocol === null);
   return {
-    protocol: shown!.protocol, port: shown!.port, encrypted: plaintext === undefined, authenticated: null, publicKeyCount: 0,
-    ...healthCheckFacts(groups.map((tg) => tg!.healthCheckProtocol)),
+    protocol: shown.protocol, port: shown.port, encrypted: plaintext === undefined, authenticated: null, publicKeyCount: 0,
+    healthCheckProtocol: weak !== undefined ? weak.healthCheckProtocol!.toUpperCase() : unknownCheck ? null : 'HTTPS',
+    healthCheckEncrypted: weak !== undefined ? false : unknownCheck ? null : true,
   };
-}
-
-/** ELB.21: a health check that is not HTTPS (HTTP or TCP) fails; an unknown protocol makes the verdict unknown. */
-function healthCheckFacts(protocols: (string | null)[]): Pick<ListenerFacts['backend'], 'healthCheckProtocol' | 'healthCheckEncrypted'> {
-  const weak = protocols.find((p) => p !== null && p.toUpperCase() !== 'HTTPS');
-  if (weak !== undefined) return { healthCheckProtocol: weak!.toUpperCase(), healthCheckEncrypted: false };
-  if (protocols.some((p) => p === null)) return { healthCheckProtocol: null, healthCheckEncrypted: null };
-  return { healthCheckProtocol: 'HTTPS', healthCheckEncrypted: true };
 }
 
 /** Pass-through TLS is known only from what a probe saw on the listener. */
