@@ -98,6 +98,7 @@ export async function run(): Promise<void> {
           process.stdout.write(`BENCH name=collect-throttled ${Object.entries(figures).map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
           const perCategory = Object.entries(proxy.counts()).map(([name, c]) => `${name}:${c.requests}/${c.throttled}`).join(' ');
           process.stderr.write(`bench: collect-throttled ${size} ${mode.label}: requests/throttled per category: ${perCategory}\n`);
+          for (const a of snapshot.attempts.filter((x) => x.status === 'error').slice(0, 5)) process.stderr.write(`bench: collect-throttled ${size} ${mode.label}: failed ${a.operation}: ${a.reason ?? 'no reason'}\n`);
         } finally {
           await proxy.stop();
         }
