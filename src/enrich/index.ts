@@ -1,5 +1,5 @@
 /** enrich: Snapshot -> one facts object per subject, in a stable order. Pure; no I/O. */
-import type { FactsBySubject, ResolvedPolicy } from '../model/facts.ts';
+import type { FactsBySubject, ListenerFacts, ResolvedPolicy } from '../model/facts.ts';
 import type { Snapshot } from '../model/snapshot.ts';
 import { certificateFacts, privateCaAnchors } from './certificate.ts';
 import { endpointFacts } from './endpoint.ts';
@@ -59,13 +59,34 @@ function usageUnseen(snapshot: Snapshot): Map<string, string> {
   return unseen;
 }
 
+const byArn = (a: { arn: string }, b: { arn: string }): number => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0);
+
+/**
+ * Listener facts in ARN order without comparing tens of thousands of long ARNs with each other: the listeners
+ * of one load balancer share their ARN up to its last part, so each load balancer's few are ordered, then the
+ * load balancers by that shared part (in snapshot order they are already in a few ordered runs). sortByArn
+ * then only checks the result, and sorts it whole should some ARN not follow that pattern.
+ */
+function listenersInArnOrder(snapshot: Snapshot, context: ReturnType<typeof buildListenerContext>): ListenerFacts[] {
+  const groups = snapshot.loadBalancers.map((lb) => {
+    const facts = lb.listeners.map((l) => listenerFacts(lb, l, context));
+    if (facts.length > 1) facts.sort(byArn);
+    const first = facts.length > 0 ? facts[0]!.arn : '';
+    return { key: first.slice(0, first.lastIndexOf('/') + 1), facts };
+  });
+  groups.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const out: ListenerFacts[] = [];
+  for (const group of groups) for (const facts of group.facts) out.push(facts);
+  return sortByArn(out);
+}
+
 /** Derives the facts every rule reads (asynchronous: certification paths are validated with WebCrypto). */
 export async function enrich(snapshot: Snapshot, options: EnrichOptions): Promise<FactsBySubject> {
   const catalogue = buildPolicyCatalogue(snapshot);
   const context = buildListenerContext(snapshot, catalogue, options.asOf);
   const instances = new Map(snapshot.instances.map((i) => [i.instanceId, i]));
   const groups = securityGroupIndex(snapshot.securityGroups, snapshot.attempts);
-  const listeners = snapshot.loadBalancers.flatMap((lb) => lb.listeners.map((l) => listenerFacts(lb, l, context)));
+  const listeners = listenersInArnOrder(snapshot, context);
   // Only endpoints (probe observations) look policies up by listener.
   const policies = new Map<string, ResolvedPolicy | null>(snapshot.observations.length === 0 ? [] : listeners.map((l) => [l.arn, l.policy]));
   const usage = certificateUsage(snapshot, options.hostnames);
@@ -75,7 +96,7 @@ export async function enrich(snapshot: Snapshot, options: EnrichOptions): Promis
     endpointFacts(snapshot, policies, { asOf: options.asOf, trustAnchorsPem: options.trustAnchorsPem, privateCaAnchorsPem }),
   ]);
   return {
-    listener: sortByArn(listeners),
+    listener: listeners,
     loadBalancer: sortByArn(snapshot.loadBalancers.map((lb) => loadBalancerFacts(lb, instances, groups))),
     certificate: sortByArn(certificates),
     hsmCluster: sortByArn(snapshot.hsmClusters.map((c) => hsmClusterFacts(c, snapshot.instances))),

@@ -44,12 +44,20 @@ function redirectsToHttps(action: ListenerAction): boolean {
   return action.type === 'redirect' && (action.redirect?.protocol ?? '#{protocol}') === 'HTTPS';
 }
 
+/** The actions after any authentication all end in an HTTPS redirect or a fixed response. */
+function endsInRedirect(actions: ListenerAction[]): boolean {
+  return actions.every((a) => a.type.startsWith('authenticate') || redirectsToHttps(a));
+}
+
 /** Every path through an HTTP listener (default action and every rule) ends in an HTTPS redirect or a fixed response. */
 function allPathsRedirect(listener: Listener): boolean {
   if (listener.defaultActions.length === 0) return false;
-  const terminal = (actions: ListenerAction[]) =>
-    actions.filter((a) => !a.type.startsWith('authenticate')).every(redirectsToHttps);
-  return terminal(listener.defaultActions) && listener.rules.every((r) => terminal(r.actions));
+  return endsInRedirect(listener.defaultActions) && listener.rules.every((r) => endsInRedirect(r.actions));
+}
+
+/** A Classic load balancer's policy by name (the last of a name wins, as a map of them would): it holds a few, so no map per listener. */
+function classicPolicyNamed(lb: LoadBalancer, name: string): LoadBalancer['classicPolicies'][number] | undefined {
+  return lb.classicPolicies.findLast((p) => p.name === name);
 }
 
 function forwardedTargetGroupArns(listener: Listener): string[] {
@@ -64,13 +72,11 @@ function backendFacts(lb: LoadBalancer, listener: Listener): ListenerFacts['back
     const protocol = listener.instanceProtocol;
     const encrypted = protocol ? ENCRYPTED_BACK.has(protocol) : null;
     const backend = lb.backendServers.find((b) => b.instancePort === listener.instancePort);
-    // A load balancer holds a few policies: found by name (the last of a name wins, as a map of them would), no map per listener.
-    const policy = (name: string) => lb.classicPolicies.findLast((p) => p.name === name);
     let publicKeyCount = 0;
     for (const name of backend?.policyNames ?? []) {
-      const auth = policy(name);
+      const auth = classicPolicyNamed(lb, name);
       if (auth?.type !== 'BackendServerAuthenticationPolicyType') continue;
-      for (const a of auth.attributes) if (a.name === 'PublicKeyPolicyName' && policy(a.value)?.type === 'PublicKeyPolicyType') publicKeyCount++;
+      for (const a of auth.attributes) if (a.name === 'PublicKeyPolicyName' && classicPolicyNamed(lb, a.value)?.type === 'PublicKeyPolicyType') publicKeyCount++;
     }
     return { protocol, port: listener.instancePort, encrypted, authenticated: publicKeyCount > 0, publicKeyCount, healthCheckProtocol: null, healthCheckEncrypted: null };
   }
