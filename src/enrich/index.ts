@@ -22,19 +22,29 @@ export interface EnrichOptions {
 /** Tag listing the names clients use (CNAMEs, aliases): on a load balancer, its default certificates must cover them; on a certificate, it must. */
 export const HOSTNAMES_TAG = 'elb-tls-audit:hostnames';
 
-/** Which listeners serve each certificate, and which names each must cover (tag names plus --hostnames). */
-function certificateUsage(snapshot: Snapshot, extra: Map<string, string[]>) {
+/**
+ * Which listeners serve each certificate (from the listener facts, in ARN order, so each certificate's list
+ * arrives ordered), and which names each must cover (tag names plus --hostnames, in snapshot order).
+ */
+function certificateUsage(snapshot: Snapshot, listeners: readonly ListenerFacts[], extra: Map<string, string[]>) {
   const usedBy = new Map<string, { listenerArn: string; loadBalancerType: string }[]>();
+  for (const listener of listeners) {
+    for (const arn of listener.certificateArns) {
+      let users = usedBy.get(arn);
+      if (!users) usedBy.set(arn, (users = []));
+      // A listener's facts always name its load balancer's type (null is for subjects without one).
+      users.push({ listenerArn: listener.arn, loadBalancerType: listener.loadBalancerType! });
+    }
+  }
   const hostnames = new Map<string, string[]>(extra);
   for (const lb of snapshot.loadBalancers) {
     const tag = lb.tags[HOSTNAMES_TAG];
-    const tagged = tag === undefined ? [] : tag.split(/[\s,]+/).filter(Boolean);
+    if (tag === undefined) continue;
+    const tagged = tag.split(/[\s,]+/).filter(Boolean);
+    if (tagged.length === 0) continue;
     for (const listener of lb.listeners) {
       for (const cert of listener.certificates) {
-        let users = usedBy.get(cert.arn);
-        if (!users) usedBy.set(cert.arn, (users = []));
-        users.push({ listenerArn: listener.arn, loadBalancerType: lb.type });
-        if (cert.isDefault && tagged.length > 0) hostnames.set(cert.arn, [...new Set([...(hostnames.get(cert.arn) ?? []), ...tagged])]);
+        if (cert.isDefault) hostnames.set(cert.arn, [...new Set([...(hostnames.get(cert.arn) ?? []), ...tagged])]);
       }
     }
   }
@@ -89,7 +99,7 @@ export async function enrich(snapshot: Snapshot, options: EnrichOptions): Promis
   const listeners = listenersInArnOrder(snapshot, context);
   // Only endpoints (probe observations) look policies up by listener.
   const policies = new Map<string, ResolvedPolicy | null>(snapshot.observations.length === 0 ? [] : listeners.map((l) => [l.arn, l.policy]));
-  const usage = certificateUsage(snapshot, options.hostnames);
+  const usage = certificateUsage(snapshot, listeners, options.hostnames);
   const privateCaAnchorsPem = privateCaAnchors(snapshot.privateCas);
   const [certificates, endpoints] = await Promise.all([
     certificateFacts(snapshot, { asOf: options.asOf, trustAnchorsPem: options.trustAnchorsPem, privateCaAnchorsPem, ...usage }),
