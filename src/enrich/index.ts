@@ -69,8 +69,6 @@ function usageUnseen(snapshot: Snapshot): Map<string, string> {
   return unseen;
 }
 
-const byArn = (a: { arn: string }, b: { arn: string }): number => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0);
-
 /**
  * Listener facts in ARN order without comparing tens of thousands of long ARNs with each other: the listeners
  * of one load balancer share their ARN up to its last part, so each load balancer's few are ordered, then the
@@ -80,7 +78,13 @@ const byArn = (a: { arn: string }, b: { arn: string }): number => (a.arn < b.arn
 function listenersInArnOrder(snapshot: Snapshot, context: ReturnType<typeof buildListenerContext>): ListenerFacts[] {
   const groups = snapshot.loadBalancers.map((lb) => {
     const facts = lb.listeners.map((l) => listenerFacts(lb, l, context));
-    if (facts.length > 1) facts.sort(byArn);
+    // A load balancer has a few listeners: insertion in place, without sort's work array per load balancer.
+    for (let i = 1; i < facts.length; i++) {
+      const item = facts[i]!;
+      let j = i;
+      for (; j > 0 && facts[j - 1]!.arn > item.arn; j--) facts[j] = facts[j - 1]!;
+      facts[j] = item;
+    }
     const first = facts.length > 0 ? facts[0]!.arn : '';
     return { key: first.slice(0, first.lastIndexOf('/') + 1), facts };
   });
