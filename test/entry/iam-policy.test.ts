@@ -162,7 +162,7 @@ describe('template.yaml', () => {
     expect(fn['Events']['Scheduled']['Type']).toBe('ScheduleV2');
     expect(t['Resources']['AuditStateMachine']['Properties']['Events']['Scheduled']['Type']).toBe('ScheduleV2');
     const env = Object.keys(fn['Environment']['Variables']).sort();
-    const source = ['src/entry/lambda.ts', 'src/alerts/config.ts'].map((f) => readFileSync(resolve(ROOT, f), 'utf8')).join('\n');
+    const source = ['src/entry/lambda.ts', 'src/entry/lambda-resume.ts', 'src/alerts/config.ts'].map((f) => readFileSync(resolve(ROOT, f), 'utf8')).join('\n');
     for (const name of env) expect(source, `${name} is set by the template but not read by the handler`).toContain(`'${name}'`);
   });
 
