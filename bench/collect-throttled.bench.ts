@@ -56,6 +56,7 @@ export async function run(): Promise<void> {
         iamCertificates: 50,
         acmCertificates: 50,
         instances: 40,
+        sharedClassicSecurityGroup: true,
       });
       const buildSeconds = (performance.now() - t0) / 1000;
       const capacity = await motoCapacity(build);

@@ -4,7 +4,7 @@
  * returned as counts so the benchmark can compute the least number of calls any collector needs.
  */
 import { ImportCertificateCommand } from '@aws-sdk/client-acm';
-import { DescribeSubnetsCommand, DescribeVpcsCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { CreateSecurityGroupCommand, DescribeSubnetsCommand, DescribeVpcsCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { CreateLoadBalancerCommand as CreateClassicCommand, RegisterInstancesWithLoadBalancerCommand } from '@aws-sdk/client-elastic-load-balancing';
 import {
   AddListenerCertificatesCommand,
@@ -27,6 +27,12 @@ export interface BenchEstateSpec {
   iamCertificates: number;
   acmCertificates: number;
   instances: number;
+  /**
+   * One security group for every Classic load balancer, as AWS gives them the VPC's default group. Without it
+   * moto makes a group per Classic load balancer, and its filtered DescribeSecurityGroups over thousands of
+   * them outlasts the request timeout (the throttled bench at 5,000 measured moto, not pacing).
+   */
+  sharedClassicSecurityGroup?: boolean;
 }
 
 /** What was built, counted the way the minimum-call arithmetic needs it. */
@@ -101,6 +107,9 @@ export async function buildBenchEstate(clients: ClientFactory, spec: BenchEstate
     return picked;
   };
 
+  const classicGroup = spec.sharedClassicSecurityGroup
+    ? (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'bench-classic', Description: 'shared by the Classic load balancers', VpcId: vpcId }))).GroupId
+    : undefined;
   await pMap(Array.from({ length: spec.classic }, (_, i) => i), async (i) => {
     const elb = motoRaceRetry(clients('elb', region));
     const all = [
@@ -110,7 +119,7 @@ export async function buildBenchEstate(clients: ClientFactory, spec: BenchEstate
       { Protocol: 'TCP', LoadBalancerPort: 8080, InstanceProtocol: 'TCP', InstancePort: 8080 },
     ];
     const name = `bench-classic-${i}`;
-    await elb.send(new CreateClassicCommand({ LoadBalancerName: name, AvailabilityZones: zones, Listeners: all.slice(0, listenerCount(i)) }));
+    await elb.send(new CreateClassicCommand({ LoadBalancerName: name, AvailabilityZones: zones, Listeners: all.slice(0, listenerCount(i)), ...(classicGroup ? { SecurityGroups: [classicGroup] } : {}) }));
     await elb.send(new RegisterInstancesWithLoadBalancerCommand({ LoadBalancerName: name, Instances: instancesFor(i).map((InstanceId) => ({ InstanceId })) }));
   }, { concurrency: parallel });
 
