@@ -46,7 +46,7 @@ const HEALTHY_ZONE_FACTS = ['healthyTargetZones', 'healthyTargetZoneCount'];
 /** Zones with a healthy target; null when there are no targets (nothing to spread) or when what decides it was not seen. */
 function healthyZones(lb: LoadBalancer, instances: Map<string, InstanceRecord>, unknown: UnknownFactsCollector): string[] | null {
   const facts = HEALTHY_ZONE_FACTS;
-  // A few zones at most: a list, de-duplicated and ordered once at the end.
+  // A few zones at most: a list kept distinct as zones come, ordered once at the end.
   const zones: string[] = [];
   let unplaced = 0;
   if (lb.type === 'classic') {

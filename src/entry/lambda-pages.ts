@@ -144,7 +144,7 @@ async function collectPage(config: LambdaConfig, deps: PageDeps, event: Record<s
   const s3 = deps.s3();
   const outcome = await collectResumably({
     s3, bucket: config.bucket, ownCheckpoint: key.replace(/\.json$/, '.checkpoint.json'), checkpointKey, clock,
-    subject: `page ${item.account} ${item.region} ${item.id}`, getText: deps.getText, putText: deps.putText,
+    kind: 'page', subject: `page ${item.account} ${item.region} ${item.id}`, getText: deps.getText, putText: deps.putText,
     collect: (extra) => collectAccounts({
       accounts: parseAccountIds(item.account, 'item.account'),
       roleName,

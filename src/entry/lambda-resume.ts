@@ -18,7 +18,7 @@ export interface InvocationClock {
 const DEFAULT_RESUME_MARGIN_S = 60;
 
 /** RESUME_MARGIN_SECONDS: stop collecting when less than this is left of the invocation (default 60, 5..900). */
-export function resumeMarginMs(env: NodeJS.ProcessEnv): number {
+function resumeMarginMs(env: NodeJS.ProcessEnv): number {
   const text = (env['RESUME_MARGIN_SECONDS'] ?? '').trim();
   if (text === '') return DEFAULT_RESUME_MARGIN_S * 1000;
   const seconds = Number(text);
@@ -44,7 +44,9 @@ export interface ResumableCollection {
   /** The event's checkpointKey, when it resumes. */
   checkpointKey: string | undefined;
   clock: InvocationClock;
-  /** Names what is collected in errors and the log line (`account 111111111111`, `page us-east-1 elbv2-1`). */
+  /** What is collected, for the refusal of another checkpoint ("this account's checkpoint"). */
+  kind: 'account' | 'page';
+  /** Names what is collected in errors and the log line (`account 111111111111`, `page 111111111111 us-east-1 elbv2-1`). */
   subject: string;
   getText: (s3: S3Client, bucket: string, key: string) => Promise<string>;
   putText: (s3: S3Client, bucket: string, key: string, body: string) => Promise<void>;
@@ -58,7 +60,7 @@ export async function collectResumably(c: ResumableCollection): Promise<Resumabl
   const where = `s3://${c.bucket}/${c.ownCheckpoint}`;
   let resumeFrom: CheckpointData | null = null;
   if (c.checkpointKey !== undefined) {
-    if (c.checkpointKey !== c.ownCheckpoint) throw new AuditError('BAD_USAGE', `must be ${c.ownCheckpoint} (this ${c.subject.split(' ')[0]}'s checkpoint in this run)`, 'event.checkpointKey');
+    if (c.checkpointKey !== c.ownCheckpoint) throw new AuditError('BAD_USAGE', `must be ${c.ownCheckpoint} (this ${c.kind}'s checkpoint in this run)`, 'event.checkpointKey');
     let text: string;
     try {
       text = await c.getText(c.s3, c.bucket, c.checkpointKey);

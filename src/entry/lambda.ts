@@ -271,7 +271,7 @@ async function collectOne(config: LambdaConfig, account: string, runPrefix: stri
   const s3 = s3Client();
   const outcome = await collectResumably({
     s3, bucket: config.bucket, ownCheckpoint: `${runPrefix}/accounts/${account}/checkpoint.json`, checkpointKey, clock,
-    subject: `account ${account}`, getText, putText,
+    kind: 'account', subject: `account ${account}`, getText, putText,
     collect: (extra) => collectAccounts({
       accounts,
       roleName,
