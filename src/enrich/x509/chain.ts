@@ -30,7 +30,7 @@ function better(a: PathResult, b: PathResult | null): boolean {
 
 /** The anchor this certificate *is* (same subject and key), e.g. a root or a cross-signed copy of one. */
 export function matchingAnchor(cert: LoadedCertificate, anchors: TrustAnchorSet): TrustAnchor | null {
-  const candidates = anchors.bySubject.get(cert.parsed.subject) ?? [];
+  const candidates = anchors.named(cert.parsed.subject, cert.nameKeys.subject);
   if (candidates.length === 0) return null;
   const spki = spkiOf(cert.native);
   return candidates.find((a) => a.sha256 === cert.parsed.sha256 || a.spki === spki) ?? null;
@@ -38,7 +38,7 @@ export function matchingAnchor(cert: LoadedCertificate, anchors: TrustAnchorSet)
 
 /** An anchor that issued this certificate: same name as its issuer and its key verifies the signature. */
 export function issuingAnchor(cert: LoadedCertificate, anchors: TrustAnchorSet): TrustAnchor | null {
-  return (anchors.bySubject.get(cert.parsed.issuer) ?? []).find((a) => verifies(cert.native, a.native)) ?? null;
+  return anchors.named(cert.parsed.issuer, cert.nameKeys.issuer).find((a) => verifies(cert.native, a.native)) ?? null;
 }
 
 function searchPath(certs: readonly LoadedCertificate[], usable: readonly number[], anchors: TrustAnchorSet): PathResult {

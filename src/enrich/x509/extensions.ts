@@ -2,9 +2,10 @@
 import { AsnConvert } from '@peculiar/asn1-schema';
 import {
   AuthorityKeyIdentifier, BasicConstraints, ExtendedKeyUsage, KeyUsage, SubjectAlternativeName,
-  SubjectKeyIdentifier, type Extension,
+  SubjectKeyIdentifier,
 } from '@peculiar/asn1-x509';
 import * as asn1js from 'asn1js';
+import type { RawExtension } from './der.ts';
 import type { DecodedExtensions } from './types.ts';
 
 const OID = {
@@ -36,13 +37,13 @@ const MAX_SCTS = 64;
 
 
 /** Decode the extensions of one certificate; a malformed extension throws (the caller reports it). */
-export function decodeExtensions(extensions: readonly Extension[]): DecodedExtensions {
+export function decodeExtensions(extensions: readonly RawExtension[]): DecodedExtensions {
   const out: DecodedExtensions = {
     dnsNames: [], ipAddresses: [], keyUsage: [], extendedKeyUsage: [], basicConstraints: null,
     subjectKeyId: null, authorityKeyId: null, mustStaple: false, sctCount: 0,
   };
   for (const extension of extensions) {
-    const value = extension.extnValue.buffer;
+    const value = extension.value;
     switch (extension.extnID) {
       case OID.subjectAltName:
         for (const name of AsnConvert.parse(value, SubjectAlternativeName)) {

@@ -1,9 +1,10 @@
 /** Parsing one certificate from DER into plain facts; never throws, reports a structured error instead. */
 import { X509Certificate } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { Certificate } from '@peculiar/asn1-x509';
+import { AlgorithmIdentifier, Time } from '@peculiar/asn1-x509';
 import { RsaSaPssParams } from '@peculiar/asn1-rsa';
 import { keyInfo, signatureInfo } from './algorithms.ts';
+import { certificateNameKeys, certificateParts, extensionList } from './der.ts';
 import { decodeExtensions } from './extensions.ts';
 import type { ParsedCertificate } from './types.ts';
 
@@ -12,6 +13,8 @@ export interface LoadedCertificate {
   parsed: ParsedCertificate;
   native: X509Certificate;
   der: Buffer;
+  /** The name keys of its issuer and subject (der.ts nameKey), for finding trust anchors by name. */
+  nameKeys: { issuer: string | null; subject: string | null };
 }
 
 export type LoadResult = { ok: true; certificate: LoadedCertificate } | { ok: false; error: string };
@@ -22,13 +25,14 @@ const RSASSA_PSS = '1.2.840.113549.1.1.10';
 export function loadCertificate(der: Buffer, label: string): LoadResult {
   try {
     const native = new X509Certificate(der);
-    const asn = AsnConvert.parse(der, Certificate);
-    const tbs = asn.tbsCertificate;
-    const extensions = decodeExtensions(tbs.extensions ?? []);
-    const sigOid = asn.signatureAlgorithm.algorithm;
+    // Node's parser has read the names and the key; the schemas decode only the parts the facts need.
+    const parts = certificateParts(der);
+    const extensions = decodeExtensions(parts.extensions === null ? [] : extensionList(parts.extensions));
+    const signatureAlgorithm = AsnConvert.parse(parts.signatureAlgorithm, AlgorithmIdentifier);
+    const sigOid = signatureAlgorithm.algorithm;
     let pssHash: string | null = null;
-    if (sigOid === RSASSA_PSS && asn.signatureAlgorithm.parameters) {
-      pssHash = AsnConvert.parse(asn.signatureAlgorithm.parameters, RsaSaPssParams).hashAlgorithm.algorithm;
+    if (sigOid === RSASSA_PSS && signatureAlgorithm.parameters) {
+      pssHash = AsnConvert.parse(signatureAlgorithm.parameters, RsaSaPssParams).hashAlgorithm.algorithm;
     }
     const subject = oneLine(native.subject);
     const issuer = oneLine(native.issuer);
@@ -37,15 +41,15 @@ export function loadCertificate(der: Buffer, label: string): LoadResult {
       issuer,
       commonName: /(?:^|\n)CN=([^\n]*)/.exec(native.subject)?.[1] ?? null,
       serialNumber: native.serialNumber.toUpperCase(),
-      notBefore: tbs.validity.notBefore.getTime().toISOString(),
-      notAfter: tbs.validity.notAfter.getTime().toISOString(),
+      notBefore: AsnConvert.parse(parts.notBefore, Time).getTime().toISOString(),
+      notAfter: AsnConvert.parse(parts.notAfter, Time).getTime().toISOString(),
       ...extensions,
       key: keyInfo(native.publicKey),
       signature: signatureInfo(sigOid, pssHash),
       sha256: native.fingerprint256.replace(/:/g, ''),
       selfSigned: subject === issuer && verifies(native, native),
     };
-    return { ok: true, certificate: { parsed, native, der } };
+    return { ok: true, certificate: { parsed, native, der, nameKeys: certificateNameKeys(der) } };
   } catch (error) {
     return { ok: false, error: `${label}: not a parsable X.509 certificate (${error instanceof Error ? error.message : String(error)})` };
   }

@@ -121,13 +121,15 @@ async function validatePath(certs: readonly LoadedCertificate[], judgement: Chai
   if (below.length === 0) return { status: 'not-checked', problems: ['the certificate is its own trust anchor (self-signed), so there is no path to validate'] };
   const problems = pathLengthProblems(path);
   try {
+    // Each certificate is parsed once (a pkijs parse costs about as much as the rest of the path check).
+    const parsed = new Map<LoadedCertificate, pkijs.Certificate>(path.map((c) => [c, toPkijs(c.der)]));
     const validation = new pkijs.CertificateChainValidationEngine({
-      trustedCerts: [toPkijs(anchorDer)],
-      certs: below.map((c) => toPkijs(c.der)).reverse(),
+      trustedCerts: [external ? toPkijs(anchorDer) : parsed.get(last)!],
+      certs: below.map((c) => parsed.get(c)!).reverse(),
       checkDate: checkDate([...path], asOf),
     });
     const byTbs = new Map<string, X509Certificate>();
-    for (const c of path) byTbs.set(Buffer.from(toPkijs(c.der).tbsView).toString('base64'), c.native);
+    for (const c of path) byTbs.set(Buffer.from(parsed.get(c)!.tbsView).toString('base64'), c.native);
     const outcome = await validation.verify({}, new NodeSignatureEngine(byTbs));
     if (!outcome.result) {
       const named = outcome.resultCode === 14 ? issuerProblems(path) : [];

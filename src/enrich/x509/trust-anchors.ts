@@ -2,6 +2,7 @@
 import { rootCertificates } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import { splitPemCertificates } from './pem.ts';
+import { certificateNameKeys } from './der.ts';
 import { loadCertificate, oneLine } from './parse.ts';
 
 export interface TrustAnchor {
@@ -14,12 +15,66 @@ export interface TrustAnchor {
 }
 
 export interface TrustAnchorSet {
-  bySubject: Map<string, TrustAnchor[]>;
+  /**
+   * The anchors whose subject is `name` (as Node shows it, on one line): the user's, then the Private CAs',
+   * then the bundled roots, each in its own order. `key` is that name's nameKey (der.ts), which picks the few
+   * bundled roots worth parsing; null parses them all.
+   */
+  named(name: string, key: string | null): TrustAnchor[];
   /** Trust-store entries that could not be parsed; callers report them rather than dropping them silently. */
   errors: string[];
 }
 
-let bundled: TrustAnchor[] | null = null;
+/**
+ * Node's bundled roots, parsed only when a chain looks for their name: each root's DER is walked for its
+ * name key (a few microseconds), and Node's parser (half a millisecond a root, 140 roots) runs only for the
+ * roots under a key some chain asks for. A root whose key cannot be read is looked at on every look-up.
+ */
+class BundledIndex {
+  private readonly byKey = new Map<string, number[]>();
+  private readonly unkeyed: number[] = [];
+  private readonly parsed: (TrustAnchor | null | undefined)[];
+  private readonly pems: readonly string[];
+
+  constructor(pems: readonly string[]) {
+    this.pems = pems;
+    this.parsed = new Array<TrustAnchor | null | undefined>(pems.length);
+    pems.forEach((pem, i) => {
+      const split = splitPemCertificates(pem, 'bundled root');
+      const key = split.ok && split.blocks.length === 1 ? certificateNameKeys(split.blocks[0]!).subject : null;
+      if (key === null) this.unkeyed.push(i);
+      else {
+        const list = this.byKey.get(key);
+        if (list) list.push(i);
+        else this.byKey.set(key, [i]);
+      }
+    });
+  }
+
+  private anchorAt(i: number): TrustAnchor | null {
+    let anchor = this.parsed[i];
+    if (anchor === undefined) this.parsed[i] = anchor = bundledAnchor(this.pems[i]!);
+    return anchor;
+  }
+
+  /** The bundled roots named `name`, in the order Node lists them. */
+  named(name: string, key: string | null): TrustAnchor[] {
+    const indexes = key === null ? this.pems.map((_, i) => i) : mergeAscending(this.byKey.get(key) ?? [], this.unkeyed);
+    const out: TrustAnchor[] = [];
+    for (const i of indexes) {
+      const anchor = this.anchorAt(i);
+      if (anchor !== null && anchor.subject === name) out.push(anchor);
+    }
+    return out;
+  }
+}
+
+function mergeAscending(a: readonly number[], b: readonly number[]): number[] {
+  if (b.length === 0) return a as number[];
+  return [...a, ...b].sort((x, y) => x - y);
+}
+
+let bundled: BundledIndex | null = null;
 
 function toAnchors(pems: readonly string[], source: TrustAnchor['source'], errors: string[]): TrustAnchor[] {
   const anchors: TrustAnchor[] = [];
@@ -57,16 +112,17 @@ function anchor(subject: string, sha256: string, native: X509Certificate, source
  * full parse reads are exactly these (test/enrich/x509/trust-anchors.test.ts holds it to that).
  */
 export function bundledAnchors(): TrustAnchor[] {
-  const anchors: TrustAnchor[] = [];
-  for (const pem of rootCertificates) {
-    try {
-      const native = new X509Certificate(pem);
-      anchors.push(anchor(oneLine(native.subject), native.fingerprint256.replace(/:/g, ''), native, 'bundled'));
-    } catch {
-      // Node ships no root it cannot parse; a future one that it cannot is no anchor, as with the full parse.
-    }
+  return rootCertificates.map(bundledAnchor).filter((a): a is TrustAnchor => a !== null);
+}
+
+function bundledAnchor(pem: string): TrustAnchor | null {
+  try {
+    const native = new X509Certificate(pem);
+    return anchor(oneLine(native.subject), native.fingerprint256.replace(/:/g, ''), native, 'bundled');
+  } catch {
+    // Node ships no root it cannot parse; a future one that it cannot is no anchor, as with the full parse.
+    return null;
   }
-  return anchors;
 }
 
 /** The bundled roots through the full parse (what bundledAnchors must equal). */
@@ -80,14 +136,27 @@ export function bundledAnchorsFullyParsed(): TrustAnchor[] {
  */
 export function trustAnchorSet(userPems: readonly string[], privateCaPems: readonly string[] = []): TrustAnchorSet {
   const errors: string[] = [];
-  bundled ??= bundledAnchors();
+  const index = (bundled ??= new BundledIndex(rootCertificates));
   const bySubject = new Map<string, TrustAnchor[]>();
-  for (const anchor of [...toAnchors(userPems, 'user', errors), ...toAnchors(privateCaPems, 'private-ca', errors), ...bundled]) {
+  for (const anchor of [...toAnchors(userPems, 'user', errors), ...toAnchors(privateCaPems, 'private-ca', errors)]) {
     const list = bySubject.get(anchor.subject) ?? [];
     list.push(anchor);
     bySubject.set(anchor.subject, list);
   }
-  return { bySubject, errors };
+  // A chain asks for the same few names again and again: remember each answer for this set's life.
+  const answers = new Map<string, TrustAnchor[]>();
+  return {
+    errors,
+    named(name, key) {
+      let found = answers.get(name);
+      if (found === undefined) {
+        if (answers.size >= 10_000) answers.clear();
+        found = [...(bySubject.get(name) ?? []), ...index.named(name, key)];
+        answers.set(name, found);
+      }
+      return found;
+    },
+  };
 }
 
 /** The public key of a certificate as comparable text. */
