@@ -135,12 +135,14 @@ function isEmpty(record: object): boolean {
 /** The unknown-fact entry covering fact.path, if any (an entry for `backend` covers `backend.encrypted`). */
 export function unknownEntry(unknown: UnknownFacts | undefined, fact: string, path: string | null): UnknownFacts[string] | undefined {
   if (!unknown) return undefined;
+  // Own entries only: a fact named like an Object.prototype member (constructor, toString) is no entry.
+  const own = (key: string) => (Object.hasOwn(unknown, key) ? unknown[key] : undefined);
   let key = fact;
-  const direct = unknown[key];
+  const direct = own(key);
   if (direct || path === null) return direct;
   for (const segment of path.split('.')) {
     key = `${key}.${segment}`;
-    const entry = unknown[key];
+    const entry = own(key);
     if (entry) return entry;
   }
   return undefined;

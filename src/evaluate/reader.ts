@@ -33,11 +33,16 @@ export type Reader = (facts: Record<string, unknown>, unknown: Record<string, { 
 
 const literal = (name: string): string => JSON.stringify(name);
 
-/** Generates the reader for these refs. */
+type UnknownEntry = { status: 'error' | 'skipped'; reason: string };
+
+/**
+ * Generates the reader for these refs. The `unknown` map is walked once per subject, not probed once per
+ * read: facts objects built alike may still get `unknown` maps of different hidden classes (seen in V8 with
+ * the bench estate, one per load balancer), and a probe of each for each of 18 reads was most of the cost.
+ */
 export function compileReader(refs: readonly ReadRef[]): Reader {
   const lines: string[] = ['let v, e;'];
   refs.forEach((ref, i) => {
-    const covered = ref.unknownKeys.map((key) => `u[${literal(key)}]`).join(' || ');
     const read: string[] = [];
     read.push(`if (!(${literal(ref.fact)} in f)) out[${i}] = ids.absentFact;`);
     if (ref.segments === null) {
@@ -51,9 +56,37 @@ export function compileReader(refs: readonly ReadRef[]): Reader {
       }
       read.push(`else { v = f[${literal(ref.fact)}]; if (v === null || typeof v !== 'object') out[${i}] = ids.notAnObject(v); else { ${body} } }`);
     }
-    lines.push(`if (u !== undefined && (e = ${covered})) out[${i}] = ids.unknown(e); else { ${read.join(' ')} }`);
+    lines.push(`if (c !== undefined && (e = c[${i}]) !== undefined) out[${i}] = ids.unknown(e); else { ${read.join(' ')} }`);
   });
   lines.push(`out[${refs.length}] = typeof f.parseError === 'string' ? ids.of(f.parseError) : ids.noParseError;`);
   // Built only from rule paths, each name quoted with JSON.stringify (literal): nothing else reaches the code.
-  return new Function('f', 'u', 'ids', 'out', lines.join('\n')) as Reader;
+  const body = new Function('f', 'c', 'ids', 'out', lines.join('\n')) as (f: Record<string, unknown>, c: readonly (UnknownEntry | undefined)[] | undefined, ids: ReadIds, out: number[]) => void;
+  // Which reads each `unknown` key covers, and at which depth (the fact itself is depth 0): the shortest covering key wins.
+  const coverage = new Map<string, { ref: number; depth: number }[]>();
+  refs.forEach((ref, i) => ref.unknownKeys.forEach((key, depth) => {
+    const list = coverage.get(key);
+    if (list) list.push({ ref: i, depth });
+    else coverage.set(key, [{ ref: i, depth }]);
+  }));
+  const covering = new Array<UnknownEntry | undefined>(refs.length).fill(undefined);
+  const depths = new Array<number>(refs.length).fill(0);
+  return (facts, unknown, ids, out) => {
+    if (unknown === undefined) return body(facts, undefined, ids, out);
+    covering.fill(undefined);
+    let any = false;
+    for (const key in unknown) {
+      if (!Object.hasOwn(unknown, key)) continue;
+      const entry = unknown[key];
+      const covered = entry ? coverage.get(key) : undefined;
+      if (covered === undefined) continue;
+      for (const { ref, depth } of covered) {
+        if (covering[ref] === undefined || depth < depths[ref]!) {
+          covering[ref] = entry;
+          depths[ref] = depth;
+          any = true;
+        }
+      }
+    }
+    body(facts, any ? covering : undefined, ids, out);
+  };
 }

@@ -3,6 +3,7 @@
 // a top-level value that is not an object, an absent or null level below it, and the value itself. Names
 // that are not identifiers, or that try to break out of the string they are quoted in, are read as names.
 import { describe, expect, it } from 'vitest';
+import { unknownEntry } from '../../src/evaluate/engine.ts';
 import { compileReader, type ReadIds, type ReadRef } from '../../src/evaluate/reader.ts';
 
 /** Ids that spell out what was read, so the test states the expected read, not a number. */
@@ -63,6 +64,28 @@ describe('the generated reader', () => {
     ]);
     // An entry on a longer path than the read does not cover it.
     expect(read([ref('policy')], { policy: 1, unknown: { 'policy.name': { status: 'error', reason: 'x' } } })).toEqual(['value:1', 'no-parse-error']);
+  });
+
+  it('lets the shortest covering entry win, whatever order the unknown map lists its entries in', () => {
+    const deep = { status: 'skipped', reason: 'deep' };
+    const top = { status: 'error', reason: 'top' };
+    const facts = { policy: { protocols: ['TLSv1'] } };
+    for (const unknown of [{ 'policy.protocols': deep, policy: top }, { policy: top, 'policy.protocols': deep }]) {
+      expect(read([ref('policy', 'protocols.0'), ref('policy', 'protocols')], { ...facts, unknown })).toEqual(['unknown:error:top', 'unknown:error:top', 'no-parse-error']);
+    }
+    // A read covered only at depth is keyed by that entry; one beside it is read as a value.
+    expect(read([ref('policy', 'protocols'), ref('policy', 'name')], { policy: { protocols: [], name: 'p' }, unknown: { 'policy.protocols': deep } }))
+      .toEqual(['unknown:skipped:deep', 'value:"p"', 'no-parse-error']);
+  });
+
+  it('counts only own, present entries of the unknown map, as the verdict does', () => {
+    const inherited = Object.assign(Object.create({ port: { status: 'error', reason: 'inherited' } }) as object, { other: { status: 'error', reason: 'x' } });
+    expect(read([ref('port'), ref('constructor'), ref('toString')], { port: 1, constructor: 2, toString: 3, unknown: inherited })).toEqual([
+      'value:1', 'value:2', 'value:3', 'no-parse-error',
+    ]);
+    expect(unknownEntry(inherited as never, 'port', null)).toBeUndefined();
+    expect(unknownEntry({ x: { status: 'error', reason: 'r' } }, 'constructor', null)).toBeUndefined();
+    expect(read([ref('port')], { port: 1, unknown: { port: null, other: { status: 'error', reason: 'x' } } })).toEqual(['value:1', 'no-parse-error']);
   });
 
   it('reads names that are not identifiers as names, and runs nothing they spell', () => {
