@@ -12,7 +12,7 @@ import { loadCertificate } from '../../../src/enrich/x509/parse.ts';
 import { splitPemCertificates } from '../../../src/enrich/x509/pem.ts';
 
 function ders(): Buffer[] {
-  const out = rootCertificates.map((pem) => Buffer.from(new X509Certificate(pem).raw));
+  const out: Buffer[] = rootCertificates.map((pem) => Buffer.from(new X509Certificate(pem).raw));
   for (const cert of demoCertificates()) {
     for (const pem of [cert.bodyPem, cert.chainPem]) {
       if (!pem) continue;
