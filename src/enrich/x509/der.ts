@@ -175,22 +175,56 @@ export function nameKey(der: Uint8Array, name: Tlv): string | null {
   return names === null ? null : names.join('\u0000');
 }
 
-/** The name keys (nameKey) of a certificate's issuer and subject; null where one cannot be read. */
-export function certificateNameKeys(der: Uint8Array): { issuer: string | null; subject: string | null } {
+/** Where the fields of Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue } sit, up to the key. */
+interface Layout {
+  cert: Tlv;
+  tbs: Tlv;
+  issuer: Tlv;
+  validity: Tlv;
+  subject: Tlv;
+  /** Where the optional fields after subjectPublicKeyInfo start. */
+  afterKey: number;
+}
+
+function layout(der: Uint8Array): Layout {
+  const cert = expect(der, 0, der.length, SEQUENCE, 'the certificate');
+  const tbs = expect(der, cert.start, cert.end, SEQUENCE, 'tbsCertificate');
+  let at = tbs.start;
+  const next = (tag: number, what: string): Tlv => {
+    const tlv = expect(der, at, tbs.end, tag, what);
+    at = tlv.end;
+    return tlv;
+  };
+  if (at < tbs.end && der[at] === 0xa0) next(0xa0, 'version');
+  next(INTEGER, 'serialNumber');
+  next(SEQUENCE, 'signature');
+  const issuer = next(SEQUENCE, 'issuer');
+  const validity = next(SEQUENCE, 'validity');
+  const subject = next(SEQUENCE, 'subject');
+  next(SEQUENCE, 'subjectPublicKeyInfo');
+  return { cert, tbs, issuer, validity, subject, afterKey: at };
+}
+
+type NameKeys = { issuer: string | null; subject: string | null };
+
+/** The name keys of the issuer and subject found; both null when a name cannot be read (look every anchor up). */
+function nameKeysOf(der: Uint8Array, found: Layout): NameKeys {
   try {
-    const cert = expect(der, 0, der.length, SEQUENCE, 'the certificate');
-    const tbs = expect(der, cert.start, cert.end, SEQUENCE, 'tbsCertificate');
-    let at = tbs.start;
-    if (at < tbs.end && der[at] === 0xa0) at = tlvAt(der, at, tbs.end, 'version').end;
-    at = expect(der, at, tbs.end, INTEGER, 'serialNumber').end;
-    at = expect(der, at, tbs.end, SEQUENCE, 'signature').end;
-    const issuer = expect(der, at, tbs.end, SEQUENCE, 'issuer');
-    const validity = expect(der, issuer.end, tbs.end, SEQUENCE, 'validity');
-    const subject = expect(der, validity.end, tbs.end, SEQUENCE, 'subject');
-    return { issuer: nameKey(der, issuer), subject: nameKey(der, subject) };
+    return { issuer: nameKey(der, found.issuer), subject: nameKey(der, found.subject) };
   } catch {
     return { issuer: null, subject: null };
   }
+}
+
+/** The name keys (nameKey) of a certificate's issuer and subject; null where they cannot be read. */
+export function certificateNameKeys(der: Uint8Array): NameKeys {
+  let found: Layout;
+  try {
+    found = layout(der);
+  } catch {
+    return { issuer: null, subject: null };
+  }
+  return nameKeysOf(der, found);
 }
 
 /** Where the facts' inputs sit in one certificate's DER: each a complete TLV (tag and length included). */
@@ -201,6 +235,8 @@ export interface CertificateParts {
   extensions: Uint8Array | null;
   /** The outer signatureAlgorithm AlgorithmIdentifier. */
   signatureAlgorithm: Uint8Array;
+  /** The name keys of the issuer and subject (certificateNameKeys), from the same walk. */
+  nameKeys: NameKeys;
 }
 
 const SEQUENCE = 0x30;
@@ -210,23 +246,11 @@ const GENERALIZED_TIME = 0x18;
 
 /** Locates the parts of Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }. */
 export function certificateParts(der: Uint8Array): CertificateParts {
-  const cert = expect(der, 0, der.length, SEQUENCE, 'the certificate');
-  const tbs = expect(der, cert.start, cert.end, SEQUENCE, 'tbsCertificate');
+  const found = layout(der);
+  const { cert, tbs, validity } = found;
   const signature = expect(der, tbs.end, cert.end, SEQUENCE, 'signatureAlgorithm');
   expect(der, signature.end, cert.end, 0x03, 'signatureValue');
-  let at = tbs.start;
-  const next = (tag: number, what: string): Tlv => {
-    const tlv = expect(der, at, tbs.end, tag, what);
-    at = tlv.end;
-    return tlv;
-  };
-  if (at < tbs.end && der[at] === 0xa0) next(0xa0, 'version');
-  next(INTEGER, 'serialNumber');
-  next(SEQUENCE, 'signature');
-  next(SEQUENCE, 'issuer');
-  const validity = next(SEQUENCE, 'validity');
-  next(SEQUENCE, 'subject');
-  next(SEQUENCE, 'subjectPublicKeyInfo');
+  let at = found.afterKey;
   const time = (offset: number, what: string): Tlv => {
     const tlv = tlvAt(der, offset, validity.end, what);
     if (tlv.tag !== UTC_TIME && tlv.tag !== GENERALIZED_TIME) fail(`${what} is neither UTCTime nor GeneralizedTime`);
@@ -255,5 +279,6 @@ export function certificateParts(der: Uint8Array): CertificateParts {
     notAfter: whole(notAfter, notBefore.end),
     extensions,
     signatureAlgorithm: whole(signature, tbs.end),
+    nameKeys: nameKeysOf(der, found),
   };
 }

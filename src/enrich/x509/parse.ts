@@ -4,7 +4,7 @@ import { AsnConvert } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier, Time } from '@peculiar/asn1-x509';
 import { RsaSaPssParams } from '@peculiar/asn1-rsa';
 import { keyInfo, signatureInfo } from './algorithms.ts';
-import { certificateNameKeys, certificateParts, extensionList } from './der.ts';
+import { certificateParts, extensionList } from './der.ts';
 import { decodeExtensions } from './extensions.ts';
 import type { ParsedCertificate } from './types.ts';
 
@@ -49,7 +49,7 @@ export function loadCertificate(der: Buffer, label: string): LoadResult {
       sha256: native.fingerprint256.replace(/:/g, ''),
       selfSigned: subject === issuer && verifies(native, native),
     };
-    return { ok: true, certificate: { parsed, native, der, nameKeys: certificateNameKeys(der) } };
+    return { ok: true, certificate: { parsed, native, der, nameKeys: parts.nameKeys } };
   } catch (error) {
     return { ok: false, error: `${label}: not a parsable X.509 certificate (${error instanceof Error ? error.message : String(error)})` };
   }

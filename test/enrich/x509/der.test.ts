@@ -39,6 +39,7 @@ describe('the certificate DER walk', () => {
       const algorithm = AsnConvert.parse(parts.signatureAlgorithm, AlgorithmIdentifier);
       expect(algorithm.algorithm).toBe(full.signatureAlgorithm.algorithm);
       expect(algorithm.parameters ? Buffer.from(algorithm.parameters).toString('hex') : null).toBe(full.signatureAlgorithm.parameters ? Buffer.from(full.signatureAlgorithm.parameters).toString('hex') : null);
+      expect(parts.nameKeys).toEqual(certificateNameKeys(der));
       // Each extension value is its own buffer: decoding it cannot see the bytes around it.
       for (const e of walked) expect(e.value.byteLength).toBeLessThan(der.length);
     }
