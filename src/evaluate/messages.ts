@@ -83,10 +83,7 @@ interface BoundPart {
 export interface CompiledMessage {
   /** The whole message when it does not depend on the subject. */
   readonly constant: string | null;
-  /** The message for these facts (generated code). */
   render(facts: object, memo?: MessageMemo): string;
-  /** The same message by walking the template's parts: the reference render must equal. */
-  interpret(facts: object, memo?: MessageMemo): string;
 }
 
 const compiledByParams = new WeakMap<object, Map<string, CompiledMessage>>();
@@ -105,7 +102,7 @@ export function compileMessage(template: string, params: Record<string, unknown>
 
 function compile(template: string, params: Record<string, unknown>): CompiledMessage {
   const parts = parse(template);
-  if (parts.length === 1) return { constant: parts[0] as string, render: () => parts[0] as string, interpret: () => parts[0] as string };
+  if (parts.length === 1) return { constant: parts[0] as string, render: () => parts[0] as string };
   const fromParams = (path: string): boolean => path.startsWith('params.');
   const bound: (string | BoundPart)[] = [];
   const pushText = (text: string) => {
@@ -142,75 +139,39 @@ function compile(template: string, params: Record<string, unknown>): CompiledMes
   }
   if (bound.length === 1 && typeof bound[0] === 'string') {
     const text = bound[0];
-    return { constant: text, render: () => text, interpret: () => text };
+    return { constant: text, render: () => text };
   }
-  return { constant: null, render: generateRenderer(bound), interpret: (facts, memo) => interpret(bound, facts, memo) };
-}
-
-/** Renders bound parts by walking them (the reference the generated renderer must equal; renderMessage uses it). */
-function interpret(bound: readonly (string | BoundPart)[], facts: object, memo?: MessageMemo): string {
-  let out = '';
-  for (let i = 0; i < bound.length; i++) {
-    const part = bound[i]!;
-    if (typeof part === 'string') {
-      out += part;
-      continue;
-    }
-    const value = part.segments === null ? part.fixed : readSegments(facts, part.segments);
-    out += filtered(part, value, facts, memo);
-  }
-  return out;
-}
-
-/** One placeholder's text from its value: shown, or filtered then shown. */
-function filtered(part: BoundPart, value: unknown, facts: object, memo: MessageMemo | undefined): string {
-  if (part.filter === null) return memo ? memo.show(value) : show(value);
-  // No closure here: a captured variable would cost a context object per piece of every message.
-  if (part.argPath === null) {
-    return memo && value !== null && typeof value === 'object'
-      ? memo.filter(part, value, part.filter, part.arg)
-      : show(part.filter(value, part.arg));
-  }
-  const arg = readSegments(facts, part.argPath.segments) ?? part.argPath.literal;
-  return memo ? memo.show(part.filter(value, arg)) : show(part.filter(value, arg));
-}
-
-const literal = (text: string): string => JSON.stringify(text);
-
-/** Statements that leave in `v` the value at `segments` below `f`, or undefined where a level is absent (readSegments). */
-function readCode(segments: readonly string[]): string {
-  let code = '';
-  for (let s = segments.length - 1; s >= 0; s--) {
-    const name = literal(segments[s]!);
-    code = `if (v !== null && typeof v === 'object' && ${name} in v) { v = v[${name}]; ${code} } else v = undefined;`;
-  }
-  return `v = f; ${code}`;
-}
-
-/**
- * A renderer generated for one bound template, so every facts read is a load of a fixed name (as in reader.ts)
- * and a string value is appended without a call. Names and literal text enter the code only as JSON string
- * literals; filters and fixed values are reached through the parts array.
- */
-function generateRenderer(bound: readonly (string | BoundPart)[]): (facts: object, memo?: MessageMemo) => string {
-  const lines = ["let v; let out = '';"];
-  bound.forEach((part, i) => {
-    if (typeof part === 'string') {
-      lines.push(`out += ${literal(part)};`);
-      return;
-    }
-    lines.push(part.segments === null ? `v = parts[${i}].fixed;` : readCode(part.segments));
-    lines.push(part.filter === null
-      ? `out += typeof v === 'string' ? v : v === null || v === undefined ? 'unknown' : typeof v !== 'object' ? String(v) : memo ? memo.show(v) : show(v);`
-      : `out += filtered(parts[${i}], v, f, memo);`);
-  });
-  lines.push('return out;');
-  const body = new Function('parts', 'show', 'filtered', `return function render(f, memo) {\n${lines.join('\n')}\n};`) as
-    (parts: readonly (string | BoundPart)[], showValue: typeof show, filter: typeof filtered) => (facts: object, memo?: MessageMemo) => string;
-  return body(bound, show, filtered);
+  return {
+    constant: null,
+    render(facts: object, memo?: MessageMemo): string {
+      let out = '';
+      for (let i = 0; i < bound.length; i++) {
+        const part = bound[i]!;
+        if (typeof part === 'string') {
+          out += part;
+          continue;
+        }
+        const value = part.segments === null ? part.fixed : readSegments(facts, part.segments);
+        if (part.filter === null) {
+          out += memo ? memo.show(value) : show(value);
+          continue;
+        }
+        // No closure here: a captured variable would cost a context object per piece of every message.
+        if (part.argPath === null) {
+          out += memo && value !== null && typeof value === 'object'
+            ? memo.filter(part, value, part.filter, part.arg)
+            : show(part.filter(value, part.arg));
+          continue;
+        }
+        const arg = readSegments(facts, part.argPath.segments) ?? part.argPath.literal;
+        out += memo ? memo.show(part.filter(value, arg)) : show(part.filter(value, arg));
+      }
+      return out;
+    },
+  };
 }
 
 /** Fills a template from the subject's facts and the rule's params. */
 export function renderMessage(template: string, facts: object, params: Record<string, unknown>): string {
-  return compileMessage(template, params).interpret(facts);
+  return compileMessage(template, params).render(facts);
 }
