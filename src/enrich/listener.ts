@@ -147,6 +147,12 @@ export function listenerFacts(lb: LoadBalancer, listener: Listener, context: Lis
   const redirects = listener.protocol === 'HTTP' && lb.type !== 'classic' && allPathsRedirect(listener);
   const tlsPassthrough = listener.protocol === 'TCP' ? observedTls(context.observationsByListener.get(listener.arn)) : null;
   const mutual = listener.mutualAuthentication;
+  const certificateArns: string[] = [];
+  let sni = 0;
+  for (const c of listener.certificates) {
+    certificateArns.push(c.arn);
+    if (!c.isDefault) sni++;
+  }
   return {
     subject: 'listener',
     arn: listener.arn,
@@ -164,8 +170,8 @@ export function listenerFacts(lb: LoadBalancer, listener: Listener, context: Lis
     tlsPassthrough,
     backend,
     policy,
-    certificateArns: listener.certificates.map((c) => c.arn),
-    sniCertificateCount: listener.certificates.filter((c) => !c.isDefault).length,
+    certificateArns,
+    sniCertificateCount: sni,
     mtls: mutual
       ? {
           mode: mutual.mode,

@@ -110,6 +110,8 @@ interface CompiledRule {
   engine: Engine;
   /** Indexes into the kind's refs of the values this rule reads. */
   refIndexes: number[];
+  /** The top-level facts this rule reads: all the engine is handed (it makes a Fact, and hashes it, for each one). */
+  factNames: string[];
   /** Outcomes by the ids of the values this rule reads. */
   cache: Map<string, RuleOutcome>;
 }
@@ -209,6 +211,10 @@ class ValueIds {
   readonly absentFact = this.next++;
   readonly absentPath = this.next++;
   readonly noParseError = this.next++;
+  // A third of all reads are true, false or null: fixed ids, no map.
+  private readonly trueId = this.next++;
+  private readonly falseId = this.next++;
+  private readonly nullId = this.next++;
 
   get size(): number {
     return this.next;
@@ -228,7 +234,10 @@ class ValueIds {
   of(value: unknown): number {
     if (typeof value === 'string') return this.intern(this.strings, value);
     if (typeof value === 'number') return this.intern(this.numbers, value);
-    if (value !== null && typeof value === 'object') {
+    if (value === true) return this.trueId;
+    if (value === false) return this.falseId;
+    if (value === null) return this.nullId;
+    if (typeof value === 'object') {
       // A short list (a listener's certificate ARNs) is its own: walking the trie costs less than remembering it.
       if (Array.isArray(value) && value.length <= 8) {
         const id = this.listOf(value);
@@ -241,7 +250,7 @@ class ValueIds {
       }
       return id;
     }
-    // booleans, null, undefined (a fact whose value is undefined), and anything else by identity
+    // undefined (a fact whose value is undefined), and anything else by identity
     return this.intern(this.others, value);
   }
 
@@ -313,6 +322,7 @@ export class SubjectEvaluator {
         messageIds: new Set(Object.keys(profiled.rule.messages)),
         engine: newEngine(),
         refIndexes: [...own.keys()].map((key) => keys.indexOf(key)),
+        factNames: [...new Set([...own.values()].map((ref) => ref.fact))],
         cache: new Map(),
       };
       this.addRule(rule.engine, rule);
@@ -372,7 +382,10 @@ export class SubjectEvaluator {
   private async runOne(r: CompiledRule, facts: Record<string, unknown>): Promise<RuleOutcome> {
     this.engineRuns++;
     try {
-      const run = await r.engine.run(facts);
+      // Only what the rule reads: a fact it names but the subject lacks stays absent (an undefined-fact error, as before).
+      const read: Record<string, unknown> = {};
+      for (const name of r.factNames) if (Object.hasOwn(facts, name)) read[name] = facts[name];
+      const run = await r.engine.run(read);
       const id = r.profiled.rule.id;
       let applies: RuleResult | undefined;
       let check: RuleResult | undefined;

@@ -28,8 +28,9 @@ function parse(template: string): Part[] {
  * while they are judged, but may be between runs.
  */
 export class MessageMemo {
-  private readonly shown = new WeakMap<object, string>();
-  private readonly filtered = new Map<object, WeakMap<object, string>>();
+  // Plain maps: a memo lives for one run, while the facts it keys on are held anyway (a WeakMap's entries cost more to add).
+  private readonly shown = new Map<object, string>();
+  private readonly filtered = new Map<object, Map<object, string>>();
 
   show(value: unknown): string {
     if (value === null || typeof value !== 'object') return showPlain(value);
@@ -44,7 +45,7 @@ export class MessageMemo {
   /** The shown result of a filter with a fixed argument (`part`) over an object value. */
   filter(part: object, value: object, filter: (value: unknown, arg: unknown) => unknown, arg: unknown): string {
     let byValue = this.filtered.get(part);
-    if (!byValue) this.filtered.set(part, (byValue = new WeakMap()));
+    if (!byValue) this.filtered.set(part, (byValue = new Map()));
     let text = byValue.get(value);
     if (text === undefined) {
       text = this.show(filter(value, arg));

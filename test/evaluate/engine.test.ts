@@ -58,6 +58,27 @@ describe('SubjectEvaluator', () => {
     expect(outcomes.get('listener-unknown-policy')!.status).toBe('pass');
   });
 
+  it('hands the engine only the facts a rule reads: an absent one, or one named like an Object member, is still an undefined-fact error', async () => {
+    const rule = (id: string, fact: string): RuleDefinition => ({
+      ...structuredClone(weakProtocol), id,
+      appliesTo: { all: [{ fact: 'terminatesTls', operator: 'equal', value: true }] },
+      conditions: { all: [{ fact, operator: 'equal', value: 1 }] },
+    });
+    const profiled = [rule('reads-absent', 'noSuchFact'), rule('reads-constructor', 'constructor'), rule('reads-port', 'port')]
+      .map((r) => ({ rule: r, params: r.params, severity: r.severity }));
+    const evaluator = new SubjectEvaluator('listener', profiled);
+    const outcomes = await evaluator.evaluate({ ...exampleFacts('listener', passing), port: 1 });
+    expect(outcomes.get('reads-absent')!.status).toBe('error');
+    expect(outcomes.get('reads-absent')!.reason).toMatch(/Undefined fact: noSuchFact/);
+    expect(outcomes.get('reads-constructor')!.status).toBe('error');
+    expect(outcomes.get('reads-constructor')!.reason).toMatch(/Undefined fact: constructor/);
+    expect(outcomes.get('reads-port')!.status).toBe('pass');
+    // An own fact named like a member is a fact like any other.
+    const own = await evaluator.evaluate({ ...exampleFacts('listener', passing), port: 2, constructor: 1 });
+    expect(own.get('reads-constructor')!.status).toBe('pass');
+    expect(own.get('reads-port')!.status).toBe('fail');
+  });
+
   it('judges identical rule inputs once and still reports each subject', async () => {
     const evaluator = new SubjectEvaluator('listener', [{ rule: weakProtocol, params: weakProtocol.params, severity: 'high' }]);
     for (let port = 1; port <= 50; port++) {
