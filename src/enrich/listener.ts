@@ -145,7 +145,9 @@ export function listenerFacts(lb: LoadBalancer, listener: Listener, context: Lis
       : resolveElbv2Policy(lb.region, listener.sslPolicy, context.catalogue);
   }
   const redirects = listener.protocol === 'HTTP' && lb.type !== 'classic' && allPathsRedirect(listener);
-  const tlsPassthrough = listener.protocol === 'TCP' ? observedTls(context.observationsByListener.get(listener.arn)) : null;
+  // Most snapshots hold no probe observations: no look-up by a long ARN then.
+  const observed = context.observationsByListener;
+  const tlsPassthrough = listener.protocol === 'TCP' ? observedTls(observed.size === 0 ? undefined : observed.get(listener.arn)) : null;
   const mutual = listener.mutualAuthentication;
   const certificateArns: string[] = [];
   let sni = 0;

@@ -166,9 +166,9 @@ function rank(order: readonly string[], name: string): number {
 
 /** The effective policy of a Classic HTTPS/SSL listener. */
 export function resolveClassicPolicy(lb: LoadBalancer, listener: Listener, catalogue: PolicyCatalogue): ResolvedPolicy {
-  const own = new Map(lb.classicPolicies.map((p) => [p.name, p]));
   for (const policyName of listener.policyNames) {
-    const custom = own.get(policyName);
+    // The last policy of a name wins, as a map of them would; a load balancer holds a few, so no map per listener.
+    const custom = lb.classicPolicies.findLast((p) => p.name === policyName);
     if (custom && custom.type !== 'SSLNegotiationPolicyType') continue;
     if (!custom) {
       const predefined = fromClassicPredefined(policyName, catalogue, null);
@@ -190,7 +190,7 @@ export function resolveClassicPolicy(lb: LoadBalancer, listener: Listener, catal
     if (reference) return fromClassicPredefined(reference, catalogue, policyName) ?? unknownPolicy(policyName);
     return unknownPolicy(policyName);
   }
-  return unknownPolicy(listener.policyNames.find((n) => own.get(n)?.type === 'SSLNegotiationPolicyType') ?? null);
+  return unknownPolicy(listener.policyNames.find((n) => lb.classicPolicies.findLast((p) => p.name === n)?.type === 'SSLNegotiationPolicyType') ?? null);
 }
 
 /** The effective policy of an ALB HTTPS or NLB TLS listener. */
