@@ -18,10 +18,10 @@ export interface EvaluateOptions {
 
 /** FNV-1a over two 32-bit lanes, continued from a previous state (s1, s2); the new state goes to LANES. */
 const LANES = new Int32Array(2);
-function fnvInto(text: string, s1: number, s2: number): void {
+function fnvInto(text: string, s1: number, s2: number, from = 0, to = text.length): void {
   let h1 = s1;
   let h2 = s2;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
     h1 = Math.imul(h1 ^ c, 0x01000193);
     h2 = Math.imul(h2 ^ c, 0x01000193) ^ (h1 >>> 15);
@@ -31,13 +31,32 @@ function fnvInto(text: string, s1: number, s2: number): void {
 }
 const FNV_SEED: readonly [number, number] = [0x811c9dc5 | 0, 0xcbf29ce4 | 0];
 const BAR = '|';
-/** The state after `account|region|arn|`, hashed piece by piece: the same as over the joined text, without making (and flattening) it per subject. */
+/**
+ * The state after `account|region|` and an ARN up to its last `/`, for the subject before: the listeners of
+ * one load balancer come one after another and share all of their ARN but its last part.
+ */
+const prefix = { account: '', region: '', arn: '', s1: 0, s2: 0 };
+/**
+ * The state after `account|region|arn|`, hashed piece by piece: the same as over the joined text, without
+ * making (and flattening) that text per subject, and without hashing again the ARN prefix a subject shares
+ * with the one before it.
+ */
 const resourceState = (r: { account: string; region: string; arn: string }): [number, number] => {
-  fnvInto(r.account, FNV_SEED[0], FNV_SEED[1]);
-  fnvInto(BAR, LANES[0]!, LANES[1]!);
-  fnvInto(r.region, LANES[0]!, LANES[1]!);
-  fnvInto(BAR, LANES[0]!, LANES[1]!);
-  fnvInto(r.arn, LANES[0]!, LANES[1]!);
+  const arn = r.arn;
+  const cut = arn.lastIndexOf('/') + 1;
+  if (cut === 0 || cut !== prefix.arn.length || r.account !== prefix.account || r.region !== prefix.region || !arn.startsWith(prefix.arn)) {
+    fnvInto(r.account, FNV_SEED[0], FNV_SEED[1]);
+    fnvInto(BAR, LANES[0]!, LANES[1]!);
+    fnvInto(r.region, LANES[0]!, LANES[1]!);
+    fnvInto(BAR, LANES[0]!, LANES[1]!);
+    fnvInto(arn, LANES[0]!, LANES[1]!, 0, cut);
+    prefix.account = r.account;
+    prefix.region = r.region;
+    prefix.arn = arn.slice(0, cut);
+    prefix.s1 = LANES[0]!;
+    prefix.s2 = LANES[1]!;
+  }
+  fnvInto(arn, prefix.s1, prefix.s2, cut);
   fnvInto(BAR, LANES[0]!, LANES[1]!);
   return [LANES[0]!, LANES[1]!];
 };

@@ -32,4 +32,18 @@ describe('finding fingerprints', () => {
       expect(fingerprintOf('rule-id', resource)).toBe(reference('rule-id', resource));
     }
   });
+
+  // Consecutive subjects that share an ARN prefix reuse its hash state: any order, any change of account or region.
+  it('do not depend on the subject hashed before', () => {
+    const arns = ['a/b', 'a/c', 'a/', 'a/b/c', 'a/b/d', '/x', '/', 'a', 'a/bc', 'ab/c', 'a/b/c/', 'é/😀', 'é/x'];
+    const accounts = ['1', '2', ''];
+    const regions = ['eu-west-1', 'us-east-1'];
+    let seed = 7;
+    const next = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+    for (let i = 0; i < 3000; i++) {
+      const resource = { account: accounts[next(3)]!, region: regions[next(2)]!, arn: `${next(2) === 0 ? 'arn:aws:x:' : ''}${arns[next(arns.length)]!}` };
+      const ruleId = `rule-${next(4)}`;
+      expect(fingerprintOf(ruleId, resource)).toBe(reference(ruleId, resource));
+    }
+  });
 });
