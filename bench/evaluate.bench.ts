@@ -28,6 +28,8 @@ const GOAL_RSS_MB = 1024;
 const GOAL_RATIO = 2.1;
 type Source = 'file' | 'generated';
 const SOURCES: readonly Source[] = ['file', 'generated'];
+/** A summary line's name: the goal lines are the file source's; the generated source's carry a suffix. */
+const lineName = (base: string, source: Source): string => (source === 'file' ? base : `${base}-generated`);
 
 /** The 1-minute load average, or '?' where /proc is absent. */
 function loadAverage(): string {
@@ -105,8 +107,7 @@ export async function run(): Promise<void> {
       const measured = fastest.get(source)!;
       if (measured === null) continue;
       best.get(source)!.push(measured);
-      const name = source === 'file' ? 'evaluate-best' : 'evaluate-best-generated';
-      process.stdout.write(`BENCH name=${name} source=${source} loadBalancers=${size} runs=${RUNS} seconds=${measured.seconds.toFixed(2)} cpuSeconds=${measured.cpuSeconds.toFixed(2)} rssMB=${measured.rssMB} goalSeconds=${GOAL_SECONDS} goalRssMB=${GOAL_RSS_MB} loadavg=${loadAverage()}\n`);
+      process.stdout.write(`BENCH name=${lineName('evaluate-best', source)} source=${source} loadBalancers=${size} runs=${RUNS} seconds=${measured.seconds.toFixed(2)} cpuSeconds=${measured.cpuSeconds.toFixed(2)} rssMB=${measured.rssMB} goalSeconds=${GOAL_SECONDS} goalRssMB=${GOAL_RSS_MB} loadavg=${loadAverage()}\n`);
     }
   }
   for (const source of SOURCES) {
@@ -114,8 +115,7 @@ export async function run(): Promise<void> {
     if (list.length !== 2) continue;
     const ratio = list[1]!.seconds / list[0]!.seconds;
     const cpuRatio = list[1]!.cpuSeconds / list[0]!.cpuSeconds;
-    const name = source === 'file' ? 'evaluate-scaling' : 'evaluate-scaling-generated';
-    process.stdout.write(`BENCH name=${name} source=${source} sizes=${SIZES.join('/')} ratio=${ratio.toFixed(2)} cpuRatio=${cpuRatio.toFixed(2)} goal=${GOAL_RATIO} loadavg=${loadAverage()}\n`);
+    process.stdout.write(`BENCH name=${lineName('evaluate-scaling', source)} source=${source} sizes=${SIZES.join('/')} ratio=${ratio.toFixed(2)} cpuRatio=${cpuRatio.toFixed(2)} goal=${GOAL_RATIO} loadavg=${loadAverage()}\n`);
   }
 }
 

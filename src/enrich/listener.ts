@@ -1,7 +1,7 @@
 /** Listener facts: transport, redirects, backend protection and the resolved TLS policy. */
 import type { ListenerFacts, ResolvedPolicy } from '../model/facts.ts';
 import type { LoadBalancer, Listener, ListenerAction, ListenerProtocol, ProbeObservation, Snapshot, TargetGroup, TrustStoreRecord } from '../model/snapshot.ts';
-import { resolveClassicPolicy, resolveElbv2Policy, type PolicyCatalogue } from './policy.ts';
+import { classicPolicyNamed, resolveClassicPolicy, resolveElbv2Policy, type PolicyCatalogue } from './policy.ts';
 import { NO_TRUST_STORE_FACTS, trustStoreFacts } from './trust-store.ts';
 import { unknownFacts, type UnknownFactsCollector } from './unknown.ts';
 import { sortedDistinct } from '../text/order.ts';
@@ -53,11 +53,6 @@ function endsInRedirect(actions: ListenerAction[]): boolean {
 function allPathsRedirect(listener: Listener): boolean {
   if (listener.defaultActions.length === 0) return false;
   return endsInRedirect(listener.defaultActions) && listener.rules.every((r) => endsInRedirect(r.actions));
-}
-
-/** A Classic load balancer's policy by name (the last of a name wins, as a map of them would): it holds a few, so no map per listener. */
-function classicPolicyNamed(lb: LoadBalancer, name: string): LoadBalancer['classicPolicies'][number] | undefined {
-  return lb.classicPolicies.findLast((p) => p.name === name);
 }
 
 function forwardedTargetGroupArns(listener: Listener): string[] {

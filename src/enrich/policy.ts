@@ -164,11 +164,15 @@ function rank(order: readonly string[], name: string): number {
   return i === -1 ? order.length : i;
 }
 
+/** A Classic load balancer's policy by name (the last of a name wins, as a map of them would): it holds a few, so no map per listener. */
+export function classicPolicyNamed(lb: LoadBalancer, name: string): LoadBalancer['classicPolicies'][number] | undefined {
+  return lb.classicPolicies.findLast((p) => p.name === name);
+}
+
 /** The effective policy of a Classic HTTPS/SSL listener. */
 export function resolveClassicPolicy(lb: LoadBalancer, listener: Listener, catalogue: PolicyCatalogue): ResolvedPolicy {
   for (const policyName of listener.policyNames) {
-    // The last policy of a name wins, as a map of them would; a load balancer holds a few, so no map per listener.
-    const custom = lb.classicPolicies.findLast((p) => p.name === policyName);
+    const custom = classicPolicyNamed(lb, policyName);
     if (custom && custom.type !== 'SSLNegotiationPolicyType') continue;
     if (!custom) {
       const predefined = fromClassicPredefined(policyName, catalogue, null);
@@ -190,7 +194,7 @@ export function resolveClassicPolicy(lb: LoadBalancer, listener: Listener, catal
     if (reference) return fromClassicPredefined(reference, catalogue, policyName) ?? unknownPolicy(policyName);
     return unknownPolicy(policyName);
   }
-  return unknownPolicy(listener.policyNames.find((n) => lb.classicPolicies.findLast((p) => p.name === n)?.type === 'SSLNegotiationPolicyType') ?? null);
+  return unknownPolicy(listener.policyNames.find((n) => classicPolicyNamed(lb, n)?.type === 'SSLNegotiationPolicyType') ?? null);
 }
 
 /** The effective policy of an ALB HTTPS or NLB TLS listener. */
