@@ -202,16 +202,21 @@ async function enumerateSuites(ctx: ProbeContext, scan: ProtocolScan, suites: nu
 
 function readKeyExchange(scan: ProtocolScan, flight: ServerFlight, client: 'legacy' | 'ffdhe'): void {
   if (!flight.serverKeyExchange) return;
-  const ephemeral = suiteByCode(flight.suite)?.ephemeral ?? null;
+  const suite = suiteByCode(flight.suite);
+  const ephemeral = suite?.ephemeral ?? null;
   if (ephemeral === null) return;
   try {
-    const kx = decodeServerKeyExchange(flight.serverKeyExchange, ephemeral === 'DH');
+    const kx = decodeServerKeyExchange(flight.serverKeyExchange, ephemeral === 'DH', suite?.auth === 'PSK');
     if (kx.group !== null && !scan.groups.includes(kx.group)) scan.groups.push(kx.group);
     if (kx.dhBits === null) return;
     if (client === 'legacy') scan.dhBits = scan.dhBits === null ? kx.dhBits : Math.min(scan.dhBits, kx.dhBits);
     else scan.dhBitsWithFfdhe = scan.dhBitsWithFfdhe === null ? kx.dhBits : Math.min(scan.dhBitsWithFfdhe, kx.dhBits);
-  } catch {
-    scan.notes.push('unreadable ServerKeyExchange');
+  } catch (error) {
+    // What this message would have said (a DH size, a group) is then not known: partial, never a guess.
+    const field = ephemeral === 'DH' ? (client === 'legacy' ? 'dhBits' : 'dhBitsWithFfdhe') : 'groups';
+    if (!scan.incomplete.some((i) => i.field === field)) {
+      scan.incomplete.push({ field, reason: `unreadable ServerKeyExchange for ${suite?.iana ?? `suite 0x${flight.suite.toString(16)}`} over ${scan.protocol}: ${(error as Error).message}` });
+    }
   }
 }
 

@@ -14,7 +14,8 @@ export const LEGACY_GROUPS: readonly number[] = [29, 23, 24, 25, 30, 26, 27, 28,
 /** The same without the RFC 7919 ffdhe groups, as legacy clients send it (the server then picks its own DH group). */
 export const LEGACY_EC_GROUPS: readonly number[] = LEGACY_GROUPS.filter((g) => g < 256 || g > 511);
 
-const SIGNATURE_ALGORITHMS = [
+/** Every signature scheme a server may sign with (ECDSA, EdDSA, RSA-PSS, RSA, DSA; SHA-2 and SHA-1), so no certificate type is refused for want of one. */
+export const SIGNATURE_ALGORITHMS: readonly number[] = [
   0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x0804, 0x0805, 0x0806, 0x0809, 0x080a, 0x080b,
   0x0401, 0x0501, 0x0601, 0x0303, 0x0203, 0x0301, 0x0201, 0x0402, 0x0502, 0x0602, 0x0202,
 ];
@@ -237,15 +238,27 @@ function parseCertificateList(body: Buffer): Buffer[] {
   return certificates;
 }
 
-/** Reads the named curve or the DH prime size out of a ServerKeyExchange. */
-export function decodeServerKeyExchange(ske: Buffer, dhe: boolean): { group: number | null; dhBits: number | null } {
-  if (dhe) {
-    const pLength = ske.readUInt16BE(0);
-    let p = ske.subarray(2, 2 + pLength);
-    while (p.length > 0 && p[0] === 0) p = p.subarray(1);
-    const top = p[0] ?? 0;
-    return { group: null, dhBits: p.length === 0 ? 0 : (p.length - 1) * 8 + (32 - Math.clz32(top)) };
+/**
+ * Reads the named curve or the DH prime size out of a ServerKeyExchange. PSK key exchanges put the
+ * server's psk_identity_hint first (RFC 4279 2, RFC 5489 2). A length that runs past the message is
+ * an error, never a size read from what is there.
+ */
+export function decodeServerKeyExchange(ske: Buffer, dhe: boolean, pskHint = false): { group: number | null; dhBits: number | null } {
+  let at = 0;
+  if (pskHint) {
+    if (ske.length < 2) throw new Error('ServerKeyExchange too short for its psk_identity_hint');
+    at = 2 + ske.readUInt16BE(0);
   }
-  if (ske[0] === 3 && ske.length >= 3) return { group: ske.readUInt16BE(1), dhBits: null };
+  if (dhe) {
+    if (ske.length < at + 2) throw new Error('ServerKeyExchange too short for its DH prime');
+    const pLength = ske.readUInt16BE(at);
+    if (pLength === 0 || ske.length < at + 2 + pLength) throw new Error(`DH prime of ${pLength} bytes runs past the ServerKeyExchange`);
+    let p = ske.subarray(at + 2, at + 2 + pLength);
+    while (p.length > 0 && p[0] === 0) p = p.subarray(1);
+    if (p.length === 0) throw new Error('DH prime is zero');
+    const top = p[0] ?? 0;
+    return { group: null, dhBits: (p.length - 1) * 8 + (32 - Math.clz32(top)) };
+  }
+  if (ske[at] === 3 && ske.length >= at + 3) return { group: ske.readUInt16BE(at + 1), dhBits: null };
   return { group: null, dhBits: null };
 }

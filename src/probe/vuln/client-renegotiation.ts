@@ -2,7 +2,8 @@
  * Client-initiated renegotiation (CVE-2011-1473: each renegotiation costs the server a full
  * handshake, a cheap denial of service, and without RFC 5746 it is the splicing attack of
  * CVE-2009-3555). It needs a completed handshake, so it uses Node's TLS client (loaded only here),
- * which can renegotiate TLS 1.2 and older; suites Node's OpenSSL lacks leave the check unknown.
+ * which can renegotiate TLS 1.2 and older. It offers every suite Node's OpenSSL has, NULL encryption included;
+ * a server that serves only suites it lacks (or only PSK ones) leaves the check unknown.
  */
 import type { VulnerabilityResult } from '../../model/snapshot.ts';
 import type { ConnectionCounter, Dial } from '../connection.ts';
@@ -20,7 +21,7 @@ export async function checkClientRenegotiation(dial: Dial, counter: ConnectionCo
     let settled = false;
     const socket = tls.connect({
       host: dial.host, port: dial.port, ...(sni !== null && !/^[\d.:]+$/.test(sni) ? { servername: sni } : {}),
-      rejectUnauthorized: false, minVersion: version, maxVersion: version, ciphers: 'ALL:@SECLEVEL=0',
+      rejectUnauthorized: false, minVersion: version, maxVersion: version, ciphers: 'ALL:COMPLEMENTOFALL:@SECLEVEL=0',
       // A server without RFC 5746 is still asked: that is the worse case, not a reason to stop.
       secureOptions: constants.SSL_OP_LEGACY_SERVER_CONNECT,
     });

@@ -1,6 +1,6 @@
 /** ClientHellos and client records for the vulnerability checks (TLS 1.0-1.2 and SSLv3; TLS 1.3 has none of these flaws). */
 import { randomBytes } from 'node:crypto';
-import { LEGACY_EC_GROUPS } from '../wire.ts';
+import { LEGACY_EC_GROUPS, SIGNATURE_ALGORITHMS } from '../wire.ts';
 
 export interface VulnHelloSpec {
   version: number;
@@ -18,8 +18,6 @@ const u16 = (n: number): Buffer => Buffer.from([(n >> 8) & 0xff, n & 0xff]);
 const vec16 = (b: Buffer): Buffer => Buffer.concat([u16(b.length), b]);
 const ext = (type: number, body: Buffer): Buffer => Buffer.concat([u16(type), vec16(body)]);
 
-/** Signature algorithms every TLS 1.2 stack knows (RSA and ECDSA with SHA-2 and SHA-1). */
-const SIGNATURE_ALGORITHMS = [0x0401, 0x0501, 0x0601, 0x0403, 0x0503, 0x0603, 0x0804, 0x0805, 0x0806, 0x0201, 0x0203];
 
 /** One handshake record carrying a ClientHello. */
 export function buildVulnHello(spec: VulnHelloSpec): Buffer {
