@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { ConnectionCounter } from '../../src/probe/connection.ts';
 import { fetchTls13Chain, MAX_SERVED_CHAIN, type Tls13Chain } from '../../src/probe/tls13/handshake.ts';
+import { HRR_RANDOM } from '../../src/probe/wire.ts';
 import { freePort, makePki, serverProcess, startNodeTlsServer, startSServer, type Pki, type RunningServer } from '../helpers/tls-servers.ts';
 
 // The raw TLS 1.3 engine against real servers: every suite, groups reached through a HelloRetryRequest,
@@ -53,10 +54,33 @@ describe('TLS 1.3 engine against openssl s_server, gnutls-serv and Node tls', ()
     });
   }
 
-  it('a server that only takes a group the engine lacks (ffdhe2048) gets an honest error', async () => {
-    const s = keep(await startSServer(pki, ['-cert', 'leaf.pem', '-key', 'leaf.key', '-tls1_3', '-groups', 'ffdhe2048']));
-    const got = await fetch(s.port);
-    expect('error' in got ? got.error : '').toMatch(/group|alert/);
+  for (const [group, code] of [['ffdhe2048', 256], ['ffdhe3072', 257], ['ffdhe4096', 258], ['ffdhe6144', 259], ['ffdhe8192', 260]] as const) {
+    it(`completes through a HelloRetryRequest when the server only takes ${group} (RFC 7919 finite-field share)`, async () => {
+      const s = keep(await startSServer(pki, ['-cert', 'leaf.pem', '-key', 'leaf.key', '-cert_chain', 'chain_good.pem', '-tls1_3', '-groups', group]));
+      const got = ok(await fetch(s.port));
+      expect(got.group).toBe(code);
+      expect(got.chain.map(cn)).toEqual(['localhost', 'Test Intermediate 2', 'Test Intermediate 1']);
+    });
+  }
+
+  it('completes a finite-field handshake with gnutls-serv too (ffdhe3072 only)', async () => {
+    const port = await freePort();
+    writeFileSync(pki.path('leaf_full.pem'), pki.pem('leaf') + pki.pem('int2') + pki.pem('int1'));
+    const child = spawn('gnutls-serv', ['--http', '-p', String(port), '--x509certfile', pki.path('leaf_full.pem'), '--x509keyfile', pki.path('leaf.key'),
+      '--priority', 'NORMAL:-VERS-ALL:+VERS-TLS1.3:-GROUP-ALL:+GROUP-FFDHE3072'], { stdio: 'ignore' });
+    const s = keep(await serverProcess(child, port));
+    const got = ok(await fetch(s.port));
+    expect(got.group).toBe(257);
+    expect(got.chain.map(cn)).toEqual(['localhost', 'Test Intermediate 2', 'Test Intermediate 1']);
+  });
+
+  it('a HelloRetryRequest for a group the engine lacks (X25519MLKEM768) or a finite-field share out of range is an honest error', async () => {
+    const mlkem = keep(await lyingTls13Peer('hrr-mlkem'));
+    const a = await fetch(mlkem.port);
+    expect('error' in a ? a.error : 'no error').toMatch(/0x11ec, which the engine does not implement/);
+    const badY = keep(await lyingTls13Peer('ffdhe-y-one'));
+    const b = await fetch(badY.port);
+    expect('error' in b ? b.error : 'no error').toMatch(/unusable server key share: ffdhe share outside 1 < Y < p - 1/);
   });
 
   it('asks a dual-certificate server for the RSA and the ECDSA certificate in turn', async () => {
@@ -114,18 +138,33 @@ function readKey(pki: Pki, name: string): string {
   return readFileSync(pki.path(`${name}.key`), 'utf8');
 }
 
-/** Answers any ClientHello with a TLS 1.3 ServerHello for X25519, then either a truncated share or garbage "encrypted" records. */
-async function lyingTls13Peer(behaviour: 'short-share' | 'bad-record'): Promise<RunningServer> {
+/**
+ * Answers any ClientHello with a TLS 1.3 ServerHello for X25519, then either a truncated share or garbage
+ * "encrypted" records; or with a HelloRetryRequest for X25519MLKEM768; or with one for ffdhe2048 and then a
+ * ServerHello whose ffdhe2048 share is Y = 1.
+ */
+async function lyingTls13Peer(behaviour: 'short-share' | 'bad-record' | 'hrr-mlkem' | 'ffdhe-y-one'): Promise<RunningServer> {
+  const serverHello = (random: Buffer, keyShare: Buffer): Buffer => {
+    const exts = Buffer.concat([Buffer.from([0, 43, 0, 2, 3, 4]), Buffer.from([0, 51]), u16(keyShare.length), keyShare]);
+    const body = Buffer.concat([Buffer.from([3, 3]), random, Buffer.from([0]), Buffer.from([0x13, 0x01, 0]), u16(exts.length), exts]);
+    const hs = Buffer.concat([Buffer.from([2, 0, body.length >> 8, body.length & 0xff]), body]);
+    return Buffer.concat([Buffer.from([22, 3, 3]), u16(hs.length), hs]);
+  };
+  const entry = (group: number, share: Buffer): Buffer => Buffer.concat([u16(group), u16(share.length), share]);
   const server = net.createServer((socket) => {
     socket.on('error', () => undefined);
+    if (behaviour === 'hrr-mlkem' || behaviour === 'ffdhe-y-one') {
+      let hellos = 0;
+      socket.on('data', () => {
+        hellos++;
+        if (hellos === 1) socket.write(serverHello(HRR_RANDOM, u16(behaviour === 'hrr-mlkem' ? 0x11ec : 256)));
+        else if (hellos === 2) socket.write(serverHello(Buffer.alloc(32, 7), entry(256, Buffer.concat([Buffer.alloc(255), Buffer.from([1])]))));
+      });
+      return;
+    }
     socket.once('data', () => {
       const share = behaviour === 'short-share' ? Buffer.alloc(7, 1) : Buffer.alloc(32, 9);
-      const keyShare = Buffer.concat([Buffer.from([0, 51]), u16(4 + share.length), Buffer.from([0, 29]), u16(share.length), share]);
-      const versions = Buffer.from([0, 43, 0, 2, 3, 4]);
-      const exts = Buffer.concat([versions, keyShare]);
-      const body = Buffer.concat([Buffer.from([3, 3]), Buffer.alloc(32, 7), Buffer.from([0]), Buffer.from([0x13, 0x01, 0]), u16(exts.length), exts]);
-      const hs = Buffer.concat([Buffer.from([2, 0, body.length >> 8, body.length & 0xff]), body]);
-      socket.write(Buffer.concat([Buffer.from([22, 3, 3]), u16(hs.length), hs]));
+      socket.write(serverHello(Buffer.alloc(32, 7), entry(29, share)));
       socket.write(Buffer.concat([Buffer.from([23, 3, 3]), u16(40), Buffer.alloc(40, 0xaa)]));
     });
   });
