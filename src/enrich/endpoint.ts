@@ -1,5 +1,5 @@
 /** Endpoint facts: what each probed endpoint serves, next to what its listener is configured to serve. */
-import type { EndpointCertificateDrift, EndpointFacts, ResolvedPolicy } from '../model/facts.ts';
+import type { EndpointCertificateDrift, EndpointFacts, ResolvedPolicy, UnknownFacts } from '../model/facts.ts';
 import type { CertificateRecord, Listener, LoadBalancer, ProbeObservation, ServedChain, Snapshot, TlsProtocol } from '../model/snapshot.ts';
 import { TLS_PROTOCOLS, VULNERABILITY_CHECKS } from '../model/snapshot.ts';
 import { groupByName, lookupSuite } from '../catalogue/tls.ts';
@@ -7,6 +7,7 @@ import { pemFingerprints } from '../probe/served.ts';
 import { analyseServedChain } from './certificate.ts';
 import { terminatesTls } from './listener.ts';
 import { compareCodePoints } from '../text/order.ts';
+import { unknownFacts } from './unknown.ts';
 
 /** What judging a served chain needs: the audit's clock and trust store. */
 export interface ServedChainContext {
@@ -80,6 +81,28 @@ async function servedChainFacts(o: ProbeObservation, context: ServedChainContext
     ocspStapled,
     servedLeafMustStaple: analysis.leaf?.mustStaple ?? null,
   };
+}
+
+const SUITE_FACTS = ['servedCipherSuites', 'servedCipherSuitesByProtocol', 'drift.extraCipherSuites', 'drift.missingCipherSuites'];
+
+/**
+ * The facts each part of an observation stands behind: when the probe lists a part as not determined
+ * (`incomplete`), the facts built from it are unknown, so a rule reading them says "not judged" instead of
+ * passing on a list that may be short. (Chains have `chainsComplete`; vulnerability checks become null.)
+ */
+function factsBehind(field: string): string[] {
+  if (field.startsWith('protocols.')) return ['servedProtocols', 'drift.extraProtocols', 'drift.missingProtocols', ...SUITE_FACTS];
+  if (field.startsWith('cipherSuites.')) return SUITE_FACTS;
+  if (field === 'dhBits' || field === 'dhBitsWithFfdhe') return [field];
+  if (field === 'groups') return ['servedGroups', 'servedPostQuantumGroups'];
+  if (field === 'serverCipherOrder') return ['serverCipherOrder', 'chachaPriority'];
+  return [];
+}
+
+function unknownOf(incomplete: readonly { field: string; reason: string }[]): UnknownFacts {
+  const unknown = unknownFacts();
+  for (const { field, reason } of incomplete) for (const fact of factsBehind(field)) unknown.mark(fact, 'error', `the probe could not determine ${field}: ${reason}`);
+  return unknown.entries;
 }
 
 /** The probe's vulnerability verdicts as facts: unknown and not-run become null, which a rule reads as error. */
@@ -167,6 +190,7 @@ async function endpointFor(o: ProbeObservation, lb: LoadBalancer | null, listene
       certificateMismatches,
       chainMismatches,
     },
+    unknown: unknownOf(incomplete),
   };
 }
 

@@ -375,7 +375,7 @@ export interface ProbeObservation {
   listenerArn: string | null;
   status: AttemptStatus;
   reason: string | null;
-  /** true accepted, false refused, null not tested. */
+  /** true accepted, false refused, null not tested or not determined (an answer that could not be read; see incomplete). */
   protocols: Record<TlsProtocol, boolean | null>;
   /** IANA names per protocol, in the server's preference order when it has one. */
   cipherSuites: Partial<Record<TlsProtocol, string[]>>;

@@ -126,7 +126,9 @@ export async function probeEndpoint(target: ProbeTarget, options: ProbeOptions =
     scans.sort((a, b) => TLS_PROTOCOLS.indexOf(a.protocol) - TLS_PROTOCOLS.indexOf(b.protocol));
     const groups = new Set<number>();
     for (const scan of scans) {
-      observation.protocols[scan.protocol] = scan.accepted;
+      // An answer that could not be read leaves the protocol undetermined (null), not "not served".
+      const undetermined = !scan.accepted && scan.incomplete.some((i) => i.field === `protocols.${scan.protocol}`);
+      observation.protocols[scan.protocol] = undetermined ? null : scan.accepted;
       if (scan.accepted) observation.cipherSuites[scan.protocol] = scan.suites.map((code) => suiteName(scan.protocol, code));
       for (const g of scan.groups) groups.add(g);
       if (scan.dhBits !== null) observation.dhBits = observation.dhBits === null ? scan.dhBits : Math.min(observation.dhBits, scan.dhBits);

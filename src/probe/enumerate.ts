@@ -74,6 +74,13 @@ async function offer(ctx: ProbeContext, hello: Buffer, sslv2 = false): Promise<E
   return outcome;
 }
 
+/** The server answered with something that is neither a ServerHello flight nor a refusal. */
+function unreadable(scan: ProtocolScan, detail: string): { field: string; reason: string } {
+  return scan.suites.length > 0
+    ? { field: `cipherSuites.${scan.protocol}`, reason: `an answer could not be read (${detail}); the list may be incomplete` }
+    : { field: `protocols.${scan.protocol}`, reason: `the answer to a ${scan.protocol} hello could not be read (${detail}): whether it is served is not known` };
+}
+
 function emptyScan(protocol: TlsProtocol): ProtocolScan {
   return { protocol, accepted: false, suites: [], chains: [], groups: [], dhBits: null, dhBitsWithFfdhe: null, notes: [], incomplete: [], lastRefusal: null };
 }
@@ -172,6 +179,9 @@ async function enumerateSuites(ctx: ProbeContext, scan: ProtocolScan, suites: nu
           bundles.length = 0;
           for (let i = 0; i < rest.length; i += SHORT_BUNDLE) bundles.push(rest.slice(i, i + SHORT_BUNDLE));
           offerSet.length = 0;
+        } else if (outcome.refusal === 'malformed') {
+          // An answer that is not a refusal and cannot be read says nothing either way: not "not served".
+          scan.incomplete.push(unreadable(scan, outcome.detail));
         } else if (outcome.refusal === 'timeout' && scan.suites.length > 0) {
           // A refusal by silence after accepting suites is not a clean "no more": the list may be short.
           scan.incomplete.push({ field: `cipherSuites.${scan.protocol}`, reason: `enumeration ended by a timeout (${outcome.detail}); the list may be incomplete` });
@@ -251,6 +261,7 @@ export async function scanTls13(ctx: ProbeContext): Promise<ProtocolScan> {
     const outcome = await offer(ctx, buildClientHello({ version: 0x0304, suites: offerSuites, sni: ctx.sni, groups: offerGroups, keyShares }));
     if (outcome.kind === 'refused') {
       scan.lastRefusal = `${outcome.refusal}: ${outcome.detail}`;
+      if (outcome.refusal === 'malformed') { scan.incomplete.push(unreadable(scan, outcome.detail)); break; }
       // protocol_version is a plain "no TLS 1.3"; other alerts may be a server that insists on a key share.
       if (first && !needShare && outcome.refusal === 'alert' && outcome.alert !== 70) { needShare = true; first = false; continue; }
       first = false;

@@ -28,7 +28,7 @@ export function probeJson(o: ProbeObservation): Record<string, unknown> {
   };
 }
 
-const mark = (v: boolean | null): string => (v === null ? 'not tested' : v ? 'offered' : 'not offered');
+const mark = (v: boolean | null): string => (v === null ? 'not determined' : v ? 'offered' : 'not offered');
 const colonHex = (hex: string): string => hex.toUpperCase().replace(/(..)(?=.)/g, '$1:');
 
 /** A report a person can read top to bottom. */
