@@ -67,10 +67,12 @@ async function chainFor(ctx: ProbeContext, sni: string | null, scans: ProtocolSc
   const out: ServedChain[] = [];
   const tls13 = scans.find((s) => s.protocol === 'TLSv1.3' && s.accepted);
   let tls13Error: string | null = null;
+  let refusedName = false;
   if (tls13) {
     const got = await ctx.limiter.run(() => fetchTls13Chain(dialWithin(ctx), sni, ctx.counter, { suites: tls13.suites }));
     if ('error' in got) {
       tls13Error = got.error;
+      if (/alert 112\b/.test(got.error)) refusedName = true;
       notes.push(`TLS 1.3 chain for ${sni ?? '(no SNI)'}: ${got.error}`);
     } else {
       out.push(toServedChain(sni, got, 'TLSv1.3'));
@@ -82,10 +84,13 @@ async function chainFor(ctx: ProbeContext, sni: string | null, scans: ProtocolSc
     // The enumeration already read this name's chain in cleartext; do not pay a connection for it again.
     const known = sni === ctx.sni ? legacy.chains[0] : undefined;
     const raw = known ?? await fetchLegacyChain({ ...ctx, sni }, legacy);
-    if (raw) out.push(toServedChain(sni, raw, raw.protocol));
+    if (raw && 'chain' in raw) out.push(toServedChain(sni, raw, raw.protocol));
+    else if (raw?.refusedName) refusedName = true;
   }
   if (out.length === 0 && scans.some((s) => s.accepted)) {
-    incomplete.push({ field: 'certificates', reason: `no chain could be read for ${sni ?? '(no SNI)'}${tls13Error ? `: ${tls13Error}` : ''}` });
+    // A server that answers unrecognized_name serves no certificate for that name: an observation, not a gap.
+    if (refusedName && sni !== ctx.sni) notes.push(`${sni ?? 'a hello without SNI'} is refused with unrecognized_name: no certificate is served for it`);
+    else incomplete.push({ field: 'certificates', reason: `no chain could be read for ${sni ?? '(no SNI)'}${tls13Error ? `: ${tls13Error}` : ''}` });
   }
   return out;
 }

@@ -361,9 +361,11 @@ async function sortByServer(ctx: ProbeContext, protocol: TlsProtocol, offered: n
 }
 
 /** One hello for the certificate a name gets (TLS <= 1.2), reusing suites known to be accepted. */
-export async function fetchLegacyChain(ctx: ProbeContext, scan: ProtocolScan): Promise<RawChain | null> {
+export async function fetchLegacyChain(ctx: ProbeContext, scan: ProtocolScan): Promise<RawChain | { refusedName: boolean } | null> {
   if (scan.protocol === 'SSLv2' || scan.protocol === 'TLSv1.3' || !scan.accepted) return null;
   const outcome = await offer(ctx, buildClientHello({ version: versionOf(scan.protocol), suites: scan.suites, sni: ctx.sni, groups: LEGACY_EC_GROUPS }));
-  if (outcome.kind !== 'answered' || outcome.flight.certificates.length === 0) return null;
+  // unrecognized_name (RFC 6066 3): the server has no certificate for this name (or for no name) and says so.
+  if (outcome.kind === 'refused') return { refusedName: outcome.refusal === 'alert' && outcome.alert === 112 };
+  if (outcome.flight.certificates.length === 0) return null;
   return { chain: outcome.flight.certificates, ocspStapled: outcome.flight.ocspStapled, protocol: scan.protocol };
 }

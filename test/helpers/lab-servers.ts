@@ -44,8 +44,8 @@ export async function startHaproxyDualCert(pki: Pki, ciphers: string): Promise<R
   return startProcess('/usr/sbin/haproxy', ['-db', '-f', pki.path('haproxy.cfg')], port, pki.dir);
 }
 
-/** nginx serving TLS 1.2 with DHE suites and the given DH parameters file. */
-export async function startNginx(pki: Pki, options: { ciphers: string; dhparam?: string; protocols?: string }): Promise<RunningServer> {
+/** nginx serving TLS 1.2 (or the given protocols) with the given suites and DH parameters file; optionally only to clients that name it. */
+export async function startNginx(pki: Pki, options: { ciphers: string; dhparam?: string; protocols?: string; rejectWithoutSni?: boolean }): Promise<RunningServer> {
   const port = await freePort();
   writeFileSync(pki.path('nginx-chain.pem'), pki.pem('leaf') + pki.pem('int2') + pki.pem('int1'));
   writeFileSync(pki.path('nginx.conf'), [
@@ -53,7 +53,9 @@ export async function startNginx(pki: Pki, options: { ciphers: string; dhparam?:
     'events { worker_connections 64; }',
     'http {',
     `  access_log off; client_body_temp_path ${pki.dir}; proxy_temp_path ${pki.dir}; fastcgi_temp_path ${pki.dir}; uwsgi_temp_path ${pki.dir}; scgi_temp_path ${pki.dir};`,
-    `  server { listen 127.0.0.1:${port} ssl; ssl_certificate ${pki.path('nginx-chain.pem')}; ssl_certificate_key ${pki.path('leaf.key')};`,
+    // rejectWithoutSni: a default server that refuses every handshake (unrecognized_name), the site only under its name
+    options.rejectWithoutSni ? `  server { listen 127.0.0.1:${port} ssl default_server; ssl_reject_handshake on; ssl_protocols ${options.protocols ?? 'TLSv1.2'}; }` : '',
+    `  server { listen 127.0.0.1:${port} ssl;${options.rejectWithoutSni ? ' server_name localhost;' : ''} ssl_certificate ${pki.path('nginx-chain.pem')}; ssl_certificate_key ${pki.path('leaf.key')};`,
     `    ssl_protocols ${options.protocols ?? 'TLSv1.2'}; ssl_ciphers ${options.ciphers}; ssl_prefer_server_ciphers on;`,
     options.dhparam ? `    ssl_dhparam ${options.dhparam};` : '',
     '    location / { return 200 "ok"; } }',

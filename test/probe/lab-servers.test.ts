@@ -18,6 +18,7 @@ import {
 import { sslscan } from '../helpers/sslscan.ts';
 import { makePki, startHostilePeer, startSServer, type Pki, type RunningServer } from '../helpers/tls-servers.ts';
 import { pemBundle, TestPki } from '../helpers/pki.ts';
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -79,6 +80,18 @@ describe('probe against a lab of real servers', () => {
     const weakDh = outcome.result.findings.filter((f) => f.ruleId === 'endpoint-weak-dh');
     expect(weakDh.map((f) => f.status)).toContain('fail');
     expect(weakDh.find((f) => f.status === 'fail')!.message).toMatch(/1024-bit DH group/);
+  }, 120_000);
+
+  it('nginx that refuses hellos without SNI (ssl_reject_handshake): the named site is seen in full, the refusal is a note, not a gap', async () => {
+    const n = keep(await startNginx(pki, { ciphers: 'ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384', protocols: 'TLSv1.2 TLSv1.3', rejectWithoutSni: true }));
+    const noSni = spawnSync('openssl', ['s_client', '-connect', `127.0.0.1:${n.port}`, '-noservername'], { input: '', encoding: 'utf8', timeout: 10_000 });
+    expect(noSni.stderr).toMatch(/alert number 112/);
+    const o = await probe(n.port);
+    expect(o.status).toBe('ok');
+    expect(o.incomplete).toEqual([]);
+    expect(asOpenssl(o.cipherSuites['TLSv1.2'])).toEqual((await oracleSuites(n.port, 'TLSv1.2', opensslSuites('TLSv1.2'))).sort());
+    expect(o.certificates.map((c) => c.sni)).toEqual(['localhost']);
+    expect(o.notes).toContain('a hello without SNI is refused with unrecognized_name: no certificate is served for it');
   }, 120_000);
 
   it('offers suites OpenSSL lacks: the Camellia-GCM suites GnuTLS serves', async () => {
