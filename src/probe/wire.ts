@@ -4,6 +4,7 @@
  * does client-side crypto: it stops at ServerHelloDone (TLS <= 1.2) or at the ServerHello (TLS 1.3).
  */
 import { randomBytes } from 'node:crypto';
+import { endsHandshake } from './alerts.ts';
 
 export type WireVersion = 0x0300 | 0x0301 | 0x0302 | 0x0303 | 0x0304;
 
@@ -113,6 +114,8 @@ export interface ServerFlight {
   serverKeyExchange: Buffer | null;
   /** SSLv2 only: every cipher spec the server listed. */
   sslv2Specs: number[];
+  /** Warning alerts (descriptions) that came before the flight ended, which do not end it. */
+  warnings: number[];
 }
 
 export type ParseResult =
@@ -126,7 +129,7 @@ export class FlightParser {
   private buffer = Buffer.alloc(0);
   private handshake = Buffer.alloc(0);
   private readonly flight: ServerFlight = {
-    version: 0, suite: -1, helloRetry: false, group: null, certificates: [], ocspStapled: false, serverKeyExchange: null, sslv2Specs: [],
+    version: 0, suite: -1, helloRetry: false, group: null, certificates: [], ocspStapled: false, serverKeyExchange: null, sslv2Specs: [], warnings: [],
   };
 
   constructor(private readonly expectSslv2: boolean) {}
@@ -149,6 +152,7 @@ export class FlightParser {
       this.buffer = this.buffer.subarray(5 + length);
       if (type === 21) {
         if (fragment.length < 2) return { state: 'malformed', detail: 'short alert' };
+        if (!endsHandshake(fragment)) { this.flight.warnings.push(fragment[1] ?? 0); continue; }
         return { state: 'alert', level: fragment[0] ?? 0, description: fragment[1] ?? 0 };
       }
       if (type !== 22) return { state: 'malformed', detail: `unexpected record type ${type} before the server's first flight ended` };

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { probeEndpoint } from '../../src/probe/index.ts';
 import { makePki, startNodeTlsServer, startSServer, type Pki, type RunningServer } from '../helpers/tls-servers.ts';
@@ -79,6 +80,21 @@ describe('probe against openssl s_server and Node tls on 127.0.0.1', () => {
     expect(leafFor('other.test')).toBe('other.test');
     expect(leafFor('a.test')).toBe('localhost');
     expect(leafFor(null)).toBe('localhost');
+  });
+
+  it('a warning alert before the ServerHello (unrecognized_name for a name s_server does not hold) does not hide TLS 1.2 or its suites', async () => {
+    const port = servers.sni!.port;
+    const oracle = spawnSync('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'a.test', '-tls1_2', '-msg'], { input: '', encoding: 'utf8', timeout: 10_000 });
+    expect(oracle.stdout).toMatch(/<<< TLS 1\.2, Alert \[length 0002\], warning unrecognized_name/);
+    expect(oracle.stdout).toMatch(/Cipher is ECDHE-RSA-/);
+    const named = await probeEndpoint({ host: '127.0.0.1', port, sni: 'other.test' });
+    const warned = await probeEndpoint({ host: '127.0.0.1', port, sni: 'a.test' });
+    expect(warned.status).toBe('ok');
+    expect(warned.incomplete).toEqual([]);
+    expect(warned.protocols['TLSv1.2']).toBe(true);
+    expect([...(warned.cipherSuites['TLSv1.2'] ?? [])].sort()).toEqual([...(named.cipherSuites['TLSv1.2'] ?? [])].sort());
+    expect(warned.dhBits).toBe(named.dhBits);
+    expect(Object.values(warned.vulnerabilities ?? {}).map((v) => v.status)).toEqual(Array(7).fill('not-vulnerable'));
   });
 
   it('sees a stapled OCSP response over TLS 1.2 and TLS 1.3', async () => {

@@ -6,10 +6,10 @@
  */
 import { constants, publicEncrypt, randomBytes, X509Certificate } from 'node:crypto';
 import type { VulnerabilityResult } from '../../model/snapshot.ts';
-import { ALERT_NAMES } from '../alerts.ts';
+import { ALERT_NAMES, endsHandshake } from '../alerts.ts';
 import type { LegacyTarget } from './handshake-checks.ts';
 import { buildVulnHello, changeCipherSpec, handshakeMessage, record } from './hello.ts';
-import { RawSession } from './session.ts';
+import { RawSession, type TlsRecord } from './session.ts';
 
 /** Random bytes none of which is zero (PKCS#1 v1.5 padding string). */
 function nonZero(length: number): Buffer {
@@ -46,8 +46,10 @@ async function answerTo(target: LegacyTarget, suite: number, encrypt: (certifica
     const cke = handshakeMessage(16, target.version === 0x0300 ? encrypted : Buffer.concat([Buffer.from([encrypted.length >> 8, encrypted.length & 0xff]), encrypted]));
     const before = session.records.length;
     session.send(Buffer.concat([record(22, target.version, cke), changeCipherSpec(target.version), record(22, target.version, randomBytes(48))]));
-    const wait = await session.waitFor(() => session.records.length > before);
-    const next = session.records[before];
+    // A warning alert does not answer the key exchange; the record after it does.
+    const answer = (): TlsRecord | undefined => session.records.slice(before).find((r) => r.type !== 21 || endsHandshake(r.fragment));
+    const wait = await session.waitFor(() => answer() !== undefined);
+    const next = answer();
     if (next?.type === 21) return ALERT_NAMES[next.fragment[1] ?? -1] ?? `alert ${next.fragment[1]}`;
     if (next) return `record type ${next.type}`;
     return wait === 'timeout' ? 'silence' : `connection ${wait}`;

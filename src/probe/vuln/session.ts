@@ -5,7 +5,10 @@
  */
 import net from 'node:net';
 import type { ConnectionCounter, Dial } from '../connection.ts';
+import { endsHandshake } from '../alerts.ts';
 import { MAX_RECORD } from '../wire.ts';
+
+const isEndingAlert = (r: TlsRecord): boolean => r.type === 21 && r.fragment.length >= 2 && endsHandshake(r.fragment);
 
 export interface TlsRecord {
   type: number;
@@ -90,15 +93,15 @@ export class RawSession {
     return { hello: raw && end === 'matched' && this.alert() === null ? parseServerHello(raw.body) : null, end };
   }
 
-  /** The first alert's description, or null. */
+  /** The first alert's description that ends the handshake (fatal, or close_notify), or null: warnings do not. */
   alert(): number | null {
-    const record = this.records.find((r) => r.type === 21 && r.fragment.length >= 2);
+    const record = this.records.find(isEndingAlert);
     return record ? record.fragment[1] ?? null : null;
   }
 
-  /** Alerts received after the first `skip` records. */
+  /** Alerts that end the handshake received after the first `skip` records. */
   alertsAfter(skip: number): number[] {
-    return this.records.slice(skip).filter((r) => r.type === 21 && r.fragment.length >= 2).map((r) => r.fragment[1] ?? 0);
+    return this.records.slice(skip).filter(isEndingAlert).map((r) => r.fragment[1] ?? 0);
   }
 
   close(): void {
