@@ -62,6 +62,9 @@ function toServedChain(sni: string | null, raw: { chain: Buffer[]; ocspStapled: 
 
 type Incomplete = NonNullable<ProbeObservation['incomplete']>;
 
+const cutChain = (protocol: TlsProtocol, sni: string | null, kept: number): Incomplete[number] =>
+  ({ field: 'certificates', reason: `${protocol === 'TLSv1.3' ? 'TLS 1.3' : protocol} chain for ${sni ?? '(no SNI)'} cut at ${kept} certificates` });
+
 /** The TLS 1.3 chain, or the best legacy hello's, for one name; a name whose chain could not be read is incomplete. */
 async function chainFor(ctx: ProbeContext, sni: string | null, scans: ProtocolScan[], notes: string[], incomplete: Incomplete): Promise<ServedChain[]> {
   const out: ServedChain[] = [];
@@ -76,7 +79,7 @@ async function chainFor(ctx: ProbeContext, sni: string | null, scans: ProtocolSc
       notes.push(`TLS 1.3 chain for ${sni ?? '(no SNI)'}: ${got.error}`);
     } else {
       out.push(toServedChain(sni, got, 'TLSv1.3'));
-      if (got.cut) incomplete.push({ field: 'certificates', reason: `TLS 1.3 chain for ${sni ?? '(no SNI)'} cut at ${got.chain.length} certificates` });
+      if (got.cut) incomplete.push(cutChain('TLSv1.3', sni, got.chain.length));
     }
   }
   const legacy = [...scans].reverse().find((s) => s.accepted && s.protocol !== 'TLSv1.3' && s.protocol !== 'SSLv2');
@@ -84,7 +87,10 @@ async function chainFor(ctx: ProbeContext, sni: string | null, scans: ProtocolSc
     // The enumeration already read this name's chain in cleartext; do not pay a connection for it again.
     const known = sni === ctx.sni ? legacy.chains[0] : undefined;
     const raw = known ?? await fetchLegacyChain({ ...ctx, sni }, legacy);
-    if (raw && 'chain' in raw) out.push(toServedChain(sni, raw, raw.protocol));
+    if (raw && 'chain' in raw) {
+      out.push(toServedChain(sni, raw, raw.protocol));
+      if (raw.cut) incomplete.push(cutChain(raw.protocol, sni, raw.chain.length));
+    }
     else if (raw?.refusedName) refusedName = true;
   }
   if (out.length === 0 && scans.some((s) => s.accepted)) {
@@ -165,7 +171,9 @@ export async function probeEndpoint(target: ProbeTarget, options: ProbeOptions =
     const legacyChains: RawChain[] = [...scans].reverse().flatMap((s) => s.chains);
     for (const raw of legacyChains) {
       const served = toServedChain(target.sni, raw, raw.protocol);
-      if (!observation.certificates.some((c) => chainKey(c) === chainKey(served))) observation.certificates.push(served);
+      if (observation.certificates.some((c) => chainKey(c) === chainKey(served))) continue;
+      observation.certificates.push(served);
+      if (raw.cut) incomplete.push(cutChain(raw.protocol, target.sni, raw.chain.length));
     }
     await addDualTls13(ctx, target.sni, scans, observation);
     const others = [...(options.noSniCertificate !== false && target.sni !== null ? [null] : []), ...(target.sniNames ?? [])]

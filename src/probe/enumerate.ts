@@ -42,6 +42,8 @@ export interface RawChain {
   chain: Buffer[];
   ocspStapled: boolean;
   protocol: TlsProtocol;
+  /** More than MAX_SERVED_CHAIN certificates were sent; the rest were not kept. */
+  cut: boolean;
 }
 
 export interface ProtocolScan {
@@ -89,7 +91,7 @@ function keepChain(scan: ProtocolScan, flight: ServerFlight): void {
   if (flight.certificates.length === 0) return;
   const key = flight.certificates.map((c) => c.toString('base64')).join();
   if (scan.chains.some((c) => c.chain.map((x) => x.toString('base64')).join() === key)) return;
-  scan.chains.push({ chain: flight.certificates, ocspStapled: flight.ocspStapled, protocol: scan.protocol });
+  scan.chains.push({ chain: flight.certificates, ocspStapled: flight.ocspStapled, protocol: scan.protocol, cut: flight.certificatesCut });
 }
 
 /** SSLv2: one CLIENT-HELLO; the SERVER-HELLO lists every spec the server shares with us. */
@@ -367,5 +369,5 @@ export async function fetchLegacyChain(ctx: ProbeContext, scan: ProtocolScan): P
   // unrecognized_name (RFC 6066 3): the server has no certificate for this name (or for no name) and says so.
   if (outcome.kind === 'refused') return { refusedName: outcome.refusal === 'alert' && outcome.alert === 112 };
   if (outcome.flight.certificates.length === 0) return null;
-  return { chain: outcome.flight.certificates, ocspStapled: outcome.flight.ocspStapled, protocol: scan.protocol };
+  return { chain: outcome.flight.certificates, ocspStapled: outcome.flight.ocspStapled, protocol: scan.protocol, cut: outcome.flight.certificatesCut };
 }

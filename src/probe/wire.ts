@@ -24,6 +24,10 @@ export const SIGNATURE_ALGORITHMS: readonly number[] = [
 export const HRR_RANDOM = Buffer.from('cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c', 'hex');
 /** Largest legal TLSCiphertext is 2^14 + 2048; anything larger is a hostile or broken peer. */
 export const MAX_RECORD = 16384 + 2048;
+/** A handshake message (in practice the Certificate message) larger than this is a hostile peer, not a chain: every protocol. */
+export const MAX_HANDSHAKE_MESSAGE = 1 << 20;
+/** Beyond any real deployment (the x509 analysis caps chains at 16): a longer chain is kept this long and noted as cut, every protocol. */
+export const MAX_SERVED_CHAIN = 64;
 
 export interface HelloSpec {
   version: WireVersion;
@@ -107,8 +111,10 @@ export interface ServerFlight {
   helloRetry: boolean;
   /** Group from the TLS 1.3 key_share / HRR, or the TLS <= 1.2 ServerKeyExchange named curve. */
   group: number | null;
-  /** DER certificates in the order the server sent them (TLS <= 1.2 and SSLv2 only). */
+  /** DER certificates in the order the server sent them (TLS <= 1.2 and SSLv2 only), at most MAX_SERVED_CHAIN. */
   certificates: Buffer[];
+  /** The server sent more than MAX_SERVED_CHAIN certificates; the rest were not kept. */
+  certificatesCut: boolean;
   ocspStapled: boolean;
   /** Raw ServerKeyExchange body (TLS <= 1.2), decoded once the suite's key exchange is known. */
   serverKeyExchange: Buffer | null;
@@ -129,7 +135,7 @@ export class FlightParser {
   private buffer = Buffer.alloc(0);
   private handshake = Buffer.alloc(0);
   private readonly flight: ServerFlight = {
-    version: 0, suite: -1, helloRetry: false, group: null, certificates: [], ocspStapled: false, serverKeyExchange: null, sslv2Specs: [], warnings: [],
+    version: 0, suite: -1, helloRetry: false, group: null, certificates: [], certificatesCut: false, ocspStapled: false, serverKeyExchange: null, sslv2Specs: [], warnings: [],
   };
 
   constructor(private readonly expectSslv2: boolean) {}
@@ -166,7 +172,7 @@ export class FlightParser {
     while (this.handshake.length >= 4) {
       const type = this.handshake[0] ?? 0;
       const length = this.handshake.readUIntBE(1, 3);
-      if (length > 1 << 17) return { state: 'malformed', detail: `handshake message of ${length} bytes` };
+      if (length > MAX_HANDSHAKE_MESSAGE) return { state: 'malformed', detail: `handshake message of ${length} bytes` };
       if (this.handshake.length < 4 + length) return { state: 'more' };
       const body = this.handshake.subarray(4, 4 + length);
       this.handshake = this.handshake.subarray(4 + length);
@@ -177,7 +183,9 @@ export class FlightParser {
         } else if (this.flight.version === 0) {
           return { state: 'malformed', detail: `handshake type ${type} before ServerHello` };
         } else if (type === 11) {
-          this.flight.certificates = parseCertificateList(body);
+          const all = parseCertificateList(body);
+          this.flight.certificatesCut = all.length > MAX_SERVED_CHAIN;
+          this.flight.certificates = all.slice(0, MAX_SERVED_CHAIN);
         } else if (type === 22) {
           this.flight.ocspStapled = body[0] === 1 && body.length > 4;
         } else if (type === 12) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { probeEndpoint } from '../../src/probe/index.ts';
 import { makePki, startNodeTlsServer, startSServer, type Pki, type RunningServer } from '../helpers/tls-servers.ts';
 
@@ -95,6 +95,21 @@ describe('probe against openssl s_server and Node tls on 127.0.0.1', () => {
     expect([...(warned.cipherSuites['TLSv1.2'] ?? [])].sort()).toEqual([...(named.cipherSuites['TLSv1.2'] ?? [])].sort());
     expect(warned.dhBits).toBe(named.dhBits);
     expect(Object.values(warned.vulnerabilities ?? {}).map((v) => v.status)).toEqual(Array(7).fill('not-vulnerable'));
+  });
+
+  it('keeps 64 certificates of a TLS 1.2 chain of 131 (a 140 KiB Certificate message) and says it was cut, as over TLS 1.3', async () => {
+    writeFileSync(pki.path('chain_huge.pem'), pki.pem('int2').repeat(130) + pki.pem('int1'));
+    const huge = await startSServer(pki, ['-cert', 'leaf.pem', '-key', 'leaf.key', '-cert_chain', 'chain_huge.pem', '-no_tls1_3']);
+    try {
+      const o = await probeEndpoint({ host: '127.0.0.1', port: huge.port, sni: 'localhost' });
+      expect(o.status).toBe('ok');
+      expect(o.protocols['TLSv1.2']).toBe(true);
+      expect(o.cipherSuites['TLSv1.2']?.length).toBeGreaterThan(10);
+      expect(o.certificates[0]?.chain).toHaveLength(64);
+      expect(o.incomplete).toContainEqual({ field: 'certificates', reason: 'TLSv1.2 chain for localhost cut at 64 certificates' });
+    } finally {
+      await huge.stop();
+    }
   });
 
   it('sees a stapled OCSP response over TLS 1.2 and TLS 1.3', async () => {

@@ -8,7 +8,7 @@ import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { ConnectionCounter, Dial } from '../connection.ts';
 import { ALERT_NAMES } from '../alerts.ts';
-import { buildClientHello, HRR_RANDOM, MAX_RECORD } from '../wire.ts';
+import { buildClientHello, HRR_RANDOM, MAX_HANDSHAKE_MESSAGE, MAX_RECORD, MAX_SERVED_CHAIN } from '../wire.ts';
 import { ENGINE_SUITES, openRecord, serverHandshakeKeys, suiteCrypto, transcriptHash, type SuiteCrypto, type TrafficKeys } from './key-schedule.ts';
 import { ENGINE_GROUPS, makeKeyShare, type KeyShare } from './key-share.ts';
 
@@ -24,10 +24,7 @@ export interface Tls13Chain {
   group: number;
 }
 
-/** Beyond any real deployment (the x509 analysis caps chains at 16): a longer chain is noted as cut, not dropped silently. */
-export const MAX_SERVED_CHAIN = 64;
-/** A Certificate message larger than this is a hostile peer, not a chain. */
-export const MAX_CERTIFICATE_MESSAGE = 1 << 20;
+export { MAX_SERVED_CHAIN } from '../wire.ts';
 
 const SIGALGS = {
   ECDSA: [0x0403, 0x0503, 0x0603, 0x0807, 0x0808],
@@ -234,7 +231,7 @@ async function readEncrypted(reader: RecordReader, suite: SuiteCrypto, keys: Tra
   const messages = new HandshakeBuffer();
   let sequence = 0n;
   while (true) {
-    for (let m = messages.next(MAX_CERTIFICATE_MESSAGE); m; m = messages.next(MAX_CERTIFICATE_MESSAGE)) {
+    for (let m = messages.next(MAX_HANDSHAKE_MESSAGE); m; m = messages.next(MAX_HANDSHAKE_MESSAGE)) {
       if (m.type === 11) return parseCertificate(m.body);
       if (m.type === 15 || m.type === 20) throw new Fail('the server sent no Certificate message');
     }

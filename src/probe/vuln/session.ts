@@ -6,7 +6,7 @@
 import net from 'node:net';
 import type { ConnectionCounter, Dial } from '../connection.ts';
 import { endsHandshake } from '../alerts.ts';
-import { MAX_RECORD } from '../wire.ts';
+import { MAX_HANDSHAKE_MESSAGE, MAX_RECORD } from '../wire.ts';
 
 const isEndingAlert = (r: TlsRecord): boolean => r.type === 21 && r.fragment.length >= 2 && endsHandshake(r.fragment);
 
@@ -138,7 +138,7 @@ export class RawSession {
     this.handshakeBuffer = Buffer.concat([this.handshakeBuffer, fragment]);
     while (this.handshakeBuffer.length >= 4) {
       const length = this.handshakeBuffer.readUIntBE(1, 3);
-      if (length > 1 << 17) { this.finish('malformed'); return; }
+      if (length > MAX_HANDSHAKE_MESSAGE) { this.finish('malformed'); return; }
       if (this.handshakeBuffer.length < 4 + length) return;
       this.handshakes.push({ type: this.handshakeBuffer[0] ?? 0, body: Buffer.from(this.handshakeBuffer.subarray(4, 4 + length)) });
       this.handshakeBuffer = this.handshakeBuffer.subarray(4 + length);
