@@ -76,11 +76,12 @@ async function offer(ctx: ProbeContext, hello: Buffer, sslv2 = false): Promise<E
   return outcome;
 }
 
-/** The server answered with something that is neither a ServerHello flight nor a refusal. */
-function unreadable(scan: ProtocolScan, detail: string): { field: string; reason: string } {
-  return scan.suites.length > 0
+/** The server answered with something that is neither a ServerHello flight nor a refusal (listed once per field). */
+function noteUnreadable(scan: ProtocolScan, detail: string): void {
+  const entry = scan.suites.length > 0
     ? { field: `cipherSuites.${scan.protocol}`, reason: `an answer could not be read (${detail}); the list may be incomplete` }
     : { field: `protocols.${scan.protocol}`, reason: `the answer to a ${scan.protocol} hello could not be read (${detail}): whether it is served is not known` };
+  if (!scan.incomplete.some((i) => i.field === entry.field)) scan.incomplete.push(entry);
 }
 
 function emptyScan(protocol: TlsProtocol): ProtocolScan {
@@ -99,7 +100,11 @@ export async function scanSslv2(ctx: ProbeContext): Promise<ProtocolScan> {
   const scan = emptyScan('SSLv2');
   const offered = offerSuites('SSLv2');
   const outcome = await offer(ctx, buildSslv2ClientHello(offered), true);
-  if (outcome.kind !== 'answered') { scan.lastRefusal = `${outcome.refusal}: ${outcome.detail}`; return scan; }
+  if (outcome.kind !== 'answered') {
+    scan.lastRefusal = `${outcome.refusal}: ${outcome.detail}`;
+    if (outcome.refusal === 'malformed') noteUnreadable(scan, outcome.detail);
+    return scan;
+  }
   if (outcome.flight.version !== 0x0002) { scan.lastRefusal = 'answered with a non-SSLv2 hello'; return scan; }
   scan.suites = outcome.flight.sslv2Specs.filter((code) => offered.includes(code));
   scan.accepted = scan.suites.length > 0;
@@ -123,8 +128,8 @@ export async function scanLegacy(ctx: ProbeContext, protocol: 'SSLv3' | 'TLSv1.0
   for (const cls of CERTIFICATE_CLASSES) {
     const suites = all.filter((code) => cls.includes(suiteByCode(code)?.certificate ?? 'none'));
     if (suites.length > 0) await enumerateSuites(ctx, scan, suites, state);
-    // A peer that let the first offer time out will not answer the next class either: one timeout, not four.
-    if (scan.suites.length === 0 && scan.lastRefusal?.startsWith('timeout')) break;
+    // A peer that let the first offer time out (or answered it with something unreadable) will not answer the next class either.
+    if (scan.suites.length === 0 && (scan.lastRefusal?.startsWith('timeout') || scan.lastRefusal?.startsWith('malformed'))) break;
     // protocol_version (or another version in the answer) refuses the protocol, not the class: no other class can succeed.
     if (scan.suites.length === 0 && state.versionRefused) break;
   }
@@ -183,7 +188,7 @@ async function enumerateSuites(ctx: ProbeContext, scan: ProtocolScan, suites: nu
           offerSet.length = 0;
         } else if (outcome.refusal === 'malformed') {
           // An answer that is not a refusal and cannot be read says nothing either way: not "not served".
-          scan.incomplete.push(unreadable(scan, outcome.detail));
+          noteUnreadable(scan, outcome.detail);
         } else if (outcome.refusal === 'timeout' && scan.suites.length > 0) {
           // A refusal by silence after accepting suites is not a clean "no more": the list may be short.
           scan.incomplete.push({ field: `cipherSuites.${scan.protocol}`, reason: `enumeration ended by a timeout (${outcome.detail}); the list may be incomplete` });
@@ -263,7 +268,7 @@ export async function scanTls13(ctx: ProbeContext): Promise<ProtocolScan> {
     const outcome = await offer(ctx, buildClientHello({ version: 0x0304, suites: offerSuites, sni: ctx.sni, groups: offerGroups, keyShares }));
     if (outcome.kind === 'refused') {
       scan.lastRefusal = `${outcome.refusal}: ${outcome.detail}`;
-      if (outcome.refusal === 'malformed') { scan.incomplete.push(unreadable(scan, outcome.detail)); break; }
+      if (outcome.refusal === 'malformed') { noteUnreadable(scan, outcome.detail); break; }
       // protocol_version is a plain "no TLS 1.3"; other alerts may be a server that insists on a key share.
       if (first && !needShare && outcome.refusal === 'alert' && outcome.alert !== 70) { needShare = true; first = false; continue; }
       first = false;

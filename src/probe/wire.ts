@@ -26,6 +26,8 @@ export const HRR_RANDOM = Buffer.from('cf21ad74e59a6111be1d8c021e65b891c2a211167
 export const MAX_RECORD = 16384 + 2048;
 /** A handshake message (in practice the Certificate message) larger than this is a hostile peer, not a chain: every protocol. */
 export const MAX_HANDSHAKE_MESSAGE = 1 << 20;
+/** Warning alerts tolerated before a flight ends (real servers send one at most); a flood is a hostile peer. */
+const MAX_WARNINGS = 32;
 /** Beyond any real deployment (the x509 analysis caps chains at 16): a longer chain is kept this long and noted as cut, every protocol. */
 export const MAX_SERVED_CHAIN = 64;
 
@@ -158,7 +160,11 @@ export class FlightParser {
       this.buffer = this.buffer.subarray(5 + length);
       if (type === 21) {
         if (fragment.length < 2) return { state: 'malformed', detail: 'short alert' };
-        if (!endsHandshake(fragment)) { this.flight.warnings.push(fragment[1] ?? 0); continue; }
+        if (!endsHandshake(fragment)) {
+          if (this.flight.warnings.length >= MAX_WARNINGS) return { state: 'malformed', detail: `more than ${MAX_WARNINGS} warning alerts` };
+          this.flight.warnings.push(fragment[1] ?? 0);
+          continue;
+        }
         return { state: 'alert', level: fragment[0] ?? 0, description: fragment[1] ?? 0 };
       }
       if (type !== 22) return { state: 'malformed', detail: `unexpected record type ${type} before the server's first flight ended` };

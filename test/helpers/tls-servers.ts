@@ -120,7 +120,7 @@ export function startNodeTlsServer(options: tls.TlsOptions, staple: Buffer | nul
   return listen(server);
 }
 
-export type HostileBehaviour = 'garbage' | 'stall' | 'reset' | 'oversized';
+export type HostileBehaviour = 'garbage' | 'stall' | 'reset' | 'oversized' | 'warnings';
 
 /** A peer that misbehaves after reading the client's first bytes. */
 export function startHostilePeer(behaviour: HostileBehaviour): Promise<RunningServer> {
@@ -133,6 +133,8 @@ export function startHostilePeer(behaviour: HostileBehaviour): Promise<RunningSe
         setTimeout(() => socket.resetAndDestroy(), 20);
       }
       if (behaviour === 'oversized') socket.write(Buffer.from('1603037fff020000', 'hex'));
+      // A flood of warning alerts (level 1, user_canceled) that never reaches a ServerHello.
+      if (behaviour === 'warnings') socket.write(Buffer.from('1503030002015a'.repeat(5000), 'hex'));
       // 'stall': say nothing, keep the connection open.
     });
   });

@@ -8,6 +8,9 @@ import type { ConnectionCounter, Dial } from '../connection.ts';
 import { endsHandshake } from '../alerts.ts';
 import { MAX_HANDSHAKE_MESSAGE, MAX_RECORD } from '../wire.ts';
 
+/** Records one conversation keeps; more is a peer streaming at the probe. */
+const MAX_RECORDS = 256;
+
 const isEndingAlert = (r: TlsRecord): boolean => r.type === 21 && r.fragment.length >= 2 && endsHandshake(r.fragment);
 
 export interface TlsRecord {
@@ -127,6 +130,8 @@ export class RawSession {
       }
       if (this.buffer.length < 5 + length) break;
       const fragment = Buffer.from(this.buffer.subarray(5, 5 + length));
+      // A check reads a handful of records; a peer that streams them is hostile, not slow.
+      if (this.records.length >= MAX_RECORDS) { this.finish('malformed'); break; }
       this.records.push({ type, version: this.buffer.readUInt16BE(1), fragment });
       this.buffer = this.buffer.subarray(5 + length);
       if (type === 22 && !this.records.some((r) => r.type === 20)) this.feedHandshake(fragment);
