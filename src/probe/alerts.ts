@@ -9,7 +9,8 @@ export const ALERT_NAMES: Readonly<Record<number, string>> = {
 
 /**
  * Whether an alert record ends the handshake: a fatal alert, or close_notify. A TLS <= 1.2 warning (level 1)
- * such as unrecognized_name, which OpenSSL and Apache send before the ServerHello when no name matches, does
- * not (RFC 5246 7.2, RFC 6066 3); TLS 1.3 treats every alert as fatal (RFC 8446 6), so its reader does not ask.
+ * does not (RFC 5246 7.2, RFC 6066 3): OpenSSL's s_server (and some Apache httpd versions) send a warning
+ * unrecognized_name before the ServerHello when no name matches. TLS 1.3 treats every alert as fatal
+ * (RFC 8446 6), so its reader does not ask.
  */
 export const endsHandshake = (fragment: Buffer): boolean => fragment[0] !== 1 || fragment[1] === 0;

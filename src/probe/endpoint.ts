@@ -90,8 +90,7 @@ async function chainFor(ctx: ProbeContext, sni: string | null, scans: ProtocolSc
     if (raw && 'chain' in raw) {
       out.push(toServedChain(sni, raw, raw.protocol));
       if (raw.cut) incomplete.push(cutChain(raw.protocol, sni, raw.chain.length));
-    }
-    else if (raw?.refusedName) refusedName = true;
+    } else if (raw?.refusedName) refusedName = true;
   }
   if (out.length === 0 && scans.some((s) => s.accepted)) {
     // A server that answers unrecognized_name serves no certificate for that name: an observation, not a gap.

@@ -24,20 +24,21 @@ function startProcess(command: string, args: string[], port: number, cwd: string
   return serverProcess(spawn(requireBinary(command), args, { cwd, stdio: 'ignore' }), port);
 }
 
-/** HAProxy with an RSA and an ECDSA certificate for one bind (a multi-cert bundle): it picks by the offered suites. */
-export async function startHaproxyDualCert(pki: Pki, ciphers: string): Promise<RunningServer> {
+/** HAProxy with an RSA and an ECDSA certificate for one bind (a multi-cert bundle): it picks by the offered suites. TLS 1.2 only unless maxVersion says otherwise. */
+export async function startHaproxyDualCert(pki: Pki, ciphers: string, options: { strictSni?: boolean; maxVersion?: string } = {}): Promise<RunningServer> {
   const port = await freePort();
   writeFileSync(pki.path('site.pem.rsa'), pki.pem('leaf') + pki.pem('int2') + pki.pem('int1') + readKey(pki, 'leaf'));
   writeFileSync(pki.path('site.pem.ecdsa'), pki.pem('leafec') + pki.pem('int2') + pki.pem('int1') + readKey(pki, 'leafec'));
   writeFileSync(pki.path('haproxy.cfg'), [
     'global',
     `  ssl-default-bind-ciphers ${ciphers}`,
-    '  ssl-default-bind-options ssl-min-ver TLSv1.2 ssl-max-ver TLSv1.2',
+    `  ssl-default-bind-options ssl-min-ver TLSv1.2 ssl-max-ver ${options.maxVersion ?? 'TLSv1.2'}`,
     'defaults',
     '  mode http',
     '  timeout connect 5s', '  timeout client 5s', '  timeout server 5s',
     'frontend fe',
-    `  bind 127.0.0.1:${port} ssl crt ${pki.path('site.pem')}`,
+    // strict-sni: a hello without SNI, or with a name no certificate holds, is refused (unrecognized_name)
+    `  bind 127.0.0.1:${port} ssl crt ${pki.path('site.pem')}${options.strictSni ? ' strict-sni' : ''}`,
     '  http-request return status 200',
     '',
   ].join('\n'));

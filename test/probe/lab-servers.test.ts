@@ -94,6 +94,22 @@ describe('probe against a lab of real servers', () => {
     expect(o.notes).toContain('a hello without SNI is refused with unrecognized_name: no certificate is served for it');
   }, 120_000);
 
+  it('HAProxy with strict-sni (TLS 1.2 and 1.3): both certificates for the name, the refused hello without SNI a note, not a gap', async () => {
+    const h = keep(await startHaproxyDualCert(pki, HAPROXY_CIPHERS, { strictSni: true, maxVersion: 'TLSv1.3' }));
+    for (const version of ['-tls1_2', '-tls1_3']) {
+      const noSni = spawnSync('openssl', ['s_client', '-connect', `127.0.0.1:${h.port}`, '-noservername', version], { input: '', encoding: 'utf8', timeout: 10_000 });
+      expect(noSni.stderr).toMatch(/alert number 112/);
+    }
+    const o = await probe(h.port);
+    expect(o.status).toBe('ok');
+    expect(o.incomplete).toEqual([]);
+    expect(o.protocols).toMatchObject({ 'TLSv1.2': true, 'TLSv1.3': true });
+    expect(asOpenssl(o.cipherSuites['TLSv1.2'])).toEqual(HAPROXY_CIPHERS.split(':').sort());
+    expect(new Set(o.certificates.map((c) => c.keyType))).toEqual(new Set(['ec', 'rsa']));
+    expect(o.certificates.every((c) => c.sni === 'localhost')).toBe(true);
+    expect(o.notes).toContain('a hello without SNI is refused with unrecognized_name: no certificate is served for it');
+  }, 120_000);
+
   it('offers suites OpenSSL lacks: the Camellia-GCM suites GnuTLS serves', async () => {
     const g = keep(await startGnutlsServ(pki, 'NORMAL:+CAMELLIA-128-GCM:+CAMELLIA-256-GCM:-VERS-TLS1.3:-VERS-TLS1.1:-VERS-TLS1.0'));
     const o = await probe(g.port);
