@@ -39,7 +39,7 @@ async function probeAll(targets: string[], opts: ProbeCliOptions): Promise<Probe
   const deadlineMs = positive(opts.deadline, '--deadline');
   const concurrency = Math.floor(positive(opts.concurrency, '--concurrency'));
   const rules = opts.connectTo.map(parseConnectTo);
-  const parsed = targets.map((t) => probeTargetFor(t, opts.sni, rules, 'elb-tls-probe'));
+  const parsed = targets.map((t) => probeTargetFor(t, opts.sni, rules, 'target'));
   const limiter = new Limiter(concurrency);
   const options = { timeoutMs, deadlineMs, groups: opts.groups, vulnerabilities: opts.vulnerabilityChecks };
   return Promise.all(parsed.map((target) => limiter.run(() => probeEndpoint(target, options))));

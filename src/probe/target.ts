@@ -16,12 +16,28 @@ export function parseTarget(value: string, place = 'probe'): { host: string; por
 }
 
 /**
+ * An SNI name as RFC 6066 3 allows it: an ASCII DNS host name (IDNs in their A-label form), no trailing dot,
+ * not an IP address literal. A bad one is a usage error naming it, never bytes sent as typed.
+ */
+export function checkSniName(name: string, place = '--sni'): string {
+  const why = name === '' ? 'it is empty'
+    : net.isIP(name) ? 'an IP address is not sent as SNI (use --no-sni)'
+      : name.length > 253 ? `it is ${name.length} characters long (at most 253)`
+        : name.endsWith('.') ? 'it ends with a dot'
+          : /[^\x00-\x7f]/.test(name) ? 'it is not ASCII (give an IDN in its xn-- form)'
+            : name.split('.').some((label) => !/^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/.test(label)) ? 'a label is empty, too long or has a character other than letters, digits, hyphen and underscore'
+              : null;
+  if (why) throw new AuditError('BAD_USAGE', `bad SNI name ${JSON.stringify(name)}: ${why}`, place);
+  return name;
+}
+
+/**
  * The probe target a command-line argument names: --sni NAME, --no-sni (false), or by default the host when it
  * is a name and no SNI for an IP; redirected by the first matching --connect-to rule.
  */
 export function probeTargetFor(value: string, sni: string | boolean | undefined, rules: readonly ConnectToRule[], place = 'probe'): ProbeTarget {
   const { host, port } = parseTarget(value, place);
-  const name = typeof sni === 'string' ? sni : sni === false || net.isIP(host) ? null : host;
+  const name = typeof sni === 'string' ? checkSniName(sni) : sni === false || net.isIP(host) ? null : host;
   const connectTo = connectToAddress(host, port, rules);
   return { host, port, sni: name, ...(connectTo ? { connectTo } : {}) };
 }

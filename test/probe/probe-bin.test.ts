@@ -56,8 +56,26 @@ describe('elb-tls-probe (dist/probe.js)', () => {
     const bad = await runProbe(['host:99999']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('bad port in "host:99999"');
+    expect(bad.stderr).toBe('elb-tls-probe: target: bad port in "host:99999"\n');
     const flag = await runProbe(['--concurrency', 'lots', 'x.test']);
     expect(flag.code).toBe(2);
     expect(flag.stderr).toContain('--concurrency');
+  });
+
+  it('exits 2 on an SNI name RFC 6066 does not allow, naming it and why, and sends nothing', async () => {
+    const cases: [string, RegExp][] = [
+      ['', /it is empty/], ['127.0.0.1', /an IP address is not sent as SNI/], ['a.test.', /ends with a dot/],
+      ['bücher.test', /not ASCII \(give an IDN in its xn-- form\)/], ['a b.test', /a label/], ['a..test', /a label is empty/],
+      ['-a.test', /a label/], [`${'x'.repeat(64)}.test`, /a label/], [`${'abc.'.repeat(63)}test`, /at most 253/],
+    ];
+    for (const [sni, why] of cases) {
+      const r = await runProbe(['--sni', sni, '127.0.0.1:1', '--json']);
+      expect(r.code, sni).toBe(2);
+      expect(r.stderr.startsWith(`elb-tls-probe: --sni: bad SNI name ${JSON.stringify(sni)}: `), r.stderr).toBe(true);
+      expect(r.stderr, sni).toMatch(why);
+      expect(r.stdout, sni).toBe('');
+    }
+    const fine = await runProbe(['--sni', 'xn--bcher-kva.test', '--timeout', '200', '127.0.0.1:1', '--json']);
+    expect(fine.code).toBe(3);
   });
 });
