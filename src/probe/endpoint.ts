@@ -4,7 +4,7 @@ import { TLS_PROTOCOLS } from '../model/snapshot.ts';
 import { groupName, suiteName as catalogueName } from '../catalogue/tls.ts';
 import { ConnectionCounter, type Dial } from './connection.ts';
 import {
-  DeadlineExceeded, determineOrder, dialWithin, EndpointUnreachable, fetchLegacyChain, scanLegacy, scanSslv2, scanTls13,
+  DeadlineExceeded, determineOrder, dialWithin, EndpointUnreachable, fetchLegacyChain, isChacha, scanLegacy, scanSslv2, scanTls13,
   type ProbeContext, type ProtocolScan, type RawChain,
 } from './enumerate.ts';
 import { Limiter } from './limiter.ts';
@@ -152,8 +152,10 @@ export async function probeEndpoint(target: ProbeTarget, options: ProbeOptions =
       observation.reason = `no SSL/TLS protocol accepted (${[...new Set(scans.map((s) => s.lastRefusal ?? 'refused'))].join('; ')})`;
       return observation;
     }
-    const orderScan = [...scans].reverse().find((s) => s.protocol !== 'TLSv1.3' && s.protocol !== 'SSLv2' && s.suites.length >= 2)
-      ?? scans.find((s) => s.protocol === 'TLSv1.3' && s.suites.length >= 2);
+    // Order is told best where two suites besides ChaCha20 are accepted (ChaCha20 priority cannot blur it):
+    // the newest legacy protocol with them, else TLS 1.3 with them, else any protocol with two suites.
+    const newestFirst = [...scans.filter((s) => s.protocol !== 'TLSv1.3' && s.protocol !== 'SSLv2').reverse(), ...scans.filter((s) => s.protocol === 'TLSv1.3')];
+    const orderScan = newestFirst.find((s) => s.suites.filter((c) => !isChacha(c)).length >= 2) ?? newestFirst.find((s) => s.suites.length >= 2);
     const [order, primary] = await Promise.all([
       orderScan ? determineOrder(ctx, orderScan) : Promise.resolve(null),
       chainFor(ctx, target.sni, scans, observation.notes, incomplete),

@@ -313,7 +313,8 @@ export interface OrderResult {
   unknown: string | null;
 }
 
-const isChacha = (code: number): boolean => /CHACHA20/.test(suiteByCode(code)?.enc ?? '');
+/** ChaCha20-Poly1305 suites (which ChaCha20 priority moves to the top for clients that list one first). */
+export const isChacha = (code: number): boolean => /CHACHA20/.test(suiteByCode(code)?.enc ?? '');
 
 /**
  * Server order over the whole accepted list: the same suites offered in two orders (ChaCha20 last in both,
@@ -329,12 +330,22 @@ export async function determineOrder(ctx: ProbeContext, scan: ProtocolScan): Pro
   const chachaLast = (list: number[]): number[] => [...list.filter((c) => !isChacha(c)), ...list.filter(isChacha)];
   const forward = chachaLast(scan.suites);
   let backward = chachaLast([...scan.suites].reverse());
-  if (backward.every((c, i) => c === forward[i])) backward = [...scan.suites].reverse();
+  // The two hellos must start differently, or server and client order give the same answers. With fewer than
+  // two suites besides ChaCha20, that takes a hello that starts with ChaCha20.
+  if (backward[0] === forward[0]) backward = [...forward].reverse();
   const [a, b] = await Promise.all([pick(ctx, scan.protocol, forward), pick(ctx, scan.protocol, backward)]);
   if (a === null || b === null) return { ...none, unknown: 'a hello offering only accepted suites was refused' };
   let serverOrder: boolean | null = null;
-  if (a === b && !(a === forward[0] && b === backward[0])) serverOrder = true;
-  else if (a === forward[0] && b === backward[0]) serverOrder = false;
+  if (a === b) serverOrder = true;
+  else if (a === forward[0] && b === backward[0]) {
+    // A server that prefers its own order but gives ChaCha20 to clients that list it first answers these two alike.
+    // With two ChaCha20 suites, two more hellos tell them apart: client order follows the client between them,
+    // a server with ChaCha20 priority keeps its own choice between them.
+    serverOrder = isChacha(forward[0]!) === isChacha(backward[0]!) ? false : await chachaOrder(ctx, scan.protocol, forward);
+    if (serverOrder === null) {
+      return { ...none, unknown: `with fewer than two accepted ${scan.protocol} suites besides ChaCha20, client order and server order with ChaCha20 priority answer alike` };
+    }
+  } else if (chachaPriorityAnswers([forward, a], [backward, b])) serverOrder = true;
   if (serverOrder === null) return { ...none, unknown: `the server chose 0x${a.toString(16)} and 0x${b.toString(16)}, neither its own nor the client's first` };
   if (!serverOrder) return { serverOrder, chachaPriority: null, unknown: null };
   if (scan.suites[0] !== a) scan.suites = await sortByServer(ctx, scan.protocol, forward, a);
@@ -345,6 +356,28 @@ export async function determineOrder(ctx: ProbeContext, scan: ProtocolScan): Pro
     chachaPriority = c === null ? null : c === chacha;
   }
   return { serverOrder, chachaPriority, unknown: null };
+}
+
+/**
+ * Two different picks that only ChaCha20 priority explains: the hello starting with ChaCha20 got a ChaCha20
+ * suite other than the client's first (so the server chooses among them), the other hello got one that is not.
+ */
+function chachaPriorityAnswers(...answers: [number[], number][]): boolean {
+  const first = answers.find(([hello]) => isChacha(hello[0]!));
+  const other = answers.find(([hello]) => !isChacha(hello[0]!));
+  return first !== undefined && other !== undefined && isChacha(first[1]) && first[1] !== first[0][0] && !isChacha(other[1]);
+}
+
+/** Between two ChaCha20 suites listed first in both orders: false if the server follows the client, true if it keeps its own pick, null if neither. */
+async function chachaOrder(ctx: ProbeContext, protocol: TlsProtocol, suites: number[]): Promise<boolean | null> {
+  const chachas = suites.filter(isChacha);
+  if (chachas.length < 2) return null;
+  const x = chachas[0]!;
+  const y = chachas[chachas.length - 1]!;
+  const rest = suites.filter((c) => c !== x && c !== y);
+  const [p, q] = await Promise.all([pick(ctx, protocol, [x, y, ...rest]), pick(ctx, protocol, [y, x, ...rest])]);
+  if (p === x && q === y) return false;
+  return p !== null && p === q ? true : null;
 }
 
 async function pick(ctx: ProbeContext, protocol: TlsProtocol, suites: number[]): Promise<number | null> {
