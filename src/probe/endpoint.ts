@@ -75,7 +75,7 @@ async function chainFor(ctx: ProbeContext, sni: string | null, scans: ProtocolSc
     const got = await ctx.limiter.run(() => fetchTls13Chain(dialWithin(ctx), sni, ctx.counter, { suites: tls13.suites }));
     if ('error' in got) {
       tls13Error = got.error;
-      if (/alert 112\b/.test(got.error)) refusedName = true;
+      if (got.alert === 112) refusedName = true;
       notes.push(`TLS 1.3 chain for ${sni ?? '(no SNI)'}: ${got.error}`);
     } else {
       out.push(toServedChain(sni, got, 'TLSv1.3'));

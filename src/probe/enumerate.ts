@@ -76,12 +76,15 @@ async function offer(ctx: ProbeContext, hello: Buffer, sslv2 = false): Promise<E
   return outcome;
 }
 
-/** The server answered with something that is neither a ServerHello flight nor a refusal (listed once per field). */
+/** Lists a part of the scan as not determined, once per field (the first reason stands). */
+function markIncomplete(scan: ProtocolScan, field: string, reason: string): void {
+  if (!scan.incomplete.some((i) => i.field === field)) scan.incomplete.push({ field, reason });
+}
+
+/** The server answered with something that is neither a ServerHello flight nor a refusal. */
 function noteUnreadable(scan: ProtocolScan, detail: string): void {
-  const entry = scan.suites.length > 0
-    ? { field: `cipherSuites.${scan.protocol}`, reason: `an answer could not be read (${detail}); the list may be incomplete` }
-    : { field: `protocols.${scan.protocol}`, reason: `the answer to a ${scan.protocol} hello could not be read (${detail}): whether it is served is not known` };
-  if (!scan.incomplete.some((i) => i.field === entry.field)) scan.incomplete.push(entry);
+  if (scan.suites.length > 0) markIncomplete(scan, `cipherSuites.${scan.protocol}`, `an answer could not be read (${detail}); the list may be incomplete`);
+  else markIncomplete(scan, `protocols.${scan.protocol}`, `the answer to a ${scan.protocol} hello could not be read (${detail}): whether it is served is not known`);
 }
 
 function emptyScan(protocol: TlsProtocol): ProtocolScan {
@@ -231,9 +234,7 @@ function readKeyExchange(scan: ProtocolScan, flight: ServerFlight, client: 'lega
   } catch (error) {
     // What this message would have said (a DH size, a group) is then not known: partial, never a guess.
     const field = ephemeral === 'DH' ? (client === 'legacy' ? 'dhBits' : 'dhBitsWithFfdhe') : 'groups';
-    if (!scan.incomplete.some((i) => i.field === field)) {
-      scan.incomplete.push({ field, reason: `unreadable ServerKeyExchange for ${suite?.iana ?? `suite 0x${flight.suite.toString(16)}`} over ${scan.protocol}: ${(error as Error).message}` });
-    }
+    markIncomplete(scan, field, `unreadable ServerKeyExchange for ${suite?.iana ?? `suite 0x${flight.suite.toString(16)}`} over ${scan.protocol}: ${(error as Error).message}`);
   }
 }
 

@@ -20,15 +20,21 @@ export function parseTarget(value: string, place = 'probe'): { host: string; por
  * not an IP address literal. A bad one is a usage error naming it, never bytes sent as typed.
  */
 export function checkSniName(name: string, place = '--sni'): string {
-  const why = name === '' ? 'it is empty'
-    : net.isIP(name) ? 'an IP address is not sent as SNI (use --no-sni)'
-      : name.length > 253 ? `it is ${name.length} characters long (at most 253)`
-        : name.endsWith('.') ? 'it ends with a dot'
-          : /[^\x00-\x7f]/.test(name) ? 'it is not ASCII (give an IDN in its xn-- form)'
-            : name.split('.').some((label) => !/^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/.test(label)) ? 'a label is empty, too long or has a character other than letters, digits, hyphen and underscore'
-              : null;
+  const why = sniNameProblem(name);
   if (why) throw new AuditError('BAD_USAGE', `bad SNI name ${JSON.stringify(name)}: ${why}`, place);
   return name;
+}
+
+/** What is wrong with a would-be SNI name, first problem first, or null. */
+function sniNameProblem(name: string): string | null {
+  if (name === '') return 'it is empty';
+  if (net.isIP(name)) return 'an IP address is not sent as SNI (use --no-sni)';
+  if (name.length > 253) return `it is ${name.length} characters long (at most 253)`;
+  if (name.endsWith('.')) return 'it ends with a dot';
+  if (/[^\x00-\x7f]/.test(name)) return 'it is not ASCII (give an IDN in its xn-- form)';
+  const label = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;
+  if (name.split('.').some((l) => !label.test(l))) return 'a label is empty, too long or has a character other than letters, digits, hyphen and underscore';
+  return null;
 }
 
 /**

@@ -4,8 +4,8 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { ConnectionCounter } from '../../src/probe/connection.ts';
-import { fetchTls13Chain, MAX_SERVED_CHAIN, type Tls13Chain } from '../../src/probe/tls13/handshake.ts';
-import { HRR_RANDOM } from '../../src/probe/wire.ts';
+import { fetchTls13Chain, type Tls13Chain } from '../../src/probe/tls13/handshake.ts';
+import { HRR_RANDOM, MAX_SERVED_CHAIN } from '../../src/probe/wire.ts';
 import { freePort, makePki, serverProcess, startNodeTlsServer, startSServer, type Pki, type RunningServer } from '../helpers/tls-servers.ts';
 
 // The raw TLS 1.3 engine against real servers: every suite, groups reached through a HelloRetryRequest,
@@ -24,6 +24,14 @@ describe('TLS 1.3 engine against openssl s_server, gnutls-serv and Node tls', ()
     return r;
   };
   const cn = (der: Buffer): string => /CN=([^\n,]*)/.exec(new X509Certificate(der).subject)?.[1] ?? '?';
+  /** gnutls-serv with the PKI's localhost chain and the given priority string. */
+  const gnutlsServ = async (priority: string): Promise<RunningServer> => {
+    const port = await freePort();
+    writeFileSync(pki.path('leaf_full.pem'), pki.pem('leaf') + pki.pem('int2') + pki.pem('int1'));
+    const child = spawn('gnutls-serv', ['--http', '-a', '-p', String(port), '--x509certfile', pki.path('leaf_full.pem'), '--x509keyfile', pki.path('leaf.key'),
+      '--priority', priority], { stdio: 'ignore' });
+    return serverProcess(child, port);
+  };
   const derOf = (name: string): string => createHash('sha256').update(new X509Certificate(pki.pem(name)).raw).digest('hex');
 
   const SUITES: [string, number][] = [
@@ -42,7 +50,7 @@ describe('TLS 1.3 engine against openssl s_server, gnutls-serv and Node tls', ()
   it('a suite the server does not enable is answered with an alert, reported as an error', async () => {
     const s = keep(await startSServer(pki, ['-cert', 'leaf.pem', '-key', 'leaf.key', '-tls1_3', '-ciphersuites', 'TLS_AES_128_CCM_8_SHA256']));
     const got = await fetch(s.port, { suites: [0x1301, 0x1302] });
-    expect(got).toEqual({ error: expect.stringMatching(/alert 40 \(handshake_failure\)/) });
+    expect(got).toEqual({ error: expect.stringMatching(/alert 40 \(handshake_failure\)/), alert: 40 });
   });
 
   for (const [group, code] of [['P-384', 24], ['P-521', 25], ['X448', 30]] as const) {
@@ -64,11 +72,7 @@ describe('TLS 1.3 engine against openssl s_server, gnutls-serv and Node tls', ()
   }
 
   it('completes a finite-field handshake with gnutls-serv too (ffdhe3072 only)', async () => {
-    const port = await freePort();
-    writeFileSync(pki.path('leaf_full.pem'), pki.pem('leaf') + pki.pem('int2') + pki.pem('int1'));
-    const child = spawn('gnutls-serv', ['--http', '-p', String(port), '--x509certfile', pki.path('leaf_full.pem'), '--x509keyfile', pki.path('leaf.key'),
-      '--priority', 'NORMAL:-VERS-ALL:+VERS-TLS1.3:-GROUP-ALL:+GROUP-FFDHE3072'], { stdio: 'ignore' });
-    const s = keep(await serverProcess(child, port));
+    const s = keep(await gnutlsServ('NORMAL:-VERS-ALL:+VERS-TLS1.3:-GROUP-ALL:+GROUP-FFDHE3072'));
     const got = ok(await fetch(s.port));
     expect(got.group).toBe(257);
     expect(got.chain.map(cn)).toEqual(['localhost', 'Test Intermediate 2', 'Test Intermediate 1']);
@@ -115,11 +119,7 @@ describe('TLS 1.3 engine against openssl s_server, gnutls-serv and Node tls', ()
   });
 
   it('agrees with gnutls-serv on suite and chain', async () => {
-    const port = await freePort();
-    writeFileSync(pki.path('leaf_full.pem'), pki.pem('leaf') + pki.pem('int2') + pki.pem('int1'));
-    const child = spawn('gnutls-serv', ['--http', '-a', '-p', String(port), '--x509certfile', pki.path('leaf_full.pem'), '--x509keyfile', pki.path('leaf.key'),
-      '--priority', 'NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+CHACHA20-POLY1305'], { stdio: 'ignore' });
-    const s = keep(await serverProcess(child, port));
+    const s = keep(await gnutlsServ('NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+CHACHA20-POLY1305'));
     const got = ok(await fetch(s.port));
     expect(got.suite).toBe(0x1303);
     expect(got.chain.map(cn)).toEqual(['localhost', 'Test Intermediate 2', 'Test Intermediate 1']);

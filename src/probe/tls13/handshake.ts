@@ -24,7 +24,6 @@ export interface Tls13Chain {
   group: number;
 }
 
-export { MAX_SERVED_CHAIN } from '../wire.ts';
 
 const SIGALGS = {
   ECDSA: [0x0403, 0x0503, 0x0603, 0x0807, 0x0808],
@@ -38,7 +37,13 @@ export interface Tls13ChainOptions {
   suites?: readonly number[];
 }
 
-class Fail extends Error {}
+/** Why the handshake stopped; `alert` when the server said so with an alert. */
+class Fail extends Error {
+  constructor(message: string, readonly alert: number | null = null) { super(message); }
+}
+
+/** A handshake that did not reach the Certificate message: why, and the server's alert if it sent one. */
+export interface Tls13Failure { error: string; alert: number | null }
 
 /** Bytes from the socket as TLS records, with the record-size cap and a clear reason when the peer stops. */
 class RecordReader {
@@ -186,7 +191,7 @@ async function handshake(socket: net.Socket, reader: RecordReader, sni: string |
       const message = plain.next(1 << 16);
       if (message) return message;
       const record = await reader.record();
-      if (record.type === 21) throw new Fail(alertText(record.fragment));
+      if (record.type === 21) throw new Fail(alertText(record.fragment), record.fragment[1] ?? null);
       if (record.type === 20) continue;
       if (record.type !== 22) throw new Fail(`record type ${record.type} before the ServerHello`);
       plain.push(record.fragment);
@@ -237,28 +242,28 @@ async function readEncrypted(reader: RecordReader, suite: SuiteCrypto, keys: Tra
     }
     const record = await reader.record();
     if (record.type === 20) continue;
-    if (record.type === 21) throw new Fail(alertText(record.fragment));
+    if (record.type === 21) throw new Fail(alertText(record.fragment), record.fragment[1] ?? null);
     if (record.type !== 23) throw new Fail(`cleartext record type ${record.type} after the ServerHello`);
     let inner: { type: number; content: Buffer };
     try { inner = openRecord(suite, keys, sequence, record.header, record.fragment); } catch (error) {
       throw new Fail(`could not decrypt the server's handshake flight: ${(error as Error).message}`);
     }
     sequence += 1n;
-    if (inner.type === 21) throw new Fail(alertText(inner.content));
+    if (inner.type === 21) throw new Fail(alertText(inner.content), inner.content[1] ?? null);
     if (inner.type !== 22) throw new Fail(`inner content type ${inner.type} before the Certificate message`);
     messages.push(inner.content);
   }
 }
 
 /** Handshakes with TLS 1.3 and returns the peer chain as served, or the reason it could not. */
-export function fetchTls13Chain(dial: Dial, sni: string | null, counter: ConnectionCounter, options: Tls13ChainOptions = {}): Promise<Tls13Chain | { error: string }> {
+export function fetchTls13Chain(dial: Dial, sni: string | null, counter: ConnectionCounter, options: Tls13ChainOptions = {}): Promise<Tls13Chain | Tls13Failure> {
   counter.count += 1;
   return new Promise((resolve) => {
     const socket = net.connect({ host: dial.host, port: dial.port });
     socket.setNoDelay(true);
     const reader = new RecordReader(socket);
     let settled = false;
-    const finish = (result: Tls13Chain | { error: string }): void => {
+    const finish = (result: Tls13Chain | Tls13Failure): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -268,17 +273,17 @@ export function fetchTls13Chain(dial: Dial, sni: string | null, counter: Connect
     };
     const timer = setTimeout(() => {
       reader.stop(`TLS 1.3 handshake did not reach the Certificate message within ${dial.timeoutMs} ms`);
-      finish({ error: `TLS 1.3 handshake did not reach the Certificate message within ${dial.timeoutMs} ms` });
+      finish({ error: `TLS 1.3 handshake did not reach the Certificate message within ${dial.timeoutMs} ms`, alert: null });
     }, dial.timeoutMs);
     let connected = false;
     socket.once('connect', () => {
       connected = true;
       handshake(socket, reader, sni, options).then(finish, (error: unknown) => {
-        if (error instanceof Fail) finish({ error: `TLS 1.3 handshake failed: ${error.message}` });
+        if (error instanceof Fail) finish({ error: `TLS 1.3 handshake failed: ${error.message}`, alert: error.alert });
         // Reads past the end of a message (RangeError) are a malformed peer, not an engine fault.
-        else finish({ error: `TLS 1.3 handshake failed: malformed server message (${(error as Error).message})` });
+        else finish({ error: `TLS 1.3 handshake failed: malformed server message (${(error as Error).message})`, alert: null });
       });
     });
-    socket.once('error', (error: NodeJS.ErrnoException) => { if (!connected) finish({ error: `TCP connect to ${dial.host}:${dial.port} failed: ${error.code ?? error.message}` }); });
+    socket.once('error', (error: NodeJS.ErrnoException) => { if (!connected) finish({ error: `TCP connect to ${dial.host}:${dial.port} failed: ${error.code ?? error.message}`, alert: null }); });
   });
 }
