@@ -21,10 +21,10 @@ const SEVERITY = {
 export function parseIanaName(name) {
   const tls13 = !name.includes('_WITH_');
   if (tls13) {
-    // TLS_AES_128_GCM_SHA256, TLS_SM4_GCM_SM3, TLS_SHA256_SHA256 (RFC 9150, integrity only)
+    // TLS_AES_128_GCM_SHA256, TLS_SM4_GCM_SM3, TLS_AEGIS_256_SHA512, TLS_SHA256_SHA256 (RFC 9150, integrity only)
     const body = name.replace(/^TLS_/, '');
     const integrityOnly = /^SHA(256|384)_SHA\1$/.test(body);
-    const enc = integrityOnly ? 'NULL' : encOf(body.replace(/_(SHA256|SHA384|SM3)$/, ''));
+    const enc = integrityOnly ? 'NULL' : encOf(body.replace(/_(SHA256|SHA384|SHA512|SM3)$/, ''));
     return { kx: 'any', auth: 'any', enc, mac: integrityOnly ? `HMAC-${body.slice(0, 6)}` : 'AEAD', tls13: true };
   }
   const [left, right] = name.replace(/^TLS_/, '').split('_WITH_');
@@ -116,16 +116,28 @@ const PROTOCOLS = [
   { name: 'TLSv1.2', wire: '0x0303', rank: 4, aliases: ['TLSv1.2', 'Protocol-TLSv1.2', 'TLSv1_2'] },
   { name: 'TLSv1.3', wire: '0x0304', rank: 5, aliases: ['TLSv1.3', 'Protocol-TLSv1.3', 'TLSv1_3'] },
 ];
+// Every entry of the IANA TLS Supported Groups registry a server can negotiate (retrieved 2026-11), except the
+// GOST curves and the explicit-curve code points (see `excluded`). kind: ec, ffdhe (RFC 7919), hybrid-pq (an
+// ECDHE share and an ML-KEM or pre-standard Kyber share together), pq (ML-KEM alone); tls13: valid in TLS 1.3
+// (RFC 8446 4.2.7 drops the binary and small curves); tls12: valid in TLS <= 1.2 supported_groups.
 const GROUPS = [
-  [1, 'sect163k1', 'ec', false], [3, 'sect163r2', 'ec', false], [9, 'sect283k1', 'ec', false], [10, 'sect283r1', 'ec', false],
-  [14, 'sect571r1', 'ec', false], [19, 'secp192r1', 'ec', false], [21, 'secp224r1', 'ec', false], [22, 'secp256k1', 'ec', false],
+  [1, 'sect163k1', 'ec', false], [2, 'sect163r1', 'ec', false], [3, 'sect163r2', 'ec', false], [4, 'sect193r1', 'ec', false],
+  [5, 'sect193r2', 'ec', false], [6, 'sect233k1', 'ec', false], [7, 'sect233r1', 'ec', false], [8, 'sect239k1', 'ec', false],
+  [9, 'sect283k1', 'ec', false], [10, 'sect283r1', 'ec', false], [11, 'sect409k1', 'ec', false], [12, 'sect409r1', 'ec', false],
+  [13, 'sect571k1', 'ec', false], [14, 'sect571r1', 'ec', false],
+  [15, 'secp160k1', 'ec', false], [16, 'secp160r1', 'ec', false], [17, 'secp160r2', 'ec', false], [18, 'secp192k1', 'ec', false],
+  [19, 'secp192r1', 'ec', false], [20, 'secp224k1', 'ec', false], [21, 'secp224r1', 'ec', false], [22, 'secp256k1', 'ec', false],
   [23, 'secp256r1', 'ec', true], [24, 'secp384r1', 'ec', true], [25, 'secp521r1', 'ec', true],
   [26, 'brainpoolP256r1', 'ec', false], [27, 'brainpoolP384r1', 'ec', false], [28, 'brainpoolP512r1', 'ec', false],
   [29, 'x25519', 'ec', true], [30, 'x448', 'ec', true],
   [31, 'brainpoolP256r1tls13', 'ec', true], [32, 'brainpoolP384r1tls13', 'ec', true], [33, 'brainpoolP512r1tls13', 'ec', true],
+  [41, 'curveSM2', 'ec', true],
   [256, 'ffdhe2048', 'ffdhe', true], [257, 'ffdhe3072', 'ffdhe', true], [258, 'ffdhe4096', 'ffdhe', true],
   [259, 'ffdhe6144', 'ffdhe', true], [260, 'ffdhe8192', 'ffdhe', true],
+  [0x0200, 'MLKEM512', 'pq', true], [0x0201, 'MLKEM768', 'pq', true], [0x0202, 'MLKEM1024', 'pq', true],
   [0x11eb, 'SecP256r1MLKEM768', 'hybrid-pq', true], [0x11ec, 'X25519MLKEM768', 'hybrid-pq', true], [0x11ed, 'SecP384r1MLKEM1024', 'hybrid-pq', true],
+  [0x11ee, 'curveSM2MLKEM768', 'hybrid-pq', true],
+  [0x6399, 'X25519Kyber768Draft00', 'hybrid-pq', true], [0x639a, 'SecP256r1Kyber768Draft00', 'hybrid-pq', true],
 ];
 
 function readSupplement(csv) {
@@ -201,11 +213,12 @@ export function buildTlsCatalogue(ref, supplementCsv, write) {
     },
     excluded: {
       'GOST R 34.12 suites (RFC 9189, RFC 9367)': 'excluded by the reference too (name disagreement between sources); no OpenSSL or GnuTLS build serves them without an engine',
-      'AEGIS suites (draft-irtf-cfrg-aegis-aead)': 'not rated by ciphersuite.info',
+      'GOST curves GC256A-GC512C (RFC 9189, RFC 9367)': 'with the GOST suites: nothing the probe offers would negotiate them',
+      'arbitrary_explicit_prime_curves, arbitrary_explicit_char2_curves': 'deprecated by RFC 8422 and refused by every current TLS library',
       'TLS_EMPTY_RENEGOTIATION_INFO_SCSV, TLS_FALLBACK_SCSV': 'signalling values, never negotiated',
     },
     protocols: PROTOCOLS,
-    groups: GROUPS.map(([code, name, kind, tls13]) => ({ code: hex(code, 4), name, kind, tls13 })),
+    groups: GROUPS.map(([code, name, kind, tls13]) => ({ code: hex(code, 4), name, kind, tls13, tls12: kind === 'ec' ? !tls13 || code <= 30 : kind === 'ffdhe' })),
     suites,
   };
   // One suite, group or protocol per line: small enough to bundle, still diffable.

@@ -50,9 +50,12 @@ export interface CatalogueProtocol {
 export interface CatalogueGroup {
   code: string;
   name: string;
-  kind: 'ec' | 'ffdhe' | 'hybrid-pq';
+  /** hybrid-pq: an ECDHE and an ML-KEM (or pre-standard Kyber) share together; pq: ML-KEM alone. */
+  kind: 'ec' | 'ffdhe' | 'hybrid-pq' | 'pq';
   /** Valid in TLS 1.3 (the legacy binary and small curves are not). */
   tls13: boolean;
+  /** Valid in a TLS <= 1.2 supported_groups list (the TLS 1.3-only brainpool, SM2 and ML-KEM groups are not). */
+  tls12: boolean;
 }
 
 const SUITES = data.suites as CatalogueSuite[];

@@ -168,7 +168,7 @@ async function endpointFor(o: ProbeObservation, lb: LoadBalancer | null, listene
     dhBits: o.dhBits,
     dhBitsWithFfdhe: o.dhBitsWithFfdhe ?? null,
     servedGroups: [...o.groups],
-    servedPostQuantumGroups: o.groups.filter((g) => groupByName(g)?.kind === 'hybrid-pq'),
+    servedPostQuantumGroups: o.groups.filter((g) => { const kind = groupByName(g)?.kind; return kind === 'hybrid-pq' || kind === 'pq'; }),
     serverCipherOrder: o.serverCipherOrder,
     chachaPriority: o.chachaPriority ?? null,
     ...(await servedChainFacts(o, context)),

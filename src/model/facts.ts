@@ -377,7 +377,7 @@ export interface EndpointFacts extends SubjectIdentity {
   dhBitsWithFfdhe: number | null;
   /** Named groups seen in key exchange, IANA names. */
   servedGroups: string[];
-  /** The served groups that are hybrid post-quantum key exchanges (catalogue kind hybrid-pq). */
+  /** The served groups that are post-quantum key exchanges: ML-KEM hybrids and ML-KEM alone (catalogue kinds hybrid-pq, pq). */
   servedPostQuantumGroups: string[];
   /** The probed name's served chain came with a stapled OCSP response; null when no chain was read. */
   ocspStapled: boolean | null;

@@ -4,14 +4,23 @@
  * does client-side crypto: it stops at ServerHelloDone (TLS <= 1.2) or at the ServerHello (TLS 1.3).
  */
 import { randomBytes } from 'node:crypto';
+import { groups, type CatalogueGroup } from '../catalogue/tls.ts';
 import { endsHandshake } from './alerts.ts';
 
 export type WireVersion = 0x0300 | 0x0301 | 0x0302 | 0x0303 | 0x0304;
 
-/** Offer order of the catalogue's TLS 1.3 groups (tls13: true). Hybrid PQ first, as ELB policies prefer them. */
-export const TLS13_GROUPS: readonly number[] = [0x11ec, 0x11eb, 0x11ed, 29, 23, 24, 25, 30, 31, 32, 33, 256, 257, 258, 259, 260];
-/** Offer order of the catalogue's groups for TLS <= 1.2 ECDHE (the ML-KEM hybrids do not exist there). */
-export const LEGACY_GROUPS: readonly number[] = [29, 23, 24, 25, 30, 26, 27, 28, 22, 21, 19, 14, 10, 9, 3, 1, 256, 257, 258, 259, 260];
+/** The catalogue's groups that match, most preferred first, then the rest in code order. */
+function offerOrder(preferred: readonly number[], match: (g: CatalogueGroup) => boolean): readonly number[] {
+  const all = groups().filter(match).map((g) => parseInt(g.code, 16));
+  return [...preferred.filter((c) => all.includes(c)), ...all.filter((c) => !preferred.includes(c))];
+}
+/** Offer order of every TLS 1.3 group in the catalogue: the ML-KEM hybrids first, as ELB policies prefer them. */
+export const TLS13_GROUPS: readonly number[] = offerOrder([0x11ec, 0x11eb, 0x11ed, 29, 23, 24, 25, 30], (g) => g.tls13);
+/** Offer order of every TLS <= 1.2 group in the catalogue: the ECDHE curves, then the RFC 7919 ffdhe groups. */
+export const LEGACY_GROUPS: readonly number[] = [
+  ...offerOrder([29, 23, 24, 25, 30, 26, 27, 28, 22, 21, 19], (g) => g.tls12 && g.kind === 'ec'),
+  ...offerOrder([], (g) => g.tls12 && g.kind === 'ffdhe'),
+];
 /** The same without the RFC 7919 ffdhe groups, as legacy clients send it (the server then picks its own DH group). */
 export const LEGACY_EC_GROUPS: readonly number[] = LEGACY_GROUPS.filter((g) => g < 256 || g > 511);
 

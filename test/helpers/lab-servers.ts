@@ -153,11 +153,11 @@ export function opensslSuites(protocol: string): string[] {
 }
 
 /** Which of the candidate OpenSSL suites the server accepts, one handshake each (a few at a time). */
-export async function oracleSuites(port: number, protocol: string, candidates: string[]): Promise<string[]> {
+export async function oracleSuites(port: number, protocol: string, candidates: string[], extra: string[] = []): Promise<string[]> {
   const accepted: string[] = [];
   for (let i = 0; i < candidates.length; i += 8) {
     const batch = candidates.slice(i, i + 8);
-    const answers = await Promise.all(batch.map((c) => sClient(port, protocol, c)));
+    const answers = await Promise.all(batch.map((c) => sClient(port, protocol, c, extra)));
     answers.forEach((a, j) => { if (a.accepted && a.suite === batch[j]) accepted.push(batch[j]!); });
   }
   return accepted;

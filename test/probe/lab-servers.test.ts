@@ -4,10 +4,10 @@
  * suites, nginx with a 1024-bit DH group, GnuTLS serving Camellia-GCM, OpenSSL with TLS 1.3 CCM only and
  * with anonymous ECDH, Apache with Mozilla's intermediate (client order) and old (server order, TLS 1.0) configurations,
  * lighttpd prioritising ChaCha20, stunnel with server order, the groups an s_server accepts against
- * s_client -groups one group at a time, and a silent peer bounded by the per-endpoint deadline.
+ * s_client -groups one group at a time (the common curves, and only uncommon TLS 1.2 ones), and a silent peer bounded by the per-endpoint deadline.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lookupSuite } from '../../src/catalogue/tls.ts';
+import { groups, lookupSuite } from '../../src/catalogue/tls.ts';
 import type { ProbeObservation } from '../../src/model/snapshot.ts';
 import { probeEndpoint, type ProbeOptions } from '../../src/probe/endpoint.ts';
 import { audit } from '../../src/audit.ts';
@@ -230,6 +230,22 @@ describe('probe against a lab of real servers', () => {
       expect(accepted.sort(), protocol).toEqual(['secp256r1', 'secp384r1', 'x448']);
     }
     expect([...o.groups].sort()).toEqual(['secp256r1', 'secp384r1', 'x448']);
+  }, 120_000);
+
+  it('an s_server with only uncommon TLS 1.2 curves (binary, Koblitz, 160-bit, brainpool): groups equal s_client -groups over every catalogue curve, the ECDHE suites are found, renegotiation is judged', async () => {
+    const curves = groups().filter((g) => g.tls12 && g.kind === 'ec').map((g) => g.name);
+    const g = keep(await startSServer(pki, ['-cert', 'leaf.pem', '-key', 'leaf.key', '-no_tls1_3', '-groups', 'sect233k1:secp160r1:secp224k1:brainpoolP384r1',
+      '-cipher', 'ECDHE-RSA-AES128-SHA:ECDHE-RSA-AES256-GCM-SHA384:@SECLEVEL=0']));
+    const accepted: string[] = [];
+    for (const curve of curves) if ((await sClient(g.port, 'TLSv1.2', 'ECDHE-RSA-AES128-SHA', ['-groups', curve])).accepted) accepted.push(curve);
+    expect(accepted.sort()).toEqual(['brainpoolP384r1', 'secp160r1', 'secp224k1', 'sect233k1']);
+    const o = await probe(g.port);
+    expect([...o.groups].sort()).toEqual(accepted);
+    expect(asOpenssl(o.cipherSuites['TLSv1.2'])).toEqual((await oracleSuites(g.port, 'TLSv1.2', opensslSuites('TLSv1.2'), ['-groups', accepted.join(':')])).sort());
+    expect(o.cipherSuites['TLSv1.2']).toHaveLength(2);
+    // Node's client lists the curves the server chose, so the handshake the renegotiation check needs completes.
+    expect(o.vulnerabilities?.clientRenegotiation?.status).toMatch(/^(vulnerable|not-vulnerable)$/);
+    expect(o.incomplete).toEqual([]);
   }, 120_000);
 
   it('stops a silent peer at the per-endpoint deadline and says so', async () => {

@@ -6,7 +6,7 @@
  */
 import type { TlsProtocol, VulnerabilityCheck, VulnerabilityResult } from '../../model/snapshot.ts';
 import { TLS_PROTOCOLS } from '../../model/snapshot.ts';
-import { suiteByCode, wireVersion } from '../../catalogue/tls.ts';
+import { groupName, suiteByCode, wireVersion } from '../../catalogue/tls.ts';
 import { DeadlineExceeded, dialWithin, type ProbeContext, type ProtocolScan } from '../enumerate.ts';
 import { checkClientRenegotiation } from './client-renegotiation.ts';
 import { checkCcsInjection, checkCompression, checkFallbackScsv, checkHeartbleed, checkSecureRenegotiation, type LegacyTarget } from './handshake-checks.ts';
@@ -65,6 +65,6 @@ async function runChecks(ctx: ProbeContext, scans: readonly ProtocolScan[]): Pro
     guarded(() => checkRobot(rsaScan ? targetFor(rsaScan) : target, rsaScan?.suites.find(isRsaKeyExchange) ?? null)),
   ]);
   // Last: a server that serves one connection at a time (s_server) pauses about a second after refusing a renegotiation.
-  const clientRenegotiation = await guarded(() => checkClientRenegotiation(dialWithin(ctx), ctx.counter, ctx.sni, top.protocol));
+  const clientRenegotiation = await guarded(() => checkClientRenegotiation(dialWithin(ctx), ctx.counter, ctx.sni, top.protocol, top.groups.filter((g) => g < 256 || g > 511).map(groupName)));
   return { secureRenegotiation, clientRenegotiation, compression, fallbackScsv, heartbleed, ccsInjection, robot };
 }
