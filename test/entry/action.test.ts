@@ -13,6 +13,7 @@ import { buildSeedEstate } from '../collect/estate.ts';
 import { buildCompliantEstate } from './action-estate.ts';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.ts';
 import { MOTO_CREDENTIALS, startMoto, type MotoServer } from '../helpers/moto.ts';
+import { node24 } from '../helpers/node24.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const BUNDLE = join(ROOT, 'dist', 'index.js');
@@ -47,7 +48,7 @@ function parseOutputFile(text: string): Record<string, string> {
 }
 
 /** Runs a bundle as the runner does, in a fresh workspace folder. */
-async function runAsRunner(inputs: Record<string, string>, options: { endpoint?: string; bundle?: string } = {}): Promise<RunnerResult> {
+async function runAsRunner(inputs: Record<string, string>, options: { endpoint?: string; bundle?: string; node?: string } = {}): Promise<RunnerResult> {
   const workspace = mkdtempSync(join(scratch, 'ws-'));
   const outputFile = join(workspace, '.github_output');
   const summaryFile = join(workspace, '.step_summary');
@@ -66,7 +67,7 @@ async function runAsRunner(inputs: Record<string, string>, options: { endpoint?:
     AWS_EC2_METADATA_DISABLED: 'true',
   };
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-  const child = spawn(process.execPath, [options.bundle ?? BUNDLE], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(options.node ?? process.execPath, [options.bundle ?? BUNDLE], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -208,6 +209,25 @@ describe('dist/index.js run as the Actions runner runs it', () => {
       expect(run.outputs).toEqual({});
     }
   });
+
+  it('under Node 24 (runs.using: node24) the same runs give the same exit codes, outputs and findings', async () => {
+    const node = node24();
+    const run = await runAsRunner(DEFAULTS, { node });
+    expect(run.code).toBe(1);
+    const counts = (o: Record<string, string>): Record<string, string> => Object.fromEntries(Object.entries(o).filter(([k]) => k.endsWith('-count') || k === 'verdict' || k === 'complete'));
+    expect(counts(run.outputs)).toEqual(counts(failing.outputs));
+    const ids = (file: string | undefined): string[] => (JSON.parse(readFileSync(file ?? '', 'utf8')) as { findings: { ruleId: string; fingerprint: string; status: string }[] }).findings
+      .map((f) => `${f.ruleId} ${f.fingerprint} ${f.status}`).sort();
+    expect(ids(run.outputs['findings-file'])).toEqual(ids(failing.outputs['findings-file']));
+    expect(run.stdout).not.toMatch(/DeprecationWarning|ExperimentalWarning/);
+    const clean24 = await runAsRunner({ ...DEFAULTS, 'trust-store': trustStore }, { endpoint: clean.endpoint, node });
+    expect(clean24.code).toBe(0);
+    expect(clean24.outputs['verdict']).toBe('pass');
+    const bad = await runAsRunner({ ...DEFAULTS, 'fail-on': 'urgent' }, { endpoint: 'http://127.0.0.1:9', node });
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toMatch(/::error::elb-tls-audit: input fail-on: "urgent" is not a severity/);
+    expect(bad.outputs).toEqual({});
+  }, 180_000);
 
   it('runs from a copy of the action folder (dist/ beside rules/), as the runner checks it out', async () => {
     const copy = join(scratch, 'action-copy');

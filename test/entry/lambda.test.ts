@@ -23,6 +23,7 @@ import { validateSnapshot } from '../../src/snapshot/io.ts';
 import { buildSeedEstate } from '../collect/estate.ts';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.ts';
 import { MOTO_CREDENTIALS, startMoto, type MotoServer } from '../helpers/moto.ts';
+import { node24 } from '../helpers/node24.ts';
 import { stateMachineDefinition } from './lambda-template.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -233,27 +234,32 @@ describe('Lambda handler against moto', () => {
     expect(runPrefixFor('audits', new Date('2026-03-04T05:06:07Z'), 'abc/def')).toEqual({ runId: '20260304T050607Z-abcdef', runPrefix: 'audits/2026/03/04/20260304T050607Z-abcdef' });
   });
 
-  it('the committed dist/lambda.js runs from a deployment-package layout (dist/ beside rules/, "type": "module")', async () => {
-    const pkg = join(scratch, 'package');
-    cpSync(join(ROOT, 'dist', 'lambda.js'), join(pkg, 'dist', 'lambda.js'));
-    cpSync(join(ROOT, 'rules'), join(pkg, 'rules'), { recursive: true });
-    writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'elb-tls-audit', version: '0.0.0-test', type: 'module' }));
-    useEnv({ PREFIX: 'bundled' });
-    const child = spawn(process.execPath, ['--input-type=module', '-e', "const { handler } = await import('./dist/lambda.js'); console.log(JSON.stringify(await handler({}, { awsRequestId: 'bundle-1' })));"], {
-      cwd: pkg,
-      env: process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const code = await new Promise<number | null>((done) => child.once('close', done));
-    expect(code, stderr).toBe(0);
-    const run = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as RunSummary;
-    expect(run.prefix).toMatch(/^bundled\/\d{4}\/\d{2}\/\d{2}\/\d{8}T\d{6}Z-bundle-1$/);
-    expect(await keysUnder(`${run.prefix}/`)).toHaveLength(5);
-    const snapshot = JSON.parse(await text(`${run.prefix}/snapshot.json`)) as { generator: { version: string } };
-    expect(snapshot.generator.version).toBe('0.0.0-test');
-  });
+  // The Lambda runtime is nodejs24.x (template.yaml): the bundle runs under a real Node 24 as well as the Node running the tests.
+  for (const runtime of ['the Node running the tests', 'Node 24 (nodejs24.x)'] as const) {
+    it(`the committed dist/lambda.js runs from a deployment-package layout (dist/ beside rules/, "type": "module") under ${runtime}`, async () => {
+      const node = runtime === 'Node 24 (nodejs24.x)' ? node24() : process.execPath;
+      const pkg = join(scratch, `package-${node === process.execPath ? 'test' : '24'}`);
+      cpSync(join(ROOT, 'dist', 'lambda.js'), join(pkg, 'dist', 'lambda.js'));
+      cpSync(join(ROOT, 'rules'), join(pkg, 'rules'), { recursive: true });
+      writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'elb-tls-audit', version: '0.0.0-test', type: 'module' }));
+      useEnv({ PREFIX: `bundled-${node === process.execPath ? 'test' : '24'}` });
+      const child = spawn(node, ['--input-type=module', '-e', "const { handler } = await import('./dist/lambda.js'); console.log(JSON.stringify(await handler({}, { awsRequestId: 'bundle-1' })));"], {
+        cwd: pkg,
+        env: process.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      const code = await new Promise<number | null>((done) => child.once('close', done));
+      expect(code, stderr).toBe(0);
+      const run = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as RunSummary;
+      expect(run.prefix).toMatch(/^bundled-(test|24)\/\d{4}\/\d{2}\/\d{2}\/\d{8}T\d{6}Z-bundle-1$/);
+      expect(await keysUnder(`${run.prefix}/`)).toHaveLength(5);
+      const snapshot = JSON.parse(await text(`${run.prefix}/snapshot.json`)) as { generator: { version: string } };
+      expect(snapshot.generator.version).toBe('0.0.0-test');
+      if (node !== process.execPath) expect(stderr).not.toMatch(/DeprecationWarning|ExperimentalWarning/);
+    }, 120_000);
+  }
 });
