@@ -1,7 +1,7 @@
 /**
  * Post-quantum key exchange on a real server: Node 24's TLS server (OpenSSL 3.5, the only server software on
- * the machine with ML-KEM) configured with each ML-KEM group alone, and with a hybrid beside the classical
- * groups. The groups the probe reports equal a per-group Node 24 client oracle; the probe bundle run under
+ * the machine with ML-KEM, and with RFC 8734's TLS 1.3 brainpool groups) configured with each ML-KEM group
+ * alone, with a hybrid beside the classical groups, and with each brainpool group alone. The groups the probe reports equal a per-group Node 24 client oracle; the probe bundle run under
  * Node 24 (the Action's and the Lambda's runtime) completes the ML-KEM handshake and reads the chain; under
  * Node 20, whose OpenSSL has no ML-KEM, the chain of a PQ-only server is "not determined", never a pass; and
  * the post-quantum rule is judged from what is served.
@@ -19,9 +19,12 @@ const PROBE_BUNDLE = new URL('../../dist/probe.js', import.meta.url).pathname;
 /** Every TLS 1.3 group of the catalogue: the oracle's candidates (it skips those OpenSSL 3.5 lacks). */
 const CANDIDATES = groups().filter((g) => g.tls13).map((g) => g.name);
 /** Server configurations, in OpenSSL's names: each ML-KEM group alone, and a hybrid offered beside X25519 and P-256. */
-const CONFIGS = ['X25519MLKEM768', 'SecP256r1MLKEM768', 'SecP384r1MLKEM1024', 'MLKEM512', 'MLKEM768', 'MLKEM1024', 'X25519MLKEM768:X25519:P-256'];
+const PQ_CONFIGS = ['X25519MLKEM768', 'SecP256r1MLKEM768', 'SecP384r1MLKEM1024', 'MLKEM512', 'MLKEM768', 'MLKEM1024', 'X25519MLKEM768:X25519:P-256'];
+/** TLS 1.3 brainpool groups alone: Debian's OpenSSL 3.0 cannot serve them either, node:crypto has the curves on Node 20 too. */
+const BRAINPOOL_CONFIGS = ['brainpoolP256r1tls13', 'brainpoolP384r1tls13', 'brainpoolP512r1tls13'];
+const CONFIGS = [...PQ_CONFIGS, ...BRAINPOOL_CONFIGS];
 
-describe('ML-KEM groups served by OpenSSL 3.5 (Node 24)', () => {
+describe('ML-KEM and TLS 1.3 brainpool groups served by OpenSSL 3.5 (Node 24)', () => {
   let pki: Pki;
   const servers = new Map<string, RunningServer>();
   beforeAll(async () => {
@@ -44,16 +47,18 @@ describe('ML-KEM groups served by OpenSSL 3.5 (Node 24)', () => {
     }
   }, 180_000);
 
-  it('under Node 20 (no ML-KEM in node:crypto) a PQ-only chain is not determined; beside X25519 it is read', async () => {
+  it('under Node 20 (no ML-KEM in node:crypto) a PQ-only chain is not determined; beside X25519, or behind a brainpool group, it is read', async () => {
     const only = await probeEndpoint({ host: '127.0.0.1', port: port('MLKEM768'), sni: null });
     expect(only.certificates).toEqual([]);
     expect(only.incomplete).toEqual([expect.objectContaining({ field: 'certificates', reason: expect.stringMatching(/no chain could be read/) })]);
-    const mixed = await probeEndpoint({ host: '127.0.0.1', port: port('X25519MLKEM768:X25519:P-256'), sni: null });
-    expect(mixed.certificates.map((c) => c.chain.length)).toEqual([1]);
-    expect(mixed.incomplete).toEqual([]);
+    for (const config of ['X25519MLKEM768:X25519:P-256', ...BRAINPOOL_CONFIGS]) {
+      const read = await probeEndpoint({ host: '127.0.0.1', port: port(config), sni: null });
+      expect(read.certificates.map((c) => [c.protocol, c.chain.length]), config).toEqual([['TLSv1.3', 1]]);
+      expect(read.incomplete, config).toEqual([]);
+    }
   }, 60_000);
 
-  it('the probe bundle under Node 24 completes every ML-KEM handshake and reads the chain through it', () => {
+  it('the probe bundle under Node 24 completes every ML-KEM and brainpool handshake and reads the chain through it', () => {
     for (const config of CONFIGS) {
       const out = execFileSync(node24(), [PROBE_BUNDLE, '--json', '--no-vulnerability-checks', `127.0.0.1:${port(config)}`], { encoding: 'utf8' });
       const o = JSON.parse(out) as { status: string; incomplete: unknown[]; groups: string[]; certificates: { protocol: string; chain: { subject: string }[] }[] };

@@ -1,5 +1,5 @@
 /**
- * Client key shares for the TLS 1.3 engine (RFC 8446 4.2.8): X25519/X448, the NIST curves and the RFC 7919
+ * Client key shares for the TLS 1.3 engine (RFC 8446 4.2.8): X25519/X448, the NIST and brainpool curves, the RFC 7919
  * finite-field groups through node:crypto, and ML-KEM (FIPS 203) alone and in the draft-ietf-tls-ecdhe-mlkem
  * hybrids where node:crypto has it (Node 24 with OpenSSL 3.5: the runtime the Action and Lambda ship on).
  * On a Node without ML-KEM those groups are left out of the engine's list, so a server that accepts only them
@@ -17,7 +17,8 @@ export interface KeyShare {
   agree: (serverShare: Buffer) => Buffer;
 }
 
-const CURVES: Record<number, string> = { 23: 'prime256v1', 24: 'secp384r1', 25: 'secp521r1' };
+/** The NIST curves and RFC 8734's TLS 1.3 brainpool curves: an uncompressed point, the x-coordinate as the secret (RFC 8446 7.4.2). */
+const CURVES: Record<number, string> = { 23: 'prime256v1', 24: 'secp384r1', 25: 'secp521r1', 31: 'brainpoolP256r1', 32: 'brainpoolP384r1', 33: 'brainpoolP512r1' };
 const MONTGOMERY: Record<number, { type: 'x25519' | 'x448'; crv: 'X25519' | 'X448'; size: number }> = {
   29: { type: 'x25519', crv: 'X25519', size: 32 },
   30: { type: 'x448', crv: 'X448', size: 56 },
@@ -98,7 +99,7 @@ function kemShare(group: number, parts: Part[]): KeyShare {
  * only where node:crypto has ML-KEM.
  */
 export const ENGINE_GROUPS: readonly number[] = [
-  29, 23, 24, 25, 30, 256, 257, 258, 259, 260,
+  29, 23, 24, 25, 30, 31, 32, 33, 256, 257, 258, 259, 260,
   ...(ML_KEM_AVAILABLE ? [0x11ec, 0x11eb, 0x11ed, 0x0201, 0x0202, 0x0200] : []),
 ];
 
