@@ -19,6 +19,8 @@ const SEVERITY = {
 
 /** Components of a suite from its IANA name, as ciphersuite.info's directory/signals.py splits them. */
 export function parseIanaName(name) {
+  const gost = /^TLS_GOSTR341112_256_WITH_(KUZNYECHIK|MAGMA|28147)_(CTR_OMAC|CNT_IMIT|MGM_[LS])$/.exec(name);
+  if (gost) return parseGost(gost[1], gost[2]);
   const tls13 = !name.includes('_WITH_');
   if (tls13) {
     // TLS_AES_128_GCM_SHA256, TLS_SM4_GCM_SM3, TLS_AEGIS_256_SHA512, TLS_SHA256_SHA256 (RFC 9150, integrity only)
@@ -50,6 +52,17 @@ export function parseIanaName(name) {
   return { kx, auth, enc: encOf(encPart), mac, tls13: false };
 }
 
+/**
+ * GOST suites: RFC 9189 (TLS 1.2: VKO GOST R 34.10-2012 key agreement against the key in the server's GOST
+ * certificate, so no ServerKeyExchange and no forward secrecy; CTR or CNT encryption with an OMAC or IMIT MAC)
+ * and RFC 9367 (TLS 1.3: MGM AEAD, "_L"/"_S" the re-keying variant, despite the _WITH_ in the name).
+ */
+function parseGost(cipher, mode) {
+  const enc = { KUZNYECHIK: 'Kuznyechik', MAGMA: 'Magma', 28147: 'GOST 28147-89' }[cipher];
+  if (mode.startsWith('MGM')) return { kx: 'any', auth: 'any', enc: `${enc} MGM`, mac: 'AEAD', tls13: true };
+  return { kx: 'VKO_GOST', auth: 'GOST', enc: `${enc} ${mode === 'CNT_IMIT' ? 'CNT' : 'CTR'}`, mac: mode === 'CNT_IMIT' ? 'GOST 28147-89 IMIT' : 'OMAC', tls13: false };
+}
+
 function encOf(part) {
   if (part === 'NULL') return 'NULL';
   if (part.startsWith('3DES')) return '3DES EDE CBC';
@@ -61,7 +74,7 @@ export function rateSuite(name, parts) {
   const reasons = new Set();
   const { kx, auth, enc, mac } = parts;
   if (/anon/.test(kx)) reasons.add('Anonymous key exchange');
-  if (['RSA', 'DH', 'ECDH', 'PSK', 'KRB5', 'NULL', 'DH_anon', 'ECDH_anon'].includes(kx)) reasons.add('Non-ephemeral Key Exchange');
+  if (['RSA', 'DH', 'ECDH', 'PSK', 'KRB5', 'NULL', 'DH_anon', 'ECDH_anon', 'VKO_GOST'].includes(kx)) reasons.add('Non-ephemeral Key Exchange');
   if (['DH', 'DHE', 'DH_anon'].includes(kx)) reasons.add('Raccoon Attack');
   if (kx === 'DHE') reasons.add('DHEat Attack');
   if (auth === 'RSA') reasons.add('RSA Authentication');
@@ -86,7 +99,7 @@ export function rateSuite(name, parts) {
 /** Which certificate the server must hold to choose the suite ('any' for TLS 1.3, 'none' without one). */
 function certificateFor(kx, auth) {
   if (auth === 'any') return 'any';
-  if (['RSA', 'ECDSA', 'DSS'].includes(auth)) return auth;
+  if (['RSA', 'ECDSA', 'DSS', 'GOST'].includes(auth)) return auth;
   if (kx === 'RSA' && auth === 'PSK') return 'RSA'; // RSA_PSK: RSA key transport, RSA certificate
   return 'none';
 }
@@ -100,6 +113,7 @@ function ephemeralOf(kx) {
 
 function protocolsFor(name, parts) {
   if (parts.tls13) return ['TLSv1.3'];
+  if (parts.kx === 'VKO_GOST') return ['TLSv1.2'];
   if (parts.mac === 'AEAD' || /SHA(256|384)$/.test(name)) return ['TLSv1.2'];
   if (/EXPORT/.test(name)) return ['SSLv3', 'TLSv1.0'];
   return [...LEGACY];
@@ -117,9 +131,10 @@ const PROTOCOLS = [
   { name: 'TLSv1.3', wire: '0x0304', rank: 5, aliases: ['TLSv1.3', 'Protocol-TLSv1.3', 'TLSv1_3'] },
 ];
 // Every entry of the IANA TLS Supported Groups registry a server can negotiate (retrieved 2026-11), except the
-// GOST curves and the explicit-curve code points (see `excluded`). kind: ec, ffdhe (RFC 7919), hybrid-pq (an
+// explicit-curve code points (see `excluded`). kind: ec, ffdhe (RFC 7919), hybrid-pq (an
 // ECDHE share and an ML-KEM or pre-standard Kyber share together), pq (ML-KEM alone); tls13: valid in TLS 1.3
-// (RFC 8446 4.2.7 drops the binary and small curves); tls12: valid in TLS <= 1.2 supported_groups.
+// (RFC 8446 4.2.7 drops the binary and small curves); tls12: valid in TLS <= 1.2 supported_groups (a fifth
+// element where the rule below does not hold: every curve not valid in TLS 1.3, and those up to x448).
 const GROUPS = [
   [1, 'sect163k1', 'ec', false], [2, 'sect163r1', 'ec', false], [3, 'sect163r2', 'ec', false], [4, 'sect193r1', 'ec', false],
   [5, 'sect193r2', 'ec', false], [6, 'sect233k1', 'ec', false], [7, 'sect233r1', 'ec', false], [8, 'sect239k1', 'ec', false],
@@ -131,6 +146,9 @@ const GROUPS = [
   [26, 'brainpoolP256r1', 'ec', false], [27, 'brainpoolP384r1', 'ec', false], [28, 'brainpoolP512r1', 'ec', false],
   [29, 'x25519', 'ec', true], [30, 'x448', 'ec', true],
   [31, 'brainpoolP256r1tls13', 'ec', true], [32, 'brainpoolP384r1tls13', 'ec', true], [33, 'brainpoolP512r1tls13', 'ec', true],
+  // GOST R 34.10-2012 curves: TLS 1.2 (RFC 9189) and TLS 1.3 (RFC 9367).
+  [34, 'GC256A', 'ec', true, true], [35, 'GC256B', 'ec', true, true], [36, 'GC256C', 'ec', true, true], [37, 'GC256D', 'ec', true, true],
+  [38, 'GC512A', 'ec', true, true], [39, 'GC512B', 'ec', true, true], [40, 'GC512C', 'ec', true, true],
   [41, 'curveSM2', 'ec', true],
   [256, 'ffdhe2048', 'ffdhe', true], [257, 'ffdhe3072', 'ffdhe', true], [258, 'ffdhe4096', 'ffdhe', true],
   [259, 'ffdhe6144', 'ffdhe', true], [260, 'ffdhe8192', 'ffdhe', true],
@@ -212,13 +230,11 @@ export function buildTlsCatalogue(ref, supplementCsv, write) {
       rating: "'ciphersuite.info' = the reference's rating; 'ciphersuite.info convention, applied by scripts/tls-catalogue.mjs' = the same algorithm applied to the IANA name's components (checked to reproduce every reference rating)",
     },
     excluded: {
-      'GOST R 34.12 suites (RFC 9189, RFC 9367)': 'excluded by the reference too (name disagreement between sources); no OpenSSL or GnuTLS build serves them without an engine',
-      'GOST curves GC256A-GC512C (RFC 9189, RFC 9367)': 'with the GOST suites: nothing the probe offers would negotiate them',
       'arbitrary_explicit_prime_curves, arbitrary_explicit_char2_curves': 'deprecated by RFC 8422 and refused by every current TLS library',
       'TLS_EMPTY_RENEGOTIATION_INFO_SCSV, TLS_FALLBACK_SCSV': 'signalling values, never negotiated',
     },
     protocols: PROTOCOLS,
-    groups: GROUPS.map(([code, name, kind, tls13]) => ({ code: hex(code, 4), name, kind, tls13, tls12: kind === 'ec' ? !tls13 || code <= 30 : kind === 'ffdhe' })),
+    groups: GROUPS.map(([code, name, kind, tls13, tls12]) => ({ code: hex(code, 4), name, kind, tls13, tls12: tls12 ?? (kind === 'ec' ? !tls13 || code <= 30 : kind === 'ffdhe') })),
     suites,
   };
   // One suite, group or protocol per line: small enough to bundle, still diffable.

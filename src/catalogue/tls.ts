@@ -7,8 +7,8 @@ import data from '../../rules/data/tls-catalogue.json' with { type: 'json' };
 import type { TlsProtocol } from '../model/snapshot.ts';
 
 export type CipherStrength = 'insecure' | 'weak' | 'secure' | 'recommended';
-/** The certificate a server must hold to choose the suite: 'any' for TLS 1.3, 'none' for anon/PSK/SRP/KRB5. */
-export type SuiteCertificate = 'RSA' | 'ECDSA' | 'DSS' | 'any' | 'none';
+/** The certificate a server must hold to choose the suite: 'any' for TLS 1.3, 'none' for anon/PSK/SRP/KRB5, 'GOST' for RFC 9189's VKO GOST. */
+export type SuiteCertificate = 'RSA' | 'ECDSA' | 'DSS' | 'GOST' | 'any' | 'none';
 
 export interface CatalogueSuite {
   iana: string;

@@ -68,18 +68,22 @@ function diff<T>(a: readonly T[], b: readonly T[]): T[] {
 /** The chain served for the probed name, judged like a configured one; null when none was read or it cannot be parsed. */
 type ServedChainPart = Pick<EndpointFacts, 'servedChain' | 'servedHostnameCoverage' | 'ocspStapled' | 'servedLeafMustStaple'>;
 
-async function servedChainFacts(o: ProbeObservation, context: ServedChainContext | null): Promise<ServedChainPart> {
+/** The served-chain facts, and why the chain that was read could not be parsed (a GOST or SM2 key Node's OpenSSL cannot decode). */
+async function servedChainFacts(o: ProbeObservation, context: ServedChainContext | null): Promise<{ facts: ServedChainPart; parseError: string | null }> {
   const served = o.certificates.find((c) => c.sni === o.target.sni) ?? o.certificates[0];
-  if (o.status !== 'ok' || !served || served.chain.length === 0) return { servedChain: null, servedHostnameCoverage: null, ocspStapled: null, servedLeafMustStaple: null };
+  if (o.status !== 'ok' || !served || served.chain.length === 0) return { facts: { servedChain: null, servedHostnameCoverage: null, ocspStapled: null, servedLeafMustStaple: null }, parseError: null };
   const ocspStapled = served.ocspStapled;
-  if (context === null) return { servedChain: null, servedHostnameCoverage: null, ocspStapled, servedLeafMustStaple: null };
+  if (context === null) return { facts: { servedChain: null, servedHostnameCoverage: null, ocspStapled, servedLeafMustStaple: null }, parseError: null };
   const names = [o.target.sni ?? (/^[\d.:]+$/.test(o.target.host) ? null : o.target.host)].filter((n): n is string => n !== null);
   const analysis = await analyseServedChain(served.chain.map((c) => c.pem), { ...context, hostnames: names });
   return {
-    servedChain: analysis.parseError === null ? analysis.chain : null,
-    servedHostnameCoverage: analysis.hostnameCoverage,
-    ocspStapled,
-    servedLeafMustStaple: analysis.leaf?.mustStaple ?? null,
+    facts: {
+      servedChain: analysis.parseError === null ? analysis.chain : null,
+      servedHostnameCoverage: analysis.hostnameCoverage,
+      ocspStapled,
+      servedLeafMustStaple: analysis.leaf?.mustStaple ?? null,
+    },
+    parseError: analysis.parseError,
   };
 }
 
@@ -99,9 +103,12 @@ function factsBehind(field: string): string[] {
   return [];
 }
 
-function unknownOf(incomplete: readonly { field: string; reason: string }[]): UnknownFacts {
+function unknownOf(incomplete: readonly { field: string; reason: string }[], chainParseError: string | null): UnknownFacts {
   const unknown = unknownFacts();
   for (const { field, reason } of incomplete) for (const fact of factsBehind(field)) unknown.mark(fact, 'error', `the probe could not determine ${field}: ${reason}`);
+  if (chainParseError !== null) {
+    for (const fact of ['servedChain', 'servedHostnameCoverage', 'servedLeafMustStaple']) unknown.mark(fact, 'error', `the served chain was read but could not be parsed: ${chainParseError}`);
+  }
   return unknown.entries;
 }
 
@@ -148,6 +155,7 @@ async function endpointFor(o: ProbeObservation, lb: LoadBalancer | null, listene
   const chainMismatches = certificates.filter((c) => c.chainMatches === false).map((c) =>
     `${sniLabel(c.sni)} (${c.protocol ?? '?'}): served [${c.servedChain.map(short).join(', ')}], configured [${(c.configuredChain ?? []).map(short).join(', ')}]`);
   const host = o.target.host;
+  const chain = await servedChainFacts(o, context);
   return {
     subject: 'endpoint',
     arn: `${o.listenerArn ?? `endpoint/${host}/${o.target.port}`}#sni=${o.target.sni ?? '-'}`,
@@ -171,7 +179,7 @@ async function endpointFor(o: ProbeObservation, lb: LoadBalancer | null, listene
     servedPostQuantumGroups: o.groups.filter((g) => { const kind = groupByName(g)?.kind; return kind === 'hybrid-pq' || kind === 'pq'; }),
     serverCipherOrder: o.serverCipherOrder,
     chachaPriority: o.chachaPriority ?? null,
-    ...(await servedChainFacts(o, context)),
+    ...chain.facts,
     ...vulnerabilityFacts(o, listener),
     servedProtocols,
     servedCipherSuites,
@@ -190,7 +198,7 @@ async function endpointFor(o: ProbeObservation, lb: LoadBalancer | null, listene
       certificateMismatches,
       chainMismatches,
     },
-    unknown: unknownOf(incomplete),
+    unknown: unknownOf(incomplete, chain.parseError),
   };
 }
 

@@ -20,7 +20,7 @@ export class UnknownFactsCollector {
   }
 
   has(fact: string): boolean {
-    return fact in this.entries;
+    return Object.hasOwn(this.entries, fact);
   }
 }
 

@@ -118,10 +118,10 @@ export async function scanSslv2(ctx: ProbeContext): Promise<ProtocolScan> {
 /**
  * Enumeration runs once per certificate class: a server holding RSA and ECDSA certificates picks the one
  * the offered suites favour (HAProxy does), so a mixed offer can hide every suite of the other class.
- * DSS shares a class with the certificate-less suites (anonymous, PSK, SRP): those need no certificate, so
- * they cannot hide a DSA one, and the class costs one refusal per protocol instead of two.
+ * DSS and GOST share a class with the certificate-less suites (anonymous, PSK, SRP): those need no certificate,
+ * so they cannot hide a DSA or GOST one, and the class costs one refusal per protocol instead of two.
  */
-const CERTIFICATE_CLASSES: readonly (readonly SuiteCertificate[])[] = [['ECDSA'], ['RSA'], ['DSS', 'none', 'any']];
+const CERTIFICATE_CLASSES: readonly (readonly SuiteCertificate[])[] = [['ECDSA'], ['RSA'], ['DSS', 'GOST', 'none', 'any']];
 
 /** SSLv3 to TLS 1.2: per certificate class, offer bundles, remove what the server picked, until it refuses. */
 export async function scanLegacy(ctx: ProbeContext, protocol: 'SSLv3' | 'TLSv1.0' | 'TLSv1.1' | 'TLSv1.2'): Promise<ProtocolScan> {

@@ -109,12 +109,25 @@ export async function startStunnel(pki: Pki, lines: string[]): Promise<RunningSe
   return startProcess('/usr/bin/stunnel4', [pki.path(`stunnel-${port}.conf`)], port, pki.dir);
 }
 
-/** gnutls-serv with a GnuTLS priority string (it serves suites OpenSSL has none of, e.g. Camellia-GCM). */
-export async function startGnutlsServ(pki: Pki, priority: string): Promise<RunningServer> {
+/**
+ * gnutls-serv with a GnuTLS priority string (it serves suites OpenSSL has none of, e.g. Camellia-GCM and
+ * RFC 9189's GOST suite). By default it holds the PKI's RSA leaf and chain; `certificates` replaces that
+ * with other (certificate, key) files of the PKI folder, GnuTLS choosing among them by the suite.
+ */
+export async function startGnutlsServ(pki: Pki, priority: string, certificates?: [string, string][]): Promise<RunningServer> {
   const port = await freePort();
   writeFileSync(pki.path('gnutls-chain.pem'), pki.pem('leaf') + pki.pem('int2') + pki.pem('int1'));
-  return startProcess('/usr/bin/gnutls-serv', ['--http', '--port', String(port), '--x509certfile', pki.path('gnutls-chain.pem'),
-    '--x509keyfile', pki.path('leaf.key'), '--priority', priority, '--quiet'], port, pki.dir);
+  const pairs = certificates ?? [['gnutls-chain.pem', 'leaf.key']];
+  return startProcess('/usr/bin/gnutls-serv', ['--http', '--port', String(port),
+    ...pairs.flatMap(([cert, key]) => ['--x509certfile', pki.path(cert), '--x509keyfile', pki.path(key)]), '--priority', priority, '--quiet'], port, pki.dir);
+}
+
+/** A self-signed GOST R 34.10-2012 (256-bit) certificate for localhost made by GnuTLS certtool: gost.pem, gost.key in the PKI folder. */
+export function makeGostCertificate(pki: Pki): void {
+  const certtool = requireBinary('/usr/bin/certtool');
+  writeFileSync(pki.path('gost.tmpl'), 'cn = localhost\ndns_name = localhost\nexpiration_days = 30\nsigning_key\nencryption_key\ntls_www_server\n');
+  execFileSync(certtool, ['--generate-privkey', '--key-type', 'gost12-256', '--outfile', pki.path('gost.key')], { stdio: 'ignore' });
+  execFileSync(certtool, ['--generate-self-signed', '--load-privkey', pki.path('gost.key'), '--template', pki.path('gost.tmpl'), '--outfile', pki.path('gost.pem')], { stdio: 'ignore' });
 }
 
 function readKey(pki: Pki, name: string): string {

@@ -1,7 +1,7 @@
 /**
  * The probe against real server software nobody here wrote, each checked against an oracle that asks the
  * server one suite at a time (openssl s_client, gnutls-cli): HAProxy choosing its certificate by the offered
- * suites, nginx with a 1024-bit DH group, GnuTLS serving Camellia-GCM, OpenSSL with TLS 1.3 CCM only and
+ * suites, nginx with a 1024-bit DH group, GnuTLS serving Camellia-GCM and (with a GOST certificate) RFC 9189's GOST suite, OpenSSL with TLS 1.3 CCM only and
  * with anonymous ECDH, Apache with Mozilla's intermediate (client order) and old (server order, TLS 1.0) configurations,
  * lighttpd prioritising ChaCha20, stunnel with server order, the groups an s_server accepts against
  * s_client -groups one group at a time (the common curves, and only uncommon TLS 1.2 ones), and a silent peer bounded by the per-endpoint deadline.
@@ -13,7 +13,7 @@ import { probeEndpoint, type ProbeOptions } from '../../src/probe/endpoint.ts';
 import { audit } from '../../src/audit.ts';
 import { demoSnapshot, demoTrustAnchors } from '../../src/demo/estate.ts';
 import {
-  gnutlsCli, makeDhParams, opensslSuites, oracleSuites, sClient, startApache, startGnutlsServ, startHaproxyDualCert, startLighttpd, startNginx, startStunnel,
+  gnutlsCli, makeDhParams, makeGostCertificate, opensslSuites, oracleSuites, sClient, startApache, startGnutlsServ, startHaproxyDualCert, startLighttpd, startNginx, startStunnel,
 } from '../helpers/lab-servers.ts';
 import { sslscan } from '../helpers/sslscan.ts';
 import { makePki, startHostilePeer, startSServer, type Pki, type RunningServer } from '../helpers/tls-servers.ts';
@@ -117,6 +117,39 @@ describe('probe against a lab of real servers', () => {
     const oracle = await gnutlsCli(g.port, 'NONE:+VERS-TLS1.2:+CAMELLIA-128-GCM:+AEAD:+ECDHE-RSA:+SIGN-ALL:+GROUP-ALL:+COMP-NULL');
     expect(oracle).toMatch(/CAMELLIA-128-GCM/);
     expect(lookupSuite('TLS_ECDHE_RSA_WITH_CAMELLIA_128_GCM_SHA256')?.strength).toBe('secure');
+  }, 120_000);
+
+  it('GnuTLS holding an RSA and a GOST R 34.10-2012 certificate: the RSA suites equal the s_client oracle, the GOST suite gnutls-cli negotiates is found, both chains are read', async () => {
+    makeGostCertificate(pki);
+    const g = keep(await startGnutlsServ(pki, 'NORMAL:+GOST-ALL:-VERS-TLS1.3:-VERS-TLS1.1:-VERS-TLS1.0', [['gnutls-chain.pem', 'leaf.key'], ['gost.pem', 'gost.key']]));
+    const [o, rsa, gost] = await Promise.all([probe(g.port), oracleSuites(g.port, 'TLSv1.2', opensslSuites('TLSv1.2')),
+      gnutlsCli(g.port, 'NONE:+VERS-TLS1.2:+GOST-ALL:+COMP-NULL:+CTYPE-X509')]);
+    expect(gost).toBe('(TLS1.2-X.509)-(VKO-GOST-12)-(GOST28147-TC26Z-CNT)-(GOST28147-TC26Z-IMIT)');
+    expect(o.cipherSuites['TLSv1.2']).toContain('TLS_GOSTR341112_256_WITH_28147_CNT_IMIT');
+    expect(asOpenssl(o.cipherSuites['TLSv1.2']?.filter((n) => !n.startsWith('TLS_GOSTR')))).toEqual(rsa.sort());
+    // For the name, the RSA chain (leaf, two intermediates) and the self-signed GOST leaf, whose key type Node cannot name.
+    const named = o.certificates.filter((c) => c.sni === 'localhost').map((c) => `${c.keyType ?? 'unparsed'}:${c.chain.map((x) => x.subject).join('/')}`).sort();
+    expect(named).toEqual(['rsa:CN=localhost/CN=Test Intermediate 2/CN=Test Intermediate 1', 'unparsed:CN=localhost']);
+    expect(o.incomplete).toEqual([]);
+    expect(lookupSuite('TLS_GOSTR341112_256_WITH_28147_CNT_IMIT')).toMatchObject({ certificate: 'GOST', forwardSecrecy: false, strength: 'weak' });
+  }, 120_000);
+
+  it('a GOST-only GnuTLS endpoint: its chain, which Node cannot parse, leaves every served-chain rule not judged, with the reason', async () => {
+    makeGostCertificate(pki);
+    const g = keep(await startGnutlsServ(pki, 'NORMAL:+GOST-ALL:-VERS-TLS1.3', [['gost.pem', 'gost.key']]));
+    const snapshot = demoSnapshot();
+    snapshot.loadBalancers = snapshot.loadBalancers.filter((lb) => lb.name === 'hsm-front');
+    const outcome = await audit({
+      source: { kind: 'snapshot', snapshot }, profile: 'default', failOn: 'none', allowPartial: true, trustAnchorsPem: [...demoTrustAnchors(), pki.pem('gost')],
+      probe: { connectTo: [`${snapshot.loadBalancers[0]!.dnsName}:443:127.0.0.1:${g.port}`], timeoutMs: 3000 },
+    });
+    const served = outcome.result.findings.filter((f) => f.ruleId.startsWith('endpoint-served-'));
+    expect(served.length).toBeGreaterThan(5);
+    for (const f of served) {
+      expect(f.status, f.ruleId).toBe('error');
+      expect(f.message, f.ruleId).toMatch(/the served chain was read but could not be parsed: served certificate 1/);
+    }
+    expect(outcome.snapshot.observations[0]?.cipherSuites['TLSv1.2']).toEqual(['TLS_GOSTR341112_256_WITH_28147_CNT_IMIT']);
   }, 120_000);
 
   it('reads the chain and key of a TLS 1.3 server that enables only TLS_AES_128_CCM_SHA256', async () => {
