@@ -8,6 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
+import * as net from 'node:net';
+import * as tls from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { audit } from '../../src/audit.ts';
 import { demoSnapshot, demoTrustAnchors } from '../../src/demo/estate.ts';
@@ -104,6 +106,36 @@ describe('real servers', () => {
     expect(recorded?.cannotTest).toEqual(['secureRenegotiation', 'clientRenegotiation']);
     expect(testsslSays('gnutls-serv --priority NORMAL:%DISABLE_SAFE_RENEGOTIATION')).toEqual({ ...allSafe(), secureRenegotiation: undefined, clientRenegotiation: undefined });
   }, 60_000);
+});
+
+describe("Node's TLS server (OpenSSL; client renegotiation allowed, at most 3 in 10 minutes)", () => {
+  /** A Node TLS 1.2 server that either waits for the client (as an HTTP server does) or writes a response and closes at once. */
+  async function nodeServer(behaviour: 'waits' | 'writes-and-closes'): Promise<RunningServer> {
+    const server = tls.createServer({ key: leafKey, cert: pki.pem('leaf'), maxVersion: 'TLSv1.2' }, (socket) => {
+      socket.on('error', () => undefined);
+      if (behaviour === 'writes-and-closes') socket.end('HTTP/1.0 200 OK\r\n\r\n');
+      else socket.resume();
+    });
+    server.on('tlsClientError', () => undefined);
+    const sockets = new Set<net.Socket>();
+    server.on('connection', (c: net.Socket) => { sockets.add(c); c.on('close', () => sockets.delete(c)); });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    return keep({ port: (server.address() as net.AddressInfo).port, stop: () => new Promise<void>((done) => { for (const c of sockets) c.destroy(); server.close(() => done()); }) });
+  }
+
+  it('one that waits accepts client renegotiation, as testssl.sh says; one that writes and closes by itself is unknown, not "refused"', async () => {
+    const [waits, closes] = await Promise.all([nodeServer('waits'), nodeServer('writes-and-closes')]);
+    // A long connection timeout: the close after the server's own data must be what ends the check, not the timer.
+    const [w, c] = await Promise.all([probe(waits.port), probe(closes.port, 30_000)]);
+    expect(verdicts(w)).toEqual({ ...allSafe(), clientRenegotiation: 'vulnerable' });
+    expect(testsslSays('node tls.createServer (waits for the client)')).toEqual(verdicts(w));
+    expect(verdicts(c)).toEqual({ ...allSafe(), clientRenegotiation: 'unknown' });
+    expect(c.vulnerabilities?.clientRenegotiation?.detail).toMatch(/sent its own data and closed the connection over TLSv1.2/);
+    expect(c.incomplete).toEqual([expect.objectContaining({ field: 'vulnerabilities.clientRenegotiation' })]);
+    // testssl.sh printed VULNERABLE there, but the server had closed before its s_client asked: it could not test it either.
+    expect(testssl.servers.find((s) => s.server === 'node tls.createServer (writes and closes)')?.cannotTest).toEqual(['clientRenegotiation']);
+    expect(testsslSays('node tls.createServer (writes and closes)')).toEqual({ ...allSafe(), clientRenegotiation: undefined });
+  }, 120_000);
 });
 
 describe('the probe command', () => {

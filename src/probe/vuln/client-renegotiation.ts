@@ -30,6 +30,9 @@ export async function checkClientRenegotiation(dial: Dial, counter: ConnectionCo
       secureOptions: constants.SSL_OP_LEGACY_SERVER_CONNECT,
     });
     let handshook = false;
+    // Application data the server sends by itself, before any renegotiation could be answered (a banner, or a
+    // response it writes and then closes on); a close after that says nothing about renegotiation.
+    let spoke = false;
     const finish = (result: VulnerabilityResult): void => {
       if (settled) return;
       settled = true;
@@ -45,6 +48,8 @@ export async function checkClientRenegotiation(dial: Dial, counter: ConnectionCo
     socket.once('secureConnect', () => {
       handshook = true;
       const cipher = socket.getCipher().name;
+      // Read (and drop) what the server sends, so its close is seen at once instead of at the timeout.
+      socket.on('data', () => { spoke = true; });
       const asked = socket.renegotiate({ rejectUnauthorized: false }, (error) => {
         finish(error
           ? { status: 'not-vulnerable', detail: `refused a client-initiated renegotiation over ${protocol} (${error.message.split('\n')[0]})` }
@@ -56,8 +61,12 @@ export async function checkClientRenegotiation(dial: Dial, counter: ConnectionCo
       if (!handshook) finish({ status: 'unknown', detail: `no ${protocol} handshake with Node's TLS client: ${error.code ?? error.message}` });
       else finish({ status: 'not-vulnerable', detail: `refused a client-initiated renegotiation over ${protocol} (${error.code ?? error.message})` });
     });
-    socket.on('close', () => finish(handshook
-      ? { status: 'not-vulnerable', detail: `closed the connection on a client-initiated renegotiation over ${protocol}` }
-      : { status: 'unknown', detail: `the server closed before a ${protocol} handshake completed` }));
+    const closed = (): void => finish(!handshook
+      ? { status: 'unknown', detail: `the server closed before a ${protocol} handshake completed` }
+      : spoke
+        ? { status: 'unknown', detail: `the server sent its own data and closed the connection over ${protocol}: whether it renegotiates could not be seen` }
+        : { status: 'not-vulnerable', detail: `closed the connection on a client-initiated renegotiation over ${protocol}` });
+    socket.on('end', closed);
+    socket.on('close', closed);
   });
 }
