@@ -2,8 +2,9 @@
  * A TLS <= 1.2 server that behaves on the wire like the vulnerable stacks OpenSSL 3 can no longer be made
  * into: it picks DEFLATE compression, ignores TLS_FALLBACK_SCSV, answers over-long heartbeats with its
  * "memory" (Heartbleed), takes an early ChangeCipherSpec (CCS injection), or answers RSA key exchanges
- * by their PKCS#1 padding (ROBOT). It only speaks the cleartext handshake (ServerHello, Certificate,
- * ServerHelloDone) with TLS_RSA_WITH_AES_128_CBC_SHA; everything after is judged, never decrypted.
+ * by their PKCS#1 padding (ROBOT), optionally asking for a client certificate. It only speaks the cleartext
+ * handshake (ServerHello, Certificate, [CertificateRequest,] ServerHelloDone) with TLS_RSA_WITH_AES_128_CBC_SHA;
+ * everything after is judged, never decrypted.
  */
 import { constants, createPrivateKey, privateDecrypt, X509Certificate } from 'node:crypto';
 import net from 'node:net';
@@ -17,6 +18,11 @@ export interface Flaws {
   robot?: boolean;
   /** Leave renegotiation_info out of the ServerHello. */
   noSecureRenegotiation?: boolean;
+  /**
+   * Mutual TLS: send a CertificateRequest and expect the client's Certificate before its key exchange (a key
+   * exchange or ChangeCipherSpec first is unexpected_message, as OpenSSL answers); 'required' refuses an empty one.
+   */
+  clientCertificate?: 'optional' | 'required';
 }
 
 interface ClientHello { version: number; suites: number[]; compression: number[]; extensions: Map<number, Buffer> }
@@ -66,7 +72,7 @@ export function startVulnerablePeer(flaws: Flaws, certificatePem: string, keyPem
   const server = net.createServer((socket) => {
     let buffer = Buffer.alloc(0);
     let version = 0x0303;
-    let phase: 'hello' | 'keyExchange' | 'earlyCcs' | 'done' = 'hello';
+    let phase: 'hello' | 'clientCertificate' | 'keyExchange' | 'earlyCcs' | 'done' = 'hello';
     const fail = (description: number): void => { phase = 'done'; socket.end(alert(version, description)); };
     socket.on('error', () => undefined);
     socket.on('data', (chunk: Buffer) => {
@@ -94,7 +100,16 @@ export function startVulnerablePeer(flaws: Flaws, certificatePem: string, keyPem
           const serverHello = Buffer.concat([u16(version), Buffer.alloc(32, 7), Buffer.from([0]), u16(SUITE), Buffer.from([method]),
             exts.length ? Buffer.concat([u16(extBytes.length), extBytes]) : Buffer.alloc(0)]);
           const certificates = Buffer.concat([u24(der.length + 3), u24(der.length), der]);
-          socket.write(record(22, version, Buffer.concat([handshake(2, serverHello), handshake(11, certificates), handshake(14, Buffer.alloc(0))])));
+          // CertificateRequest (RFC 5246 7.4.4): rsa_sign, rsa_pkcs1_sha256 (TLS 1.2 only), no CA names.
+          const request = flaws.clientCertificate
+            ? [handshake(13, Buffer.concat([Buffer.from([1, 1]), version >= 0x0303 ? Buffer.from([0, 2, 4, 1]) : Buffer.alloc(0), u16(0)]))]
+            : [];
+          socket.write(record(22, version, Buffer.concat([handshake(2, serverHello), handshake(11, certificates), ...request, handshake(14, Buffer.alloc(0))])));
+          phase = flaws.clientCertificate ? 'clientCertificate' : 'keyExchange';
+        } else if (phase === 'clientCertificate') {
+          if (type !== 22 || fragment[0] !== 11) { fail(10); return; }
+          const empty = fragment.length >= 7 && fragment.readUIntBE(4, 3) === 0;
+          if (empty && flaws.clientCertificate === 'required') { fail(40); return; }
           phase = 'keyExchange';
         } else if (type === 24) {
           if (!flaws.heartbleed || fragment[0] !== 1) continue;

@@ -182,6 +182,33 @@ describe('a hostile peer with one flaw at a time (what OpenSSL 3 can no longer b
   }
 });
 
+describe('ROBOT behind a request for a client certificate (mutual TLS)', () => {
+  it('an optional one is passed with an empty Certificate, so the oracle is reached: found on the flawed peer, absent on the sound one', async () => {
+    const [flawed, sound] = await Promise.all([peer({ robot: true, clientCertificate: 'optional' }), peer({ clientCertificate: 'optional' })]);
+    const [f, n] = await Promise.all([probe(flawed.port, 1500), probe(sound.port, 1500)]);
+    expect(f.vulnerabilities?.robot?.status).toBe('vulnerable');
+    expect(f.vulnerabilities?.robot?.detail).toMatch(/well-formed: bad_record_mac; wrong first bytes: decrypt_error/);
+    expect(n.vulnerabilities?.robot).toEqual({ status: 'not-vulnerable', detail: expect.stringMatching(/all got bad_record_mac/) });
+  }, 60_000);
+
+  it('a required one stops the key exchange before the RSA decryption: unknown, never not vulnerable', async () => {
+    const o = await probe((await peer({ robot: true, clientCertificate: 'required' })).port, 1500);
+    expect(o.vulnerabilities?.robot).toEqual({ status: 'unknown', detail: expect.stringMatching(/requires a client certificate \(it answered an empty one with handshake_failure\)/) });
+    expect(o.incomplete).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'vulnerabilities.robot' })]));
+  }, 60_000);
+
+  it('OpenSSL s_server -verify (optional) is tested and not vulnerable; -Verify (required) is unknown', async () => {
+    const [optional, required] = await Promise.all([
+      startSServer(pki, ['-cert', 'leaf.pem', '-key', 'leaf.key', '-verify', '1', '-CAfile', 'root.pem']).then(keep),
+      startSServer(pki, ['-cert', 'leaf.pem', '-key', 'leaf.key', '-Verify', '1', '-CAfile', 'root.pem']).then(keep),
+    ]);
+    const [o, r] = await Promise.all([probe(optional.port), probe(required.port)]);
+    expect(o.vulnerabilities?.robot).toEqual({ status: 'not-vulnerable', detail: expect.stringMatching(/all got bad_record_mac/) });
+    expect(r.vulnerabilities?.robot?.status).toBe('unknown');
+    expect(r.vulnerabilities?.robot?.detail).toMatch(/requires a client certificate/);
+  }, 60_000);
+});
+
 describe('judged by the rules', () => {
   it('a Heartbleed target behind the demo TCP pass-through NLB fails endpoint-heartbleed, says it is the target, and the other checks pass', async () => {
     const p = await peer({ heartbleed: true, ccsInjection: true });
