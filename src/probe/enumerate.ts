@@ -15,6 +15,27 @@ import {
 /** Some servers (F5, per sslyze and testssl.sh) choke on hellos offering more than this. */
 export const MAX_BUNDLE = 128;
 const SHORT_BUNDLE = 24;
+/**
+ * Alerts that mean "nothing offered is acceptable": the end of remove-chosen. Any other alert to an offer
+ * says one suite failed, not that none is left (GnuTLS answers internal_error when it picks a DHE suite it
+ * has no group for): the offer is split, by key exchange when it mixes several, else in two, and each part
+ * tried. Splits are bounded per protocol (few until the server has accepted a suite there), so a server that
+ * answers every hello that way costs a bounded number of connections; past the bound the list is incomplete.
+ */
+const NOTHING_ACCEPTABLE = new Set([40, 71, 70, 86, 112]);
+const MAX_SPLITS = 96;
+const MAX_SPLITS_BEFORE_ANY = 24;
+
+function splitOffer(offer: number[]): number[][] {
+  const byKx = new Map<string, number[]>();
+  for (const code of offer) {
+    const kx = suiteByCode(code)?.kx ?? '?';
+    byKx.set(kx, [...(byKx.get(kx) ?? []), code]);
+  }
+  if (byKx.size > 1) return [...byKx.values()];
+  const half = Math.ceil(offer.length / 2);
+  return [offer.slice(0, half), offer.slice(half)];
+}
 
 export interface ProbeContext {
   dial: Dial;
@@ -127,7 +148,7 @@ const CERTIFICATE_CLASSES: readonly (readonly SuiteCertificate[])[] = [['ECDSA']
 export async function scanLegacy(ctx: ProbeContext, protocol: 'SSLv3' | 'TLSv1.0' | 'TLSv1.1' | 'TLSv1.2'): Promise<ProtocolScan> {
   const scan = emptyScan(protocol);
   const all = suitesFor(protocol);
-  const state = { first: true, versionRefused: false };
+  const state = { first: true, versionRefused: false, splits: 0 };
   for (const cls of CERTIFICATE_CLASSES) {
     const suites = all.filter((code) => cls.includes(suiteByCode(code)?.certificate ?? 'none'));
     if (suites.length > 0) await enumerateSuites(ctx, scan, suites, state);
@@ -168,7 +189,7 @@ async function enumerateLegacyGroups(ctx: ProbeContext, scan: ProtocolScan): Pro
   }
 }
 
-async function enumerateSuites(ctx: ProbeContext, scan: ProtocolScan, suites: number[], state: { first: boolean; versionRefused: boolean }): Promise<void> {
+async function enumerateSuites(ctx: ProbeContext, scan: ProtocolScan, suites: number[], state: { first: boolean; versionRefused: boolean; splits: number }): Promise<void> {
   const version = versionOf(scan.protocol);
   const bundles: number[][] = [];
   for (let i = 0; i < suites.length; i += MAX_BUNDLE) bundles.push(suites.slice(i, i + MAX_BUNDLE));
@@ -192,6 +213,16 @@ async function enumerateSuites(ctx: ProbeContext, scan: ProtocolScan, suites: nu
         } else if (outcome.refusal === 'malformed') {
           // An answer that is not a refusal and cannot be read says nothing either way: not "not served".
           noteUnreadable(scan, outcome.detail);
+        } else if (outcome.refusal === 'alert' && !NOTHING_ACCEPTABLE.has(outcome.alert ?? -1)) {
+          if (offerSet.length > 1 && state.splits < (scan.suites.length > 0 ? MAX_SPLITS : MAX_SPLITS_BEFORE_ANY)) {
+            state.splits += 1;
+            bundles.unshift(...splitOffer(offerSet));
+            if (!scan.notes.some((n) => n.startsWith('split offers'))) scan.notes.push(`split offers after ${outcome.detail}`);
+          } else if (offerSet.length > 1) {
+            scan.incomplete.push({ field: `cipherSuites.${scan.protocol}`, reason: `the server kept answering ${outcome.detail} to offers of several suites; the list may be incomplete` });
+          } else {
+            scan.notes.push(`${suiteByCode(offerSet[0] ?? 0)?.iana ?? 'a suite'} offered alone: ${outcome.detail} (listed by the server, not negotiable)`);
+          }
         } else if (outcome.refusal === 'timeout' && scan.suites.length > 0) {
           // A refusal by silence after accepting suites is not a clean "no more": the list may be short.
           scan.incomplete.push({ field: `cipherSuites.${scan.protocol}`, reason: `enumeration ended by a timeout (${outcome.detail}); the list may be incomplete` });

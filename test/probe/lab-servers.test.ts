@@ -119,6 +119,21 @@ describe('probe against a lab of real servers', () => {
     expect(lookupSuite('TLS_ECDHE_RSA_WITH_CAMELLIA_128_GCM_SHA256')?.strength).toBe('secure');
   }, 120_000);
 
+  it('GnuTLS listing DHE suites without a DH group (it answers internal_error when it picks one): every other suite is still found, equal to the oracle', async () => {
+    const priority = 'NONE:+VERS-TLS1.2:+ECDHE-RSA:+ECDHE-ECDSA:+RSA:+DHE-RSA:+AES-256-CBC:+CAMELLIA-128-GCM:+CHACHA20-POLY1305:+AES-128-CCM-8:+AES-256-CCM-8:+NULL:+SHA256:+AEAD:+GROUP-SECP384R1:+SIGN-ALL:+COMP-NULL:+CTYPE-X509';
+    const g = keep(await startGnutlsServ(pki, priority, [['gnutls-chain.pem', 'leaf.key'], ['leafec.pem', 'leafec.key']]));
+    const [o, oracle, camellia] = await Promise.all([probe(g.port, { vulnerabilities: false }), oracleSuites(g.port, 'TLSv1.2', opensslSuites('TLSv1.2')),
+      gnutlsCli(g.port, 'NONE:+VERS-TLS1.2:+RSA:+CAMELLIA-128-GCM:+AEAD:+SIGN-ALL:+COMP-NULL:+CTYPE-X509')]);
+    // The static-RSA suites come after the DHE ones GnuTLS fails on: remove-chosen alone stopped at the first internal_error.
+    expect(oracle).toEqual(expect.arrayContaining(['AES256-SHA256', 'AES128-CCM8', 'NULL-SHA256']));
+    expect(asOpenssl(o.cipherSuites['TLSv1.2']?.filter((n) => lookupSuite(n)?.openssl))).toEqual(oracle.sort());
+    expect(camellia).toMatch(/\(RSA\)-\(CAMELLIA-128-GCM\)/);
+    expect(o.cipherSuites['TLSv1.2']).toEqual(expect.arrayContaining(['TLS_RSA_WITH_CAMELLIA_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_CAMELLIA_128_GCM_SHA256']));
+    expect(o.cipherSuites['TLSv1.2']?.some((n) => n.startsWith('TLS_DHE_'))).toBe(false);
+    expect(o.notes).toEqual(expect.arrayContaining([expect.stringMatching(/TLSv1.2: TLS_DHE_RSA_WITH_\w+ offered alone: alert 80 \(internal_error\)/)]));
+    expect(o.incomplete).toEqual([]);
+  }, 120_000);
+
   it('GnuTLS holding an RSA and a GOST R 34.10-2012 certificate: the RSA suites equal the s_client oracle, the GOST suite gnutls-cli negotiates is found, both chains are read', async () => {
     makeGostCertificate(pki);
     const g = keep(await startGnutlsServ(pki, 'NORMAL:+GOST-ALL:-VERS-TLS1.3:-VERS-TLS1.1:-VERS-TLS1.0', [['gnutls-chain.pem', 'leaf.key'], ['gost.pem', 'gost.key']]));
