@@ -68,12 +68,19 @@ function diff<T>(a: readonly T[], b: readonly T[]): T[] {
 /** The chain served for the probed name, judged like a configured one; null when none was read or it cannot be parsed. */
 type ServedChainPart = Pick<EndpointFacts, 'servedChain' | 'servedHostnameCoverage' | 'ocspStapled' | 'servedLeafMustStaple'>;
 
-/** The served-chain facts, and why the chain that was read could not be parsed (a GOST or SM2 key Node's OpenSSL cannot decode). */
-async function servedChainFacts(o: ProbeObservation, context: ServedChainContext | null): Promise<{ facts: ServedChainPart; parseError: string | null }> {
+/**
+ * The served-chain facts, and why there are none although the endpoint answered: the chain that was read could
+ * not be parsed (a GOST or SM2 key Node's OpenSSL cannot decode), or only certificate-less suites are served.
+ */
+async function servedChainFacts(o: ProbeObservation, context: ServedChainContext | null): Promise<{ facts: ServedChainPart; unjudged: string | null }> {
   const served = o.certificates.find((c) => c.sni === o.target.sni) ?? o.certificates[0];
-  if (o.status !== 'ok' || !served || served.chain.length === 0) return { facts: { servedChain: null, servedHostnameCoverage: null, ocspStapled: null, servedLeafMustStaple: null }, parseError: null };
+  const none: ServedChainPart = { servedChain: null, servedHostnameCoverage: null, ocspStapled: null, servedLeafMustStaple: null };
+  if (o.status === 'ok' && !served && servesOnlyCertificateLess(o)) {
+    return { facts: none, unjudged: 'only certificate-less suites (anonymous, PSK, SRP) are served, so there is no certificate to judge' };
+  }
+  if (o.status !== 'ok' || !served || served.chain.length === 0) return { facts: none, unjudged: null };
   const ocspStapled = served.ocspStapled;
-  if (context === null) return { facts: { servedChain: null, servedHostnameCoverage: null, ocspStapled, servedLeafMustStaple: null }, parseError: null };
+  if (context === null) return { facts: { servedChain: null, servedHostnameCoverage: null, ocspStapled, servedLeafMustStaple: null }, unjudged: null };
   const names = [o.target.sni ?? (/^[\d.:]+$/.test(o.target.host) ? null : o.target.host)].filter((n): n is string => n !== null);
   const analysis = await analyseServedChain(served.chain.map((c) => c.pem), { ...context, hostnames: names });
   return {
@@ -83,8 +90,13 @@ async function servedChainFacts(o: ProbeObservation, context: ServedChainContext
       ocspStapled,
       servedLeafMustStaple: analysis.leaf?.mustStaple ?? null,
     },
-    parseError: analysis.parseError,
+    unjudged: analysis.parseError === null ? null : `the served chain was read but could not be parsed: ${analysis.parseError}`,
   };
+}
+
+function servesOnlyCertificateLess(o: ProbeObservation): boolean {
+  const names = TLS_PROTOCOLS.flatMap((p) => (o.protocols[p] === true ? o.cipherSuites[p] ?? [] : []));
+  return names.length > 0 && o.protocols['TLSv1.3'] !== true && names.every((n) => lookupSuite(n)?.certificate === 'none');
 }
 
 const SUITE_FACTS = ['servedCipherSuites', 'servedCipherSuitesByProtocol', 'drift.extraCipherSuites', 'drift.missingCipherSuites'];
@@ -103,12 +115,10 @@ function factsBehind(field: string): string[] {
   return [];
 }
 
-function unknownOf(incomplete: readonly { field: string; reason: string }[], chainParseError: string | null): UnknownFacts {
+function unknownOf(incomplete: readonly { field: string; reason: string }[], chainUnjudged: string | null): UnknownFacts {
   const unknown = unknownFacts();
   for (const { field, reason } of incomplete) for (const fact of factsBehind(field)) unknown.mark(fact, 'error', `the probe could not determine ${field}: ${reason}`);
-  if (chainParseError !== null) {
-    for (const fact of ['servedChain', 'servedHostnameCoverage', 'servedLeafMustStaple']) unknown.mark(fact, 'error', `the served chain was read but could not be parsed: ${chainParseError}`);
-  }
+  if (chainUnjudged !== null) for (const fact of ['servedChain', 'servedHostnameCoverage', 'servedLeafMustStaple']) unknown.mark(fact, 'error', chainUnjudged);
   return unknown.entries;
 }
 
@@ -198,7 +208,7 @@ async function endpointFor(o: ProbeObservation, lb: LoadBalancer | null, listene
       certificateMismatches,
       chainMismatches,
     },
-    unknown: unknownOf(incomplete, chain.parseError),
+    unknown: unknownOf(incomplete, chain.unjudged),
   };
 }
 

@@ -1,7 +1,7 @@
 /** Probes one endpoint: protocols, suites, order, groups, DH size and the chains served per SNI name. */
 import type { ProbeObservation, ServedChain, TlsProtocol } from '../model/snapshot.ts';
 import { TLS_PROTOCOLS } from '../model/snapshot.ts';
-import { groupName, suiteName as catalogueName } from '../catalogue/tls.ts';
+import { groupName, suiteByCode, suiteName as catalogueName } from '../catalogue/tls.ts';
 import { ConnectionCounter, type Dial } from './connection.ts';
 import {
   DeadlineExceeded, determineOrder, dialWithin, EndpointUnreachable, fetchLegacyChain, isChacha, scanLegacy, scanSslv2, scanTls13,
@@ -95,9 +95,17 @@ async function chainFor(ctx: ProbeContext, sni: string | null, scans: ProtocolSc
   if (out.length === 0 && scans.some((s) => s.accepted)) {
     // A server that answers unrecognized_name serves no certificate for that name: an observation, not a gap.
     if (refusedName && sni !== ctx.sni) notes.push(`${sni ?? 'a hello without SNI'} is refused with unrecognized_name: no certificate is served for it`);
+    // Nor does one that serves only anonymous, PSK or SRP suites: there is no chain to read.
+    else if (servesNoCertificate(scans)) notes.push(`only certificate-less suites (anonymous, PSK, SRP) are served: no certificate is served for ${sni ?? '(no SNI)'}`);
     else incomplete.push({ field: 'certificates', reason: `no chain could be read for ${sni ?? '(no SNI)'}${tls13Error ? `: ${tls13Error}` : ''}` });
   }
   return out;
+}
+
+/** Every accepted suite needs no certificate (the catalogue's 'none': anonymous, PSK, SRP, KRB5) and no TLS 1.3 is served. */
+export function servesNoCertificate(scans: readonly ProtocolScan[]): boolean {
+  const accepted = scans.filter((s) => s.accepted);
+  return accepted.length > 0 && accepted.every((s) => s.protocol !== 'TLSv1.3' && s.suites.every((code) => suiteByCode(code, s.protocol === 'SSLv2')?.certificate === 'none'));
 }
 
 const chainKey = (c: ServedChain): string => c.chain.map((x) => x.sha256).join();

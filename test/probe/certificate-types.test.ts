@@ -1,6 +1,7 @@
 /**
  * The probe against OpenSSL servers whose certificate is not RSA or ECDSA on P-256 (DSA, Ed25519, Ed448,
- * RSA-PSS, P-521), serving only NULL-encryption suites, and with no certificate at all (PSK): suites per protocol equal the
+ * RSA-PSS, P-521), serving only NULL-encryption suites, and with no certificate at all (PSK: a note, and the served-chain rules
+ * not judged with that reason): suites per protocol equal the
  * s_client oracle run one suite at a time, the key type is the served one, and every vulnerability check
  * gets an answer (a hello the server refuses for want of a signature scheme would leave them unknown).
  * For PSK, the DH size is read after the psk_identity_hint, as s_client -psk reports it.
@@ -10,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lookupSuite } from '../../src/catalogue/tls.ts';
 import type { ProbeObservation } from '../../src/model/snapshot.ts';
 import { probeEndpoint } from '../../src/probe/endpoint.ts';
+import { audit } from '../../src/audit.ts';
+import { demoSnapshot, demoTrustAnchors } from '../../src/demo/estate.ts';
 import { decodeServerKeyExchange } from '../../src/probe/wire.ts';
 import { opensslSuites, oracleSuites, sClient } from '../helpers/lab-servers.ts';
 import { makePki, startSServer, type Pki, type RunningServer } from '../helpers/tls-servers.ts';
@@ -85,9 +88,22 @@ describe('probe against servers with other certificate types, and none', () => {
     const ecdhe = await sClient(server.port, 'TLSv1.2', 'ECDHE-PSK-AES128-CBC-SHA256', ['-psk', key]);
     expect(ecdhe.tempKey).toMatch(/^X25519/);
     expect(o.groups).toContain('x25519');
-    // no certificate: that part is honestly not seen, not passed
+    // no certificate is served at all: an observation (a note), not a part the probe failed to see
     expect(o.certificates).toEqual([]);
-    expect((o.incomplete ?? []).some((i) => i.field === 'certificates')).toBe(true);
+    // (Node's TLS client has no PSK identity, so client renegotiation is the one check left unknown.)
+    expect(o.incomplete?.map((i) => i.field)).toEqual(['vulnerabilities.clientRenegotiation']);
+    expect(o.notes).toContain('only certificate-less suites (anonymous, PSK, SRP) are served: no certificate is served for (no SNI)');
+    // ... and the served-chain rules are not judged, saying why, never passed
+    const snapshot = demoSnapshot();
+    snapshot.loadBalancers = snapshot.loadBalancers.filter((lb) => lb.name === 'hsm-front');
+    const outcome = await audit({
+      source: { kind: 'snapshot', snapshot }, profile: 'default', failOn: 'none', allowPartial: true, trustAnchorsPem: demoTrustAnchors(),
+      probe: { connectTo: [`${snapshot.loadBalancers[0]!.dnsName}:443:127.0.0.1:${server.port}`], timeoutMs: 3000 },
+    });
+    const served = outcome.result.findings.filter((f) => f.ruleId.startsWith('endpoint-served-'));
+    expect(served.length).toBeGreaterThan(5);
+    for (const f of served) expect(`${f.ruleId} ${f.status}: ${f.message}`).toMatch(/ error: .*only certificate-less suites \(anonymous, PSK, SRP\) are served, so there is no certificate to judge/);
+    expect(outcome.result.findings.find((f) => f.ruleId === 'endpoint-weak-cipher')?.status).toBe('fail');
   }, 120_000);
 });
 
