@@ -8,7 +8,7 @@ import {
   type ProbeContext, type ProtocolScan, type RawChain,
 } from './enumerate.ts';
 import { Limiter } from './limiter.ts';
-import { fetchTls13Chain } from './tls13/handshake.ts';
+import { fetchTls13Chain, type Tls13KeyFamily } from './tls13/handshake.ts';
 import { describeCertificate, leafKeyType } from './served.ts';
 import { checkVulnerabilities } from './vuln/index.ts';
 
@@ -208,17 +208,21 @@ export async function probeEndpoint(target: ProbeTarget, options: ProbeOptions =
   return observation;
 }
 
-/** When TLS <= 1.2 showed both an RSA and an ECDSA leaf, ask TLS 1.3 for the other one too. */
+/** The other certificates a TLS 1.3 server holds for the name (dual RSA and ECDSA, or EdDSA beside them). */
 async function addDualTls13(ctx: ProbeContext, sni: string | null, scans: ProtocolScan[], observation: ProbeObservation): Promise<void> {
-  if (!scans.some((s) => s.protocol === 'TLSv1.3' && s.accepted)) return;
-  const types = new Set(observation.certificates.map((c) => c.keyType));
-  if (!(types.has('rsa') && types.has('ec'))) return;
-  const have = observation.certificates.find((c) => c.protocol === 'TLSv1.3')?.keyType;
-  const want = have === 'ec' ? 'RSA' : 'ECDSA';
-  const suites = scans.find((s) => s.protocol === 'TLSv1.3')?.suites ?? [];
-  const got = await ctx.limiter.run(() => fetchTls13Chain(dialWithin(ctx), sni, ctx.counter, { keyType: want, suites }));
-  if (!('error' in got)) {
-    const served = toServedChain(sni, got, 'TLSv1.3');
+  const tls13 = scans.find((s) => s.protocol === 'TLSv1.3' && s.accepted);
+  if (!tls13) return;
+  // TLS 1.3 picks the certificate by signature_algorithms: ask for each other family once. RSA and ECDSA always
+  // (a TLS 1.3-only server may hold both), EdDSA where TLS <= 1.2 showed such a certificate.
+  const family: Record<string, Tls13KeyFamily> = { rsa: 'RSA', 'rsa-pss': 'RSA', ec: 'ECDSA', ed25519: 'Ed25519', ed448: 'Ed448' };
+  const seen13 = new Set(observation.certificates.filter((c) => c.protocol === 'TLSv1.3' && c.keyType).map((c) => family[c.keyType!]));
+  if (seen13.size === 0) return;
+  const legacy = new Set(observation.certificates.filter((c) => c.protocol !== 'TLSv1.3' && c.keyType).map((c) => family[c.keyType!]));
+  const wanted = (['RSA', 'ECDSA', 'Ed25519', 'Ed448'] as const).filter((f) => !seen13.has(f) && (f === 'RSA' || f === 'ECDSA' || legacy.has(f)));
+  const got = await Promise.all(wanted.map((keyType) => ctx.limiter.run(() => fetchTls13Chain(dialWithin(ctx), sni, ctx.counter, { keyType, suites: tls13.suites }))));
+  for (const chain of got) {
+    if ('error' in chain) continue;
+    const served = toServedChain(sni, chain, 'TLSv1.3');
     if (!observation.certificates.some((c) => c.protocol === 'TLSv1.3' && chainKey(c) === chainKey(served))) observation.certificates.push(served);
   }
 }

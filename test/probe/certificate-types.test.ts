@@ -70,6 +70,25 @@ describe('probe against servers with other certificate types, and none', () => {
     }, 120_000);
   }
 
+  it('two certificates over TLS 1.3 (chosen by signature_algorithms): a TLS 1.3-only RSA+ECDSA server and an RSA+Ed25519 one give every chain s_client -sigalgs gets', async () => {
+    const dual13 = await startSServer(pki, ['-cert', 'leaf.pem', '-key', 'leaf.key', '-dcert', 'leafec.pem', '-dkey', 'leafec.key', '-tls1_3']);
+    const ed = await startSServer(pki, ['-cert', 'leaf.pem', '-key', 'leaf.key', '-dcert', 'ed25519.pem', '-dkey', 'ed25519.key']);
+    servers.push(dual13, ed);
+    const leafFor = async (port: number, sigalgs: string): Promise<string> => {
+      const answer = await sClient(port, 'TLSv1.3', 'TLS_AES_128_GCM_SHA256', ['-sigalgs', sigalgs]);
+      return /subject=(.*)/.exec(answer.output)?.[1]?.trim() ?? 'none';
+    };
+    const [a, b] = await Promise.all([probe(dual13.port), probe(ed.port)]);
+    const tls13 = (o: ProbeObservation): string[] => o.certificates.filter((c) => c.protocol === 'TLSv1.3' && c.sni === 'localhost').map((c) => `${c.keyType}:${c.chain[0]!.subject}`).sort();
+    expect(await leafFor(dual13.port, 'ECDSA+SHA256')).toBe('CN = localhost ECDSA');
+    expect(await leafFor(dual13.port, 'rsa_pss_rsae_sha256')).toBe('CN = localhost');
+    expect(tls13(a)).toEqual(['ec:CN=localhost ECDSA', 'rsa:CN=localhost']);
+    expect(await leafFor(ed.port, 'ed25519')).toBe('CN = localhost');
+    expect(tls13(b)).toEqual(['ed25519:CN=localhost', 'rsa:CN=localhost']);
+    expect(a.incomplete).toEqual([]);
+    expect(b.incomplete).toEqual([]);
+  }, 120_000);
+
   it('a PSK-only server: the DH size and the groups are read after the psk_identity_hint, as s_client -psk sees them', async () => {
     const key = '0123456789abcdef';
     const server = await startSServer(pki, ['-nocert', '-psk', key, '-psk_hint', 'probe-hint', '-cipher', 'PSK:@SECLEVEL=0', '-no_tls1_3']);

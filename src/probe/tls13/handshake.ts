@@ -26,13 +26,16 @@ export interface Tls13Chain {
 
 
 const SIGALGS = {
-  ECDSA: [0x0403, 0x0503, 0x0603, 0x0807, 0x0808],
+  ECDSA: [0x0403, 0x0503, 0x0603],
   RSA: [0x0804, 0x0805, 0x0806, 0x0809, 0x080a, 0x080b],
+  Ed25519: [0x0807],
+  Ed448: [0x0808],
 } as const;
+export type Tls13KeyFamily = keyof typeof SIGALGS;
 
 export interface Tls13ChainOptions {
   /** Ask for this certificate type through signature_algorithms (dual-certificate servers). */
-  keyType?: 'ECDSA' | 'RSA' | null;
+  keyType?: Tls13KeyFamily | null;
   /** Suites to offer (the ones the enumeration found accepted); those the engine cannot decrypt are left out. */
   suites?: readonly number[];
 }
