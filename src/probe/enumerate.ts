@@ -16,23 +16,33 @@ import {
 export const MAX_BUNDLE = 128;
 const SHORT_BUNDLE = 24;
 /**
- * Alerts that mean "nothing offered is acceptable": the end of remove-chosen. Any other alert to an offer
- * says one suite failed, not that none is left (GnuTLS answers internal_error when it picks a DHE suite it
- * has no group for): the offer is split, by key exchange when it mixes several, else in two, and each part
- * tried. Splits are bounded per protocol (few until the server has accepted a suite there), so a server that
- * answers every hello that way costs a bounded number of connections; past the bound the list is incomplete.
+ * Alerts that mean "nothing offered is acceptable": the end of remove-chosen. Any other alert may say that
+ * the one suite the server picked failed, not that none is left: GnuTLS answers internal_error when it picks a
+ * DHE suite it has no DH group for. Such an offer is split once into its finite-field DH suites and the rest,
+ * and each part tried. Once the server has accepted a suite in the protocol, a part that fails the same way is
+ * halved (at most MAX_SPLITS times; past that the list is incomplete). Until then it waits. If the server
+ * never accepts one, the protocol is not served: OpenSSL 3 answers a TLS 1.0 hello with internal_error when
+ * its security level forbids TLS 1.0's signatures, and that costs two offers, not a search.
  */
 const NOTHING_ACCEPTABLE = new Set([40, 71, 70, 86, 112]);
 const MAX_SPLITS = 96;
-const MAX_SPLITS_BEFORE_ANY = 24;
 
-function splitOffer(offer: number[]): number[][] {
-  const byKx = new Map<string, number[]>();
-  for (const code of offer) {
-    const kx = suiteByCode(code)?.kx ?? '?';
-    byKx.set(kx, [...(byKx.get(kx) ?? []), code]);
-  }
-  if (byKx.size > 1) return [...byKx.values()];
+interface EnumerationState {
+  first: boolean;
+  versionRefused: boolean;
+  splits: number;
+  /** Offers refused with an unexpected alert before any suite of the protocol was accepted, and that alert. */
+  deferred: { suites: number[]; detail: string }[];
+}
+
+/** The finite-field DH suites (which a server without DH parameters cannot complete) apart from the rest; null when the offer is one or the other. */
+function splitByDh(offer: number[]): number[][] | null {
+  const dh = offer.filter((code) => suiteByCode(code)?.ephemeral === 'DH');
+  if (dh.length === 0 || dh.length === offer.length) return null;
+  return [offer.filter((code) => !dh.includes(code)), dh];
+}
+
+function halves(offer: number[]): number[][] {
   const half = Math.ceil(offer.length / 2);
   return [offer.slice(0, half), offer.slice(half)];
 }
@@ -148,7 +158,7 @@ const CERTIFICATE_CLASSES: readonly (readonly SuiteCertificate[])[] = [['ECDSA']
 export async function scanLegacy(ctx: ProbeContext, protocol: 'SSLv3' | 'TLSv1.0' | 'TLSv1.1' | 'TLSv1.2'): Promise<ProtocolScan> {
   const scan = emptyScan(protocol);
   const all = suitesFor(protocol);
-  const state = { first: true, versionRefused: false, splits: 0 };
+  const state: EnumerationState = { first: true, versionRefused: false, splits: 0, deferred: [] };
   for (const cls of CERTIFICATE_CLASSES) {
     const suites = all.filter((code) => cls.includes(suiteByCode(code)?.certificate ?? 'none'));
     if (suites.length > 0) await enumerateSuites(ctx, scan, suites, state);
@@ -156,6 +166,15 @@ export async function scanLegacy(ctx: ProbeContext, protocol: 'SSLv3' | 'TLSv1.0
     if (scan.suites.length === 0 && (scan.lastRefusal?.startsWith('timeout') || scan.lastRefusal?.startsWith('malformed'))) break;
     // protocol_version (or another version in the answer) refuses the protocol, not the class: no other class can succeed.
     if (scan.suites.length === 0 && state.versionRefused) break;
+  }
+  // Offers that failed oddly before the server accepted anything: halve them now that it has; else they stay unseen.
+  while (state.deferred.length > 0 && scan.suites.length > 0) {
+    const waiting = state.deferred.splice(0);
+    for (const { suites } of waiting) await enumerateSuites(ctx, scan, suites, state);
+  }
+  if (state.deferred.length > 0) {
+    // Nothing in the protocol was ever accepted: it is not served, and the answers say how it was refused.
+    scan.notes.push(`every offer was answered with ${[...new Set(state.deferred.map((d) => d.detail))].join(', ')}`);
   }
   scan.accepted = scan.suites.length > 0;
   await measureFfdhe(ctx, scan);
@@ -189,7 +208,7 @@ async function enumerateLegacyGroups(ctx: ProbeContext, scan: ProtocolScan): Pro
   }
 }
 
-async function enumerateSuites(ctx: ProbeContext, scan: ProtocolScan, suites: number[], state: { first: boolean; versionRefused: boolean; splits: number }): Promise<void> {
+async function enumerateSuites(ctx: ProbeContext, scan: ProtocolScan, suites: number[], state: EnumerationState): Promise<void> {
   const version = versionOf(scan.protocol);
   const bundles: number[][] = [];
   for (let i = 0; i < suites.length; i += MAX_BUNDLE) bundles.push(suites.slice(i, i + MAX_BUNDLE));
@@ -214,12 +233,19 @@ async function enumerateSuites(ctx: ProbeContext, scan: ProtocolScan, suites: nu
           // An answer that is not a refusal and cannot be read says nothing either way: not "not served".
           noteUnreadable(scan, outcome.detail);
         } else if (outcome.refusal === 'alert' && !NOTHING_ACCEPTABLE.has(outcome.alert ?? -1)) {
-          if (offerSet.length > 1 && state.splits < (scan.suites.length > 0 ? MAX_SPLITS : MAX_SPLITS_BEFORE_ANY)) {
+          const byDh = offerSet.length > 1 ? splitByDh(offerSet) : null;
+          if (byDh) {
+            bundles.unshift(...byDh);
+          } else if (offerSet.length > 1 && scan.suites.length === 0) {
+            state.deferred.push({ suites: [...offerSet], detail: outcome.detail });
+          } else if (offerSet.length > 1 && state.splits < MAX_SPLITS) {
             state.splits += 1;
-            bundles.unshift(...splitOffer(offerSet));
             if (!scan.notes.some((n) => n.startsWith('split offers'))) scan.notes.push(`split offers after ${outcome.detail}`);
+            bundles.unshift(...halves(offerSet));
           } else if (offerSet.length > 1) {
-            scan.incomplete.push({ field: `cipherSuites.${scan.protocol}`, reason: `the server kept answering ${outcome.detail} to offers of several suites; the list may be incomplete` });
+            if (!scan.incomplete.some((i) => i.field === `cipherSuites.${scan.protocol}`)) {
+              scan.incomplete.push({ field: `cipherSuites.${scan.protocol}`, reason: `the server kept answering ${outcome.detail} to offers of several suites; the list may be incomplete` });
+            }
           } else {
             scan.notes.push(`${suiteByCode(offerSet[0] ?? 0)?.iana ?? 'a suite'} offered alone: ${outcome.detail} (listed by the server, not negotiable)`);
           }
