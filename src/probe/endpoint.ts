@@ -103,7 +103,7 @@ async function chainFor(ctx: ProbeContext, sni: string | null, scans: ProtocolSc
 }
 
 /** Every accepted suite needs no certificate (the catalogue's 'none': anonymous, PSK, SRP, KRB5) and no TLS 1.3 is served. */
-export function servesNoCertificate(scans: readonly ProtocolScan[]): boolean {
+function servesNoCertificate(scans: readonly ProtocolScan[]): boolean {
   const accepted = scans.filter((s) => s.accepted);
   return accepted.length > 0 && accepted.every((s) => s.protocol !== 'TLSv1.3' && s.suites.every((code) => suiteByCode(code, s.protocol === 'SSLv2')?.certificate === 'none'));
 }

@@ -16,13 +16,10 @@ function offerOrder(preferred: readonly number[], match: (g: CatalogueGroup) => 
 }
 /** Offer order of every TLS 1.3 group in the catalogue: the ML-KEM hybrids first, as ELB policies prefer them. */
 export const TLS13_GROUPS: readonly number[] = offerOrder([0x11ec, 0x11eb, 0x11ed, 29, 23, 24, 25, 30], (g) => g.tls13);
-/** Offer order of every TLS <= 1.2 group in the catalogue: the ECDHE curves, then the RFC 7919 ffdhe groups. */
-export const LEGACY_GROUPS: readonly number[] = [
-  ...offerOrder([29, 23, 24, 25, 30, 26, 27, 28, 22, 21, 19], (g) => g.tls12 && g.kind === 'ec'),
-  ...offerOrder([], (g) => g.tls12 && g.kind === 'ffdhe'),
-];
-/** The same without the RFC 7919 ffdhe groups, as legacy clients send it (the server then picks its own DH group). */
-export const LEGACY_EC_GROUPS: readonly number[] = LEGACY_GROUPS.filter((g) => g < 256 || g > 511);
+/** Offer order of every TLS <= 1.2 ECDHE curve in the catalogue, without ffdhe groups, as legacy clients send it (the server then picks its own DH group). */
+export const LEGACY_EC_GROUPS: readonly number[] = offerOrder([29, 23, 24, 25, 30, 26, 27, 28, 22, 21, 19], (g) => g.tls12 && g.kind === 'ec');
+/** The same, then the RFC 7919 ffdhe groups, as a modern client sends it. */
+export const LEGACY_GROUPS: readonly number[] = [...LEGACY_EC_GROUPS, ...offerOrder([], (g) => g.tls12 && g.kind === 'ffdhe')];
 
 /** Every signature scheme a server may sign with (ECDSA, EdDSA, RSA-PSS, RSA, DSA; SHA-2 and SHA-1), so no certificate type is refused for want of one. */
 export const SIGNATURE_ALGORITHMS: readonly number[] = [

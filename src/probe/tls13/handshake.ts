@@ -10,7 +10,7 @@ import type { ConnectionCounter, Dial } from '../connection.ts';
 import { ALERT_NAMES } from '../alerts.ts';
 import { buildClientHello, HRR_RANDOM, MAX_HANDSHAKE_MESSAGE, MAX_RECORD, MAX_SERVED_CHAIN } from '../wire.ts';
 import { ENGINE_SUITES, openRecord, serverHandshakeKeys, suiteCrypto, transcriptHash, type SuiteCrypto, type TrafficKeys } from './key-schedule.ts';
-import { ENGINE_GROUPS, makeKeyShare, type KeyShare } from './key-share.ts';
+import { engineGroups, makeKeyShare, type KeyShare } from './key-share.ts';
 
 export interface Tls13Chain {
   chain: Buffer[];
@@ -181,7 +181,7 @@ async function handshake(socket: net.Socket, reader: RecordReader, sni: string |
   const sessionId = randomBytes(32);
   const signatureAlgorithms = options.keyType ? SIGALGS[options.keyType] : undefined;
   const helloFor = (shares: KeyShare[], cookie: Buffer | null): Buffer => buildClientHello({
-    version: 0x0304, suites, sni, groups: ENGINE_GROUPS, random, sessionId, requestScts: true,
+    version: 0x0304, suites, sni, groups: engineGroups(), random, sessionId, requestScts: true,
     keyShareBytes: shares.map((s) => ({ group: s.group, bytes: s.publicBytes })),
     ...(cookie ? { cookie } : {}), ...(signatureAlgorithms ? { signatureAlgorithms } : {}),
   });

@@ -31,12 +31,17 @@ interface MlKemCrypto {
 }
 const kemCrypto = nodeCrypto as unknown as Partial<MlKemCrypto>;
 
-/** Whether this Node can run ML-KEM: it has decapsulate and OpenSSL knows the parameter set. */
-function kemAvailable(): boolean {
-  if (typeof kemCrypto.decapsulate !== 'function' || typeof kemCrypto.generateKeyPairSync !== 'function') return false;
-  try { kemCrypto.generateKeyPairSync('ml-kem-768'); return true; } catch { return false; }
+let kemAvailable: boolean | undefined;
+/** Whether this Node can run ML-KEM: it has decapsulate and OpenSSL knows the parameter set (tried once, on first use, not at load). */
+function mlKemAvailable(): boolean {
+  if (kemAvailable === undefined) {
+    kemAvailable = typeof kemCrypto.decapsulate === 'function' && typeof kemCrypto.generateKeyPairSync === 'function';
+    if (kemAvailable) {
+      try { kemCrypto.generateKeyPairSync!('ml-kem-768'); } catch { kemAvailable = false; }
+    }
+  }
+  return kemAvailable;
 }
-export const ML_KEM_AVAILABLE = kemAvailable();
 
 /** FIPS 203 sizes: encapsulation key and ciphertext, in bytes. */
 const KEM = {
@@ -61,9 +66,10 @@ function kemPart(name: KemName): Part {
   };
 }
 
+/** An ECDH part: the server's share has the client's size (an X25519 key, or an uncompressed point on the same curve). */
 function ecPart(group: number): Part {
   const share = makeKeyShare(group)!;
-  return { bytes: share.publicBytes, serverLength: group === 29 ? 32 : group === 23 ? 65 : 97, agree: share.agree };
+  return { bytes: share.publicBytes, serverLength: share.publicBytes.length, agree: share.agree };
 }
 
 /**
@@ -93,15 +99,17 @@ function kemShare(group: number, parts: Part[]): KeyShare {
   };
 }
 
+const CLASSICAL_GROUPS: readonly number[] = [29, 23, 24, 25, 30, 31, 32, 33, 256, 257, 258, 259, 260];
+let engineGroupList: readonly number[] | undefined;
 /**
  * Groups the engine can complete a handshake with, in the order it lists them (it sends shares for X25519 and
  * P-256 only; a server wanting another asks for it with a HelloRetryRequest). The ML-KEM groups come last and
  * only where node:crypto has ML-KEM.
  */
-export const ENGINE_GROUPS: readonly number[] = [
-  29, 23, 24, 25, 30, 31, 32, 33, 256, 257, 258, 259, 260,
-  ...(ML_KEM_AVAILABLE ? [0x11ec, 0x11eb, 0x11ed, 0x0201, 0x0202, 0x0200] : []),
-];
+export function engineGroups(): readonly number[] {
+  engineGroupList ??= [...CLASSICAL_GROUPS, ...(mlKemAvailable() ? [0x11ec, 0x11eb, 0x11ed, 0x0201, 0x0202, 0x0200] : [])];
+  return engineGroupList;
+}
 
 /** Left-pads a big-endian number to the prime's length, as RFC 8446 4.2.8.1 and 7.4.1 require of Y and Z. */
 function padTo(bytes: Buffer, length: number): Buffer {
@@ -151,7 +159,7 @@ export function makeKeyShare(group: number): KeyShare | undefined {
   }
   const prime = FFDHE_PRIMES[group];
   if (prime) return ffdheShare(group, prime);
-  const kem = ML_KEM_AVAILABLE ? KEM_GROUPS[group] : undefined;
+  const kem = KEM_GROUPS[group] && mlKemAvailable() ? KEM_GROUPS[group] : undefined;
   if (kem) return kemShare(group, kem());
   return undefined;
 }

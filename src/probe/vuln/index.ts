@@ -8,6 +8,7 @@ import type { TlsProtocol, VulnerabilityCheck, VulnerabilityResult } from '../..
 import { TLS_PROTOCOLS } from '../../model/snapshot.ts';
 import { groupName, suiteByCode, wireVersion } from '../../catalogue/tls.ts';
 import { DeadlineExceeded, dialWithin, type ProbeContext, type ProtocolScan } from '../enumerate.ts';
+import { LEGACY_EC_GROUPS } from '../wire.ts';
 import { checkClientRenegotiation } from './client-renegotiation.ts';
 import { checkCcsInjection, checkCompression, checkFallbackScsv, checkHeartbleed, checkSecureRenegotiation, type LegacyTarget } from './handshake-checks.ts';
 import { checkRobot } from './robot.ts';
@@ -65,6 +66,6 @@ async function runChecks(ctx: ProbeContext, scans: readonly ProtocolScan[]): Pro
     guarded(() => checkRobot(rsaScan ? targetFor(rsaScan) : target, rsaScan?.suites.find(isRsaKeyExchange) ?? null)),
   ]);
   // Last: a server that serves one connection at a time (s_server) pauses about a second after refusing a renegotiation.
-  const clientRenegotiation = await guarded(() => checkClientRenegotiation(dialWithin(ctx), ctx.counter, ctx.sni, top.protocol, top.groups.filter((g) => g < 256 || g > 511).map(groupName)));
+  const clientRenegotiation = await guarded(() => checkClientRenegotiation(dialWithin(ctx), ctx.counter, ctx.sni, top.protocol, top.groups.filter((g) => LEGACY_EC_GROUPS.includes(g)).map(groupName)));
   return { secureRenegotiation, clientRenegotiation, compression, fallbackScsv, heartbleed, ccsInjection, robot };
 }
