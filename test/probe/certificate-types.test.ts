@@ -11,10 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lookupSuite } from '../../src/catalogue/tls.ts';
 import type { ProbeObservation } from '../../src/model/snapshot.ts';
 import { probeEndpoint } from '../../src/probe/endpoint.ts';
-import { audit } from '../../src/audit.ts';
-import { demoSnapshot, demoTrustAnchors } from '../../src/demo/estate.ts';
 import { decodeServerKeyExchange } from '../../src/probe/wire.ts';
 import { opensslSuites, oracleSuites, sClient } from '../helpers/lab-servers.ts';
+import { auditPassThrough } from '../helpers/pass-through.ts';
 import { makePki, startSServer, type Pki, type RunningServer } from '../helpers/tls-servers.ts';
 
 const probe = (port: number): Promise<ProbeObservation> =>
@@ -113,12 +112,7 @@ describe('probe against servers with other certificate types, and none', () => {
     expect(o.incomplete?.map((i) => i.field)).toEqual(['vulnerabilities.clientRenegotiation']);
     expect(o.notes).toContain('only certificate-less suites (anonymous, PSK, SRP) are served: no certificate is served for (no SNI)');
     // ... and the served-chain rules are not judged, saying why, never passed
-    const snapshot = demoSnapshot();
-    snapshot.loadBalancers = snapshot.loadBalancers.filter((lb) => lb.name === 'hsm-front');
-    const outcome = await audit({
-      source: { kind: 'snapshot', snapshot }, profile: 'default', failOn: 'none', allowPartial: true, trustAnchorsPem: demoTrustAnchors(),
-      probe: { connectTo: [`${snapshot.loadBalancers[0]!.dnsName}:443:127.0.0.1:${server.port}`], timeoutMs: 3000 },
-    });
+    const outcome = await auditPassThrough(server.port);
     const served = outcome.result.findings.filter((f) => f.ruleId.startsWith('endpoint-served-'));
     expect(served.length).toBeGreaterThan(5);
     for (const f of served) expect(`${f.ruleId} ${f.status}: ${f.message}`).toMatch(/ error: .*only certificate-less suites \(anonymous, PSK, SRP\) are served, so there is no certificate to judge/);

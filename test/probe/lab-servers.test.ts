@@ -10,11 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groups, lookupSuite } from '../../src/catalogue/tls.ts';
 import type { ProbeObservation } from '../../src/model/snapshot.ts';
 import { probeEndpoint, type ProbeOptions } from '../../src/probe/endpoint.ts';
-import { audit } from '../../src/audit.ts';
-import { demoSnapshot, demoTrustAnchors } from '../../src/demo/estate.ts';
 import {
   gnutlsCli, makeDhParams, makeGostCertificate, opensslSuites, oracleSuites, sClient, startApache, startGnutlsServ, startHaproxyDualCert, startLighttpd, startNginx, startStunnel,
 } from '../helpers/lab-servers.ts';
+import { auditPassThrough, PASS_THROUGH_DNS } from '../helpers/pass-through.ts';
 import { sslscan } from '../helpers/sslscan.ts';
 import { makePki, startHostilePeer, startSServer, type Pki, type RunningServer } from '../helpers/tls-servers.ts';
 import { pemBundle, TestPki } from '../helpers/pki.ts';
@@ -71,12 +70,7 @@ describe('probe against a lab of real servers', () => {
     expect(o.groups).toEqual(expect.arrayContaining(['x25519', 'secp256r1', 'secp384r1']));
     expect(o.serverCipherOrder).toBe(true);
 
-    const snapshot = demoSnapshot();
-    snapshot.loadBalancers = snapshot.loadBalancers.filter((lb) => lb.name === 'hsm-front');
-    const outcome = await audit({
-      source: { kind: 'snapshot', snapshot }, profile: 'default', failOn: 'none', allowPartial: true, trustAnchorsPem: demoTrustAnchors(),
-      probe: { connectTo: [`${snapshot.loadBalancers[0]!.dnsName}:443:127.0.0.1:${n.port}`], timeoutMs: 3000 },
-    });
+    const outcome = await auditPassThrough(n.port);
     const weakDh = outcome.result.findings.filter((f) => f.ruleId === 'endpoint-weak-dh');
     expect(weakDh.map((f) => f.status)).toContain('fail');
     expect(weakDh.find((f) => f.status === 'fail')!.message).toMatch(/1024-bit DH group/);
@@ -152,12 +146,7 @@ describe('probe against a lab of real servers', () => {
   it('a GOST-only GnuTLS endpoint: its chain, which Node cannot parse, leaves every served-chain rule not judged, with the reason', async () => {
     makeGostCertificate(pki);
     const g = keep(await startGnutlsServ(pki, 'NORMAL:+GOST-ALL:-VERS-TLS1.3', [['gost.pem', 'gost.key']]));
-    const snapshot = demoSnapshot();
-    snapshot.loadBalancers = snapshot.loadBalancers.filter((lb) => lb.name === 'hsm-front');
-    const outcome = await audit({
-      source: { kind: 'snapshot', snapshot }, profile: 'default', failOn: 'none', allowPartial: true, trustAnchorsPem: [...demoTrustAnchors(), pki.pem('gost')],
-      probe: { connectTo: [`${snapshot.loadBalancers[0]!.dnsName}:443:127.0.0.1:${g.port}`], timeoutMs: 3000 },
-    });
+    const outcome = await auditPassThrough(g.port, { anchors: [pki.pem('gost')] });
     const served = outcome.result.findings.filter((f) => f.ruleId.startsWith('endpoint-served-'));
     expect(served.length).toBeGreaterThan(5);
     for (const f of served) {
@@ -187,9 +176,7 @@ describe('probe against a lab of real servers', () => {
   }, 120_000);
 
   it('judges the chain a pass-through endpoint serves: an expired intermediate and a misordered chain fail, the name passes', async () => {
-    const snapshot = demoSnapshot();
-    snapshot.loadBalancers = snapshot.loadBalancers.filter((lb) => lb.name === 'hsm-front');
-    const dns = snapshot.loadBalancers[0]!.dnsName;
+    const dns = PASS_THROUGH_DNS;
     const lab = new TestPki();
     const root = lab.root('Lab Root CA');
     const int1 = lab.intermediate('Lab Intermediate 1', root);
@@ -202,11 +189,7 @@ describe('probe against a lab of real servers', () => {
     const [o, oracle] = await Promise.all([probe(s.port), sClient(s.port, 'TLSv1.3', 'TLS_AES_128_GCM_SHA256', ['-showcerts'])]);
     expect(o.certificates[0]!.chain.map((c) => c.subject)).toEqual(['CN=hsm-web.example.com', 'CN=Lab Intermediate 1', 'CN=Lab Intermediate 2']);
     expect([...oracle.output.matchAll(/^ \d s:(.+)$/gm)].map((m) => m[1])).toEqual(['CN = hsm-web.example.com', 'CN = Lab Intermediate 1', 'CN = Lab Intermediate 2']);
-    const outcome = await audit({
-      source: { kind: 'snapshot', snapshot }, profile: 'default', failOn: 'none', allowPartial: true,
-      trustAnchorsPem: [...demoTrustAnchors(), root.pem], asOf: lab.now.toISOString(),
-      probe: { connectTo: [`${dns}:443:127.0.0.1:${s.port}`], timeoutMs: 3000 },
-    });
+    const outcome = await auditPassThrough(s.port, { anchors: [root.pem], asOf: lab.now.toISOString() });
     const status = (id: string) => outcome.result.findings.filter((f) => f.ruleId === id).map((f) => [f.status, f.message]);
     expect(status('endpoint-served-chain-expired')).toEqual([['fail', expect.stringMatching(/expired certificates: .*Lab Intermediate 2/)]]);
     expect(status('endpoint-served-chain-misordered')).toEqual([['fail', expect.stringMatching(/out of issuing order/)]]);

@@ -10,9 +10,8 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groups } from '../../src/catalogue/tls.ts';
 import { probeEndpoint } from '../../src/probe/endpoint.ts';
-import { audit } from '../../src/audit.ts';
-import { demoSnapshot, demoTrustAnchors } from '../../src/demo/estate.ts';
 import { node24, node24ServedGroups, startNode24TlsServer } from '../helpers/node24.ts';
+import { auditPassThrough } from '../helpers/pass-through.ts';
 import { makePki, type Pki, type RunningServer } from '../helpers/tls-servers.ts';
 
 const PROBE_BUNDLE = new URL('../../dist/probe.js', import.meta.url).pathname;
@@ -70,15 +69,8 @@ describe('ML-KEM and TLS 1.3 brainpool groups served by OpenSSL 3.5 (Node 24)', 
   }, 180_000);
 
   it('endpoint-no-post-quantum passes ML-KEM alone and fails a classical server; the PQ-only chain is an error under Node 20, never a pass', async () => {
-    const dns = demoSnapshot().loadBalancers.find((lb) => lb.name === 'hsm-front')!.dnsName;
     const judge = async (config: string): Promise<((id: string) => string[]) & { all: string[] }> => {
-      const snapshot = demoSnapshot();
-      snapshot.loadBalancers = snapshot.loadBalancers.filter((lb) => lb.name === 'hsm-front');
-      const outcome = await audit({
-        source: { kind: 'snapshot', snapshot }, profile: 'default', failOn: 'none', allowPartial: true,
-        trustAnchorsPem: [...demoTrustAnchors(), pki.pem('root')],
-        probe: { connectTo: [`${dns}:443:127.0.0.1:${port(config)}`], timeoutMs: 3000 },
-      });
+      const outcome = await auditPassThrough(port(config), { anchors: [pki.pem('root')] });
       const f = (id: string): string[] => outcome.result.findings.filter((x) => x.ruleId === id).map((x) => `${x.status}: ${x.message}`);
       return Object.assign(f, { all: outcome.result.findings.filter((x) => x.ruleId.startsWith('endpoint')).map((x) => `${x.ruleId} ${x.status}: ${x.message}`) });
     };

@@ -6,8 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { audit } from '../../src/audit.ts';
-import { demoSnapshot, demoTrustAnchors } from '../../src/demo/estate.ts';
+import { auditPassThrough, PASS_THROUGH_DNS } from '../helpers/pass-through.ts';
 import { pemBundle, TestPki, type TestCertificate } from '../helpers/pki.ts';
 import { startNodeTlsServer, startSServer, type Pki, type RunningServer } from '../helpers/tls-servers.ts';
 
@@ -17,7 +16,7 @@ describe('endpoint rules over the served chain, groups, order and stapling, on r
   let root: TestCertificate;
   let int1: TestCertificate;
   let int2: TestCertificate;
-  let dns: string;
+  const dns = PASS_THROUGH_DNS;
   const servers: RunningServer[] = [];
   const keep = (s: RunningServer): RunningServer => { servers.push(s); return s; };
   beforeAll(() => {
@@ -26,19 +25,12 @@ describe('endpoint rules over the served chain, groups, order and stapling, on r
     root = lab.root('Rules Root CA');
     int1 = lab.intermediate('Rules Intermediate 1', root);
     int2 = lab.intermediate('Rules Intermediate 2', int1);
-    dns = demoSnapshot().loadBalancers.find((lb) => lb.name === 'hsm-front')!.dnsName;
   }, 60_000);
   afterAll(async () => { for (const s of servers) await s.stop(); lab?.cleanup(); });
 
   /** Audits the demo's hsm-front pass-through endpoint served by the given port; findings by rule id. */
   async function judge(port: number, anchors: string[] = [root.pem], profile = 'default'): Promise<(id: string) => string[]> {
-    const snapshot = demoSnapshot();
-    snapshot.loadBalancers = snapshot.loadBalancers.filter((lb) => lb.name === 'hsm-front');
-    const outcome = await audit({
-      source: { kind: 'snapshot', snapshot }, profile, failOn: 'none', allowPartial: true,
-      trustAnchorsPem: [...demoTrustAnchors(), ...anchors], asOf: lab.now.toISOString(),
-      probe: { connectTo: [`${dns}:443:127.0.0.1:${port}`], timeoutMs: 3000 },
-    });
+    const outcome = await auditPassThrough(port, { anchors, profile, asOf: lab.now.toISOString() });
     return (id) => outcome.result.findings.filter((f) => f.ruleId === id).map((f) => `${f.status}: ${f.message}`);
   }
   const serve = async (leaf: TestCertificate, chain: TestCertificate[], extra: string[] = []): Promise<number> => {

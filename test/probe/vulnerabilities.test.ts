@@ -11,13 +11,12 @@ import { spawn } from 'node:child_process';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { readFileSync } from 'node:fs';
-import { audit } from '../../src/audit.ts';
-import { demoSnapshot, demoTrustAnchors } from '../../src/demo/estate.ts';
 import type { ProbeObservation, VulnerabilityCheck } from '../../src/model/snapshot.ts';
 import { VULNERABILITY_CHECKS } from '../../src/model/snapshot.ts';
 import { probeEndpoint } from '../../src/probe/endpoint.ts';
 import testssl from '../fixtures/testssl/vulnerabilities.json' with { type: 'json' };
 import { startGnutlsServ } from '../helpers/lab-servers.ts';
+import { auditPassThrough } from '../helpers/pass-through.ts';
 import { freePort, makePki, serverProcess, startSServer, type Pki, type RunningServer } from '../helpers/tls-servers.ts';
 import { startVulnerablePeer, type Flaws } from '../helpers/vulnerable-peer.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -212,12 +211,7 @@ describe('ROBOT behind a request for a client certificate (mutual TLS)', () => {
 describe('judged by the rules', () => {
   it('a Heartbleed target behind the demo TCP pass-through NLB fails endpoint-heartbleed, says it is the target, and the other checks pass', async () => {
     const p = await peer({ heartbleed: true, ccsInjection: true });
-    const snapshot = demoSnapshot();
-    snapshot.loadBalancers = snapshot.loadBalancers.filter((lb) => lb.name === 'hsm-front');
-    const outcome = await audit({
-      source: { kind: 'snapshot', snapshot }, profile: 'default', failOn: 'none', allowPartial: true, trustAnchorsPem: demoTrustAnchors(),
-      probe: { connectTo: [`${snapshot.loadBalancers[0]!.dnsName}:443:127.0.0.1:${p.port}`], timeoutMs: 1500 },
-    });
+    const outcome = await auditPassThrough(p.port, { probe: { timeoutMs: 1500 } });
     const status = (id: string): string[] => outcome.result.findings.filter((f) => f.ruleId === id).map((f) => f.status);
     expect(status('endpoint-heartbleed')).toEqual(['fail']);
     expect(status('endpoint-ccs-injection')).toEqual(['fail']);
@@ -242,12 +236,7 @@ describe('judged by the rules', () => {
     expect(o.vulnerabilities?.ccsInjection).toEqual({ status: 'unknown', detail: 'the server said nothing to two early ChangeCipherSpec records' });
     expect(o.incomplete).toContainEqual({ field: 'vulnerabilities.ccsInjection', reason: 'the server said nothing to two early ChangeCipherSpec records' });
     const ccs = async (vulnerabilities: boolean): Promise<{ ccs: string[]; endpointRules: number }> => {
-      const snapshot = demoSnapshot();
-      snapshot.loadBalancers = snapshot.loadBalancers.filter((lb) => lb.name === 'hsm-front');
-      const outcome = await audit({
-        source: { kind: 'snapshot', snapshot }, profile: 'default', failOn: 'none', allowPartial: true, trustAnchorsPem: demoTrustAnchors(),
-        probe: { connectTo: [`${snapshot.loadBalancers[0]!.dnsName}:443:127.0.0.1:${silent.port}`], timeoutMs: 1000, vulnerabilities },
-      });
+      const outcome = await auditPassThrough(silent.port, { probe: { timeoutMs: 1000, vulnerabilities } });
       return {
         ccs: outcome.result.findings.filter((f) => f.ruleId === 'endpoint-ccs-injection').map((f) => f.status),
         endpointRules: outcome.result.findings.filter((f) => f.resource.kind === 'endpoint').length,
